@@ -1,0 +1,33 @@
+using Maestro.Core.Auths;
+
+namespace Maestro.Core.Providers;
+
+/// <summary>What a provider is and what it can do; the registry answers capability questions from this.</summary>
+/// <param name="Id">Lowercase id used in auth refs and URLs, e.g. <c>anthropic</c>.</param>
+/// <param name="Features">Values from <see cref="ProviderFeatures"/>.</param>
+/// <param name="Notes">What the provider permits, in plain words, shown in the UI and docs (e.g. OAuth policy).</param>
+public sealed record ProviderDescriptor(
+    string Id,
+    string DisplayName,
+    IReadOnlyList<AuthType> AuthTypes,
+    IReadOnlySet<string> Features,
+    Uri DefaultBaseUrl,
+    string? Notes = null)
+{
+    public bool Supports(string feature) => Features.Contains(feature);
+
+    public bool Accepts(AuthType type) => AuthTypes.Contains(type);
+}
+
+public static class ProviderFeatures
+{
+    public const string Streaming = "streaming";
+    public const string Tools = "tools";
+    public const string Images = "images";
+    public const string Reasoning = "reasoning";
+    public const string ModelListing = "model_listing";
+    public const string OAuth = "oauth";
+
+    /// <summary>Reasoning signatures / encrypted reasoning can be sent back in later turns.</summary>
+    public const string ReasoningReplay = "reasoning_replay";
+}

@@ -1,0 +1,22 @@
+namespace Maestro.Data.Connection;
+
+/// <summary>Where the database is: an external server (DATABASE_URL) or the embedded cluster in $MAESTRO_HOME.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>DATABASE_URL; null selects the embedded cluster.</summary>
+    public string? DatabaseUrl { get; init; }
+
+    public required string Home { get; init; }
+
+    /// <summary>The database name inside the embedded cluster.</summary>
+    public string EmbeddedDatabaseName { get; init; } = "maestro";
+
+    public string? PostgresBinDirectory { get; init; }
+
+    public string? PostgresUser { get; init; }
+
+    /// <summary>False for throwaway test clusters.</summary>
+    public bool Durable { get; init; } = true;
+
+    public bool IsEmbedded => string.IsNullOrWhiteSpace(DatabaseUrl);
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Maestro.Core.Errors;
+using Maestro.Core.Secrets;
+using Maestro.Data.Connection;
+using Maestro.Data.Embedded;
+using Maestro.Data.Migrations;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Maestro.Data;
+
+/// <summary>
+/// The one way into PostgreSQL. The first caller starts the embedded cluster (or checks DATABASE_URL), applies
+/// migrations and verifies the secret key; commands that never touch the database never pay for it.
+/// </summary>
+public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector secrets, ILoggerFactory loggerFactory) : IAsyncDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<MaestroDatabase>();
+    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private NpgsqlDataSource? _dataSource;
+    private EmbeddedCluster? _cluster;
+
+    public DatabaseOptions Options => options;
+
+    /// <summary>Where the data is, for `maestro db status` and /health (never includes a password).</summary>
+    public string Location => options.IsEmbedded
+        ? _cluster?.DataDirectory ?? Path.Combine(options.Home, "postgres")
+        : DatabaseUrl.Describe(DatabaseUrl.Parse(options.DatabaseUrl!));
+
+    public async ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var dataSource = _dataSource ?? await StartAsync(cancellationToken);
+        return await dataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    public async ValueTask<NpgsqlDataSource> GetDataSourceAsync(CancellationToken cancellationToken) =>
+        _dataSource ?? await StartAsync(cancellationToken);
+
+    public async Task<DatabaseHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT max(version) FROM schema_migrations", connection);
+            var schema = await command.ExecuteScalarAsync(cancellationToken) as int? ?? 0;
+            return new DatabaseHealth("ok", options.IsEmbedded ? "embedded" : "external", Location,
+                connection.PostgreSqlVersion.ToString(), schema, watch.Elapsed.TotalMilliseconds, null);
+        }
+        catch (Exception ex) when (ex is MaestroException or NpgsqlException or TimeoutException)
+        {
+            return new DatabaseHealth("error", options.IsEmbedded ? "embedded" : "external", SafeLocation(),
+                null, null, watch.Elapsed.TotalMilliseconds, ex.Message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource is not null)
+        {
+            // Close pooled connections first so the cluster lease sees only other processes' clients.
+            await _dataSource.DisposeAsync();
+            _dataSource = null;
+        }
+
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+            _cluster = null;
+        }
+
+        _startLock.Dispose();
+    }
+
+    private async Task<NpgsqlDataSource> StartAsync(CancellationToken cancellationToken)
+    {
+        await _startLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_dataSource is not null)
+            {
+                return _dataSource;
+            }
+
+            var connectionString = options.IsEmbedded
+                ? await StartEmbeddedAsync(cancellationToken)
+                : DatabaseUrl.Parse(options.DatabaseUrl!).ConnectionString;
+
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "maestro" }
+                .UseLoggerFactory(loggerFactory)
+                .Build();
+            try
+            {
+                await Migrator.MigrateAsync(dataSource, _logger, cancellationToken);
+                await SecretKeyCheck.VerifyAsync(dataSource, secrets, cancellationToken);
+            }
+            catch (NpgsqlException ex)
+            {
+                await dataSource.DisposeAsync();
+                throw Explain(ex);
+            }
+            catch
+            {
+                await dataSource.DisposeAsync();
+                throw;
+            }
+
+            _dataSource = dataSource;
+            return dataSource;
+        }
+        finally
+        {
+            _startLock.Release();
+        }
+    }
+
+    private async Task<string> StartEmbeddedAsync(CancellationToken cancellationToken)
+    {
+        new Core.Configuration.MaestroHome(options.Home).EnsureWritable();
+        _cluster = await EmbeddedCluster.StartAsync(
+            new EmbeddedPostgresOptions
+            {
+                Home = options.Home,
+                BinDirectory = options.PostgresBinDirectory,
+                RunAsUser = options.PostgresUser,
+                Durable = options.Durable,
+            },
+            _logger,
+            cancellationToken);
+        return await _cluster.EnsureDatabaseAsync(options.EmbeddedDatabaseName, cancellationToken);
+    }
+
+    private MaestroException Explain(NpgsqlException ex)
+    {
+        var where = SafeLocation();
+        return ex switch
+        {
+            PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } =>
+                new MaestroException($"PostgreSQL at {where} rejected the login: {ex.Message}", "Check the user and password in DATABASE_URL."),
+            PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } =>
+                new MaestroException($"The database in DATABASE_URL does not exist on {where}.", "Create it (createdb NAME) or name an existing one."),
+            PostgresException pg =>
+                new MaestroException($"PostgreSQL at {where} refused to set up Maestro's schema: {pg.MessageText}", inner: ex),
+            _ when ex.InnerException is SocketException or TimeoutException || ex.InnerException?.InnerException is SocketException =>
+                new MaestroException($"Cannot reach PostgreSQL at {where}: {(ex.InnerException?.Message ?? ex.Message)}.",
+                    options.IsEmbedded ? "The embedded server stopped unexpectedly; run the command again." : "Check DATABASE_URL and that the server is running and reachable."),
+            _ => new MaestroException($"PostgreSQL at {where} failed: {ex.Message}", inner: ex),
+        };
+    }
+
+    private string SafeLocation()
+    {
+        try
+        {
+            return Location;
+        }
+        catch (MaestroException)
+        {
+            return "DATABASE_URL";
+        }
+    }
+}
+
+/// <summary>The database part of /health.</summary>
+public sealed record DatabaseHealth(
+    string Status, string Mode, string Location, string? ServerVersion, int? SchemaVersion, double LatencyMs, string? Error);

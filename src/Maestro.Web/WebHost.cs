@@ -1,0 +1,5 @@
+namespace Maestro.Web;
+
+internal static class WebHost
+{
+}
