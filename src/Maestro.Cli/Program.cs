@@ -1,1 +1,37 @@
-return 0;
+using System.CommandLine;
+using Maestro.Cli;
+using Maestro.Cli.Commands;
+using Microsoft.Extensions.Configuration;
+using Spectre.Console;
+
+var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+var console = AnsiConsole.Create(new AnsiConsoleSettings
+{
+    Out = new AnsiConsoleOutput(Console.Out),
+    // Respect NO_COLOR and pipes: colours only on a terminal.
+    Ansi = Console.IsOutputRedirected || configuration["NO_COLOR"] is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
+    Interactive = Console.IsInputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
+});
+
+await using var context = new CliContext(configuration, console, Console.Out, Console.In, !Console.IsInputRedirected);
+var root = new RootCommand("""
+    Maestro: many LLM conversations and agents across Anthropic, OpenAI, Gemini and OpenAI-compatible endpoints.
+
+    Data lives in $MAESTRO_HOME (default ~/.local/share/maestro) with an embedded PostgreSQL, or in DATABASE_URL.
+    Start with: maestro auth add <provider> <name> --api-key-stdin, then maestro serve (http://127.0.0.1:4000).
+    """);
+Func<CliContext> ctx = () => context;
+root.Subcommands.Add(AuthCommands.Create(ctx));
+root.Subcommands.Add(ProviderCommands.Create(ctx));
+root.Subcommands.Add(ServeCommand.Create(ctx));
+
+var debug = configuration["MAESTRO_DEBUG"] is "1" or "true";
+try
+{
+    var parse = root.Parse(args);
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex)
+{
+    return Maestro.Cli.Output.Errors.Report(ex, Console.Error, debug);
+}

@@ -1,4 +1,3 @@
-using Maestro.Core.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +9,6 @@ public static class Extensions
     public static IServiceCollection AddMaestroProviders(this IServiceCollection services, IConfiguration configuration)
     {
         _ = configuration;
-        services.AddSingleton<ProviderRegistry>();
         return services;
     }
 }

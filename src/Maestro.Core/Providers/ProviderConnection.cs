@@ -1,16 +1,18 @@
 using Maestro.Core.Auths;
+using Maestro.Core.Providers.Http;
 
 namespace Maestro.Core.Providers;
 
 /// <summary>Everything a provider needs to call its API on behalf of one auth.</summary>
 public sealed class ProviderConnection
 {
-    public ProviderConnection(AuthRecord auth, ICredentialSource credentials, HttpClient http, Uri baseUrl)
+    public ProviderConnection(AuthRecord auth, ICredentialSource credentials, HttpClient http, Uri baseUrl, ProviderRuntime runtime)
     {
         Auth = auth;
         Credentials = credentials;
         Http = http;
         BaseUrl = baseUrl;
+        Runtime = runtime;
     }
 
     public AuthRecord Auth { get; }
@@ -21,6 +23,9 @@ public sealed class ProviderConnection
 
     /// <summary>The resolved API base URL: the auth's <c>base_url</c> override, else the provider's configured one.</summary>
     public Uri BaseUrl { get; }
+
+    /// <summary>Retries, diagnostics and time, shared by every provider call.</summary>
+    public ProviderRuntime Runtime { get; }
 
     /// <summary>"anthropic/work", for error messages.</summary>
     public string AuthLabel => Auth.Ref.ToString();

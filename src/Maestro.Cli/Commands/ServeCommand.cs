@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Maestro.Core.Configuration;
+using Maestro.Core.Errors;
+using Maestro.Data;
+using Maestro.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace Maestro.Cli.Commands;
+
+/// <summary>`maestro serve`: the web UI, REST API and live streams, on loopback by default.</summary>
+public static class ServeCommand
+{
+    public static Command Create(Func<CliContext> context)
+    {
+        var port = new Option<int?>("--port", "-p") { Description = "Port to listen on (default: PORT or 4000).", HelpName = "N" };
+        var host = new Option<string>("--host")
+        {
+            Description = "Address to listen on. Default 127.0.0.1 (this machine only). Maestro has no login of its own: only use 0.0.0.0 behind your own access control.",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var command = new Command("serve", "Start the web UI and HTTP API (http://127.0.0.1:4000).") { port, host };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context();
+            var chosenPort = parse.GetValue(port) ?? ctx.Configuration.GetInt("PORT", 4000, min: 0, max: 65535);
+            if (chosenPort is < 0 or > 65535)
+            {
+                throw new ValidationFailedException("port", $"{chosenPort} is not a port number (0-65535).");
+            }
+
+            var app = MaestroWebApp.Build(new WebServerOptions(chosenPort, parse.GetValue(host)!));
+            await using var _ = app;
+            var database = app.Services.GetRequiredService<MaestroDatabase>();
+            // Start the database before listening, so a database problem is reported at once, not on the first page.
+            await database.GetDataSourceAsync(ct);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || ex.InnerException is System.Net.Sockets.SocketException)
+            {
+                throw new MaestroException(
+                    $"Port {chosenPort} is already in use (another `maestro serve`?).",
+                    "Stop the other server, or choose another port with --port N or PORT=N.");
+            }
+
+            var url = app.ListeningAddress();
+            ctx.Console.MarkupLine($"[bold green]Maestro is running[/] at [link]{url}[/]");
+            ctx.Console.MarkupLine($"[grey]Database: {(database.Options.IsEmbedded ? "embedded" : "external")} ({Markup.Escape(database.Location)}). Press Ctrl+C to stop.[/]");
+            if (parse.GetValue(host) is "0.0.0.0" or "::")
+            {
+                ctx.Console.MarkupLine("[yellow]Listening on every interface: anyone who can reach this machine can use your auths.[/]");
+            }
+
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                ctx.Console.MarkupLine("[grey]Stopping…[/]");
+            }
+
+            await app.StopAsync(CancellationToken.None);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,60 @@
+using Maestro.Core.Errors;
+using Maestro.Core.Providers;
+using Maestro.Core.Secrets;
+using Microsoft.AspNetCore.Http;
+
+namespace Maestro.Web.Api;
+
+/// <summary>
+/// Every API error has one JSON shape: <c>{ status, title, code, detail, hint?, errors?: { field: [messages] } }</c>.
+/// User mistakes are 4xx with the same messages the CLI prints; provider failures are 502 (429 for rate limits).
+/// </summary>
+public static class ApiProblem
+{
+    public static IResult From(Exception exception) => exception switch
+    {
+        ValidationFailedException v => Write(StatusCodes.Status400BadRequest, "Invalid input", v, v.Errors),
+        NotFoundException n => Write(StatusCodes.Status404NotFound, "Not found", n),
+        ConflictException c => Write(StatusCodes.Status409Conflict, "Conflict", c,
+            c.Field is null ? null : new Dictionary<string, string[]> { [c.Field] = [c.Message] }),
+        ProviderException { Kind: ProviderErrorKind.RateLimited } p => WithRetryAfter(Write(StatusCodes.Status429TooManyRequests, "Rate limited by provider", p, provider: p), p.RetryAfter),
+        ProviderException p => Write(StatusCodes.Status502BadGateway, "Provider error", p, provider: p),
+        SecretKeyException s => Write(StatusCodes.Status500InternalServerError, "Secret key mismatch", s),
+        MaestroException m => Write(StatusCodes.Status400BadRequest, "Request failed", m),
+        BadHttpRequestException b => Results.Json(
+            new ProblemBody(b.StatusCode, "Bad request", "bad_request", b.Message, null, null, null, null), statusCode: b.StatusCode),
+        _ => Results.Json(
+            new ProblemBody(500, "Internal error", "internal_error", "Maestro hit an unexpected error; it was logged.", null, null, null, null),
+            statusCode: 500),
+    };
+
+    public static IResult Validation(string field, string message) =>
+        From(new ValidationFailedException(field, message));
+
+    private static IResult Write(int status, string title, MaestroException exception, IReadOnlyDictionary<string, string[]>? errors = null, ProviderException? provider = null) =>
+        Results.Json(
+            new ProblemBody(status, title, exception.Code, exception.Message, exception.Hint, errors, provider?.ProviderMessage, provider?.RetryAfter?.TotalSeconds),
+            statusCode: status);
+
+    private static IResult WithRetryAfter(IResult result, TimeSpan? retryAfter) =>
+        retryAfter is null ? result : new RetryAfterResult(result, retryAfter.Value);
+
+    private sealed class RetryAfterResult(IResult inner, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}
+
+public sealed record ProblemBody(
+    int Status,
+    string Title,
+    string Code,
+    string Detail,
+    string? Hint,
+    IReadOnlyDictionary<string, string[]>? Errors,
+    string? ProviderMessage,
+    double? RetryAfterSeconds);

@@ -1,0 +1,86 @@
+using Maestro.Core.Auths;
+using Maestro.Core.Errors;
+using Maestro.Core.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Maestro.Web.Api;
+
+/// <summary>/api/auths: named credentials. Responses never contain a secret.</summary>
+public static class AuthEndpoints
+{
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/auths");
+
+        group.MapGet("/", async (string? provider, AuthService auths, CancellationToken ct) =>
+            Results.Ok((await auths.ListAsync(provider, ct)).Select(AuthView.From)));
+
+        group.MapPost("/", async (CreateAuthRequest? request, AuthService auths, CancellationToken ct) =>
+        {
+            if (request is null)
+            {
+                return ApiProblem.Validation("body", "Send a JSON object: {\"provider\", \"name\", \"api_key\", \"base_url\"?}.");
+            }
+
+            var created = await auths.CreateApiKeyAsync(request.Provider ?? "", request.Name ?? "", request.ApiKey, request.BaseUrl, ct);
+            return Results.Created($"/api/auths/{created.Provider}/{created.Name}", AuthView.From(created));
+        });
+
+        group.MapGet("/{provider}/{name}", async (string provider, string name, AuthService auths, CancellationToken ct) =>
+        {
+            var (record, secrets) = await auths.ShowAsync(new AuthRef(provider, name), ct);
+            return Results.Ok(new AuthDetailView(AuthView.From(record), secrets));
+        });
+
+        group.MapPatch("/{provider}/{name}", async (string provider, string name, UpdateAuthRequest? request, AuthService auths, ModelCatalog models, CancellationToken ct) =>
+        {
+            if (request is null || (request.Name is null && request.ApiKey is null && request.BaseUrl is null))
+            {
+                return ApiProblem.Validation("body", "Send at least one of name, api_key, base_url.");
+            }
+
+            // Validate every field before changing anything, so a bad name cannot leave a half-applied update.
+            var errors = new FieldErrors();
+            if (request.Name is not null)
+            {
+                AuthService.ValidateName(request.Name, errors);
+            }
+
+            if (request.ApiKey is not null && request.ApiKey.Trim().Length == 0)
+            {
+                errors.Add("api_key", "API key is empty.");
+            }
+
+            errors.ThrowIfAny();
+            var auth = new AuthRef(provider, name);
+            var record = await auths.GetAsync(auth, ct);
+            if (request.ApiKey is not null)
+            {
+                record = await auths.ReplaceApiKeyAsync(auth, request.ApiKey, ct);
+            }
+
+            if (request.BaseUrl is not null)
+            {
+                record = await auths.SetBaseUrlAsync(auth, request.BaseUrl, ct);
+            }
+
+            if (request.Name is not null)
+            {
+                record = await auths.RenameAsync(auth, request.Name, ct);
+            }
+
+            models.Invalidate(record.Id);
+            return Results.Ok(AuthView.From(record));
+        });
+
+        group.MapDelete("/{provider}/{name}", async (string provider, string name, AuthService auths, CancellationToken ct) =>
+        {
+            await auths.DeleteAsync(new AuthRef(provider, name), ct);
+            return Results.NoContent();
+        });
+
+        return app;
+    }
+}

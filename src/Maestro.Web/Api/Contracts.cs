@@ -1,0 +1,43 @@
+using Maestro.Core.Auths;
+using Maestro.Core.Providers;
+
+namespace Maestro.Web.Api;
+
+/// <summary>An auth as the API, `--json` output and the UI show it: never any secret.</summary>
+public sealed record AuthView(
+    string Provider,
+    string Name,
+    string Ref,
+    string Type,
+    string Status,
+    string? StatusMessage,
+    DateTimeOffset? ExpiresAt,
+    IReadOnlyDictionary<string, string> Metadata,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? RefreshedAt)
+{
+    public static AuthView From(AuthRecord auth) => new(
+        auth.Provider, auth.Name, auth.Ref.ToString(), auth.Type.ToWire(), auth.Status.ToWire(), auth.StatusMessage,
+        auth.ExpiresAt, auth.Metadata, auth.CreatedAt, auth.UpdatedAt, auth.RefreshedAt);
+}
+
+/// <summary>An auth with its secrets redacted (first and last characters only), for show/detail.</summary>
+public sealed record AuthDetailView(AuthView Auth, IReadOnlyDictionary<string, string> Secrets);
+
+public sealed record ProviderView(
+    string Id,
+    string DisplayName,
+    IReadOnlyList<string> AuthTypes,
+    IReadOnlyList<string> Features,
+    string BaseUrl,
+    string? Notes)
+{
+    public static ProviderView From(ProviderDescriptor d) => new(
+        d.Id, d.DisplayName, [.. d.AuthTypes.Select(t => t.ToWire())], [.. d.Features.Order(StringComparer.Ordinal)], d.DefaultBaseUrl.ToString(), d.Notes);
+}
+
+public sealed record CreateAuthRequest(string? Provider, string? Name, string? ApiKey, string? BaseUrl);
+
+/// <summary>PATCH: each present member changes one thing; base_url "" removes the override.</summary>
+public sealed record UpdateAuthRequest(string? Name, string? ApiKey, string? BaseUrl);

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Maestro.Web.Hosting;
+
+/// <summary>
+/// Maestro listens on loopback, where any web page the user visits could send requests to it. This refuses requests
+/// whose Host is not one we serve (DNS rebinding) and state-changing requests from another site (CSRF).
+/// </summary>
+public sealed class LocalRequestGuard(RequestDelegate next, IReadOnlySet<string> allowedHosts)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var host = context.Request.Host.Host;
+        if (allowedHosts.Count > 0 && !allowedHosts.Contains(host))
+        {
+            await Refuse(context, $"Host '{host}' is not served here. Set MAESTRO_ALLOWED_HOSTS to allow it.");
+            return;
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method))
+        {
+            var fetchSite = context.Request.Headers["Sec-Fetch-Site"].ToString();
+            if (fetchSite is "cross-site")
+            {
+                await Refuse(context, "Cross-site requests cannot change Maestro's data.");
+                return;
+            }
+
+            var origin = context.Request.Headers.Origin.ToString();
+            if (origin.Length > 0 && origin != "null" &&
+                (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || !string.Equals(originUri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+            {
+                await Refuse(context, $"Requests from origin {origin} cannot change Maestro's data.");
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    private static Task Refuse(HttpContext context, string detail)
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return context.Response.WriteAsJsonAsync(new { status = 403, title = "Forbidden", code = "forbidden", detail });
+    }
+}

@@ -1,0 +1,43 @@
+using Maestro.Core;
+using Maestro.Core.Configuration;
+using Maestro.Core.Secrets;
+using Maestro.Data;
+using Maestro.Data.Connection;
+using Maestro.Providers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Maestro.Web.Hosting;
+
+/// <summary>The composition root shared by `maestro serve`, the other CLI commands and the tests.</summary>
+public static class MaestroServices
+{
+    public static IServiceCollection AddMaestro(this IServiceCollection services, IConfiguration configuration)
+    {
+        var home = MaestroHome.FromEnvironment(name => configuration[name]);
+        var database = new DatabaseOptions
+        {
+            DatabaseUrl = configuration.GetString("DATABASE_URL"),
+            Home = home.Path,
+            PostgresBinDirectory = configuration.GetString("MAESTRO_PG_BIN"),
+            PostgresUser = configuration.GetString("MAESTRO_PG_USER"),
+            // Throwaway clusters (tests) skip fsync; never set this for data you keep.
+            Durable = !configuration.GetFlag("MAESTRO_PG_NO_FSYNC"),
+        };
+
+        services.AddSingleton(home);
+        services.AddSingleton<ISecretProtector>(_ =>
+        {
+            if (database.IsEmbedded)
+            {
+                home.EnsureWritable();
+            }
+
+            return SecretKeyProvider.Create(name => configuration[name], home, database.IsEmbedded);
+        });
+        services.AddMaestroCore(configuration);
+        services.AddMaestroData(database);
+        services.AddMaestroProviders(configuration);
+        return services;
+    }
+}

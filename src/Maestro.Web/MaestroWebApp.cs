@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json;
+using Maestro.Core.Configuration;
+using Maestro.Web.Api;
+using Maestro.Web.Components;
+using Maestro.Web.Hosting;
+using Maestro.Web.Ui;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Maestro.Web;
+
+/// <summary>Where `maestro serve` listens.</summary>
+/// <param name="Port">0 picks a free port (tests).</param>
+public sealed record WebServerOptions(int Port = 4000, string Host = "127.0.0.1");
+
+/// <summary>Builds the web host: REST API, server-sent events and the UI, on loopback unless told otherwise.</summary>
+public static class MaestroWebApp
+{
+    public static WebApplication Build(WebServerOptions server, IConfiguration? overrides = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Configuration.AddEnvironmentVariables();
+        if (overrides is not null)
+        {
+            builder.Configuration.AddConfiguration(overrides);
+        }
+
+        var configuration = builder.Configuration;
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(ParseAddress(server.Host), server.Port);
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddLogging(logging => MaestroLogging.Configure(logging, configuration));
+
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddRazorComponents();
+        builder.Services.AddAntiforgery();
+        builder.Services.AddMaestro(configuration);
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.UseMiddleware<LocalRequestGuard>(AllowedHosts(server.Host, configuration));
+        app.UseMiddleware<ApiExceptionMiddleware>();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new EmbeddedAssets(),
+            RequestPath = "/assets",
+            OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
+        });
+        app.UseRouting();
+        app.UseAntiforgery();
+
+        app.MapHealth();
+        app.MapProviderApi();
+        app.MapAuthApi();
+
+        var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
+        ui.MapAuthFragments();
+
+        app.MapRazorComponents<App>();
+        return app;
+    }
+
+    /// <summary>The address the server actually listens on (with the real port when 0 was asked for).</summary>
+    public static Uri ListeningAddress(this WebApplication app) =>
+        new(app.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+
+    private static IPAddress ParseAddress(string host) => host switch
+    {
+        "localhost" => IPAddress.Loopback,
+        _ when IPAddress.TryParse(host, out var address) => address,
+        _ => throw new Core.Errors.MaestroException($"--host '{host}' is not an IP address.", "Use 127.0.0.1 (default), ::1, or 0.0.0.0 to listen on every interface."),
+    };
+
+    private static HashSet<string> AllowedHosts(string host, IConfiguration configuration)
+    {
+        var extra = configuration.GetString("MAESTRO_ALLOWED_HOSTS");
+        if (extra == "*")
+        {
+            return [];
+        }
+
+        var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "localhost", "127.0.0.1", "[::1]", "::1" };
+        if (host is not ("0.0.0.0" or "::"))
+        {
+            hosts.Add(host);
+        }
+        else
+        {
+            // Listening on every interface: the machine's own names are reachable too.
+            hosts.Add(Dns.GetHostName());
+            foreach (var address in Dns.GetHostAddresses(Dns.GetHostName()))
+            {
+                hosts.Add(address.ToString());
+            }
+        }
+
+        foreach (var name in (extra ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            hosts.Add(name);
+        }
+
+        return hosts;
+    }
+}

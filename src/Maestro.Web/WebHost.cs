@@ -1,5 +1,0 @@
-namespace Maestro.Web;
-
-internal static class WebHost
-{
-}
