@@ -1,4 +1,5 @@
 using System.Globalization;
+using Maestro.Emulator.Sse;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,12 @@ internal sealed class RequestLogging(ILogger logger)
         try
         {
             await next(context);
+        }
+        catch (EmulatedDisconnectException)
+        {
+            // Kestrel must see it: that is what makes it drop the connection after the bytes already written.
+            LogLine(context, "disconnected");
+            throw;
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -36,6 +43,11 @@ internal sealed class RequestLogging(ILogger logger)
             outcome = "failed";
         }
 
+        LogLine(context, outcome);
+    }
+
+    private void LogLine(HttpContext context, string? outcome)
+    {
         if (!logger.IsEnabled(LogLevel.Information))
         {
             return;

@@ -4,7 +4,7 @@ namespace Maestro.Emulator.Sse;
 
 /// <summary>
 /// Writes a complete (non-streaming) JSON answer, applying the stream faults in their one-body form:
-/// disconnect sends half the body then aborts, malformed and truncate end cleanly after half the body
+/// disconnect sends half the body then drops the connection, malformed and truncate end cleanly after half the body
 /// (invalid JSON), stall sends the headers and then nothing.
 /// </summary>
 internal static class JsonBodyWriter
@@ -23,8 +23,7 @@ internal static class JsonBodyWriter
             case { Kind: FaultKind.Disconnect }:
                 await response.Body.WriteAsync(half, cancellationToken);
                 await response.Body.FlushAsync(cancellationToken);
-                context.Abort();
-                return;
+                throw new EmulatedDisconnectException();
             case { Kind: FaultKind.Malformed or FaultKind.Truncate }:
                 await response.Body.WriteAsync(half, cancellationToken);
                 return;

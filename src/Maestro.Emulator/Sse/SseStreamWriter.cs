@@ -41,8 +41,7 @@ internal sealed class SseStreamWriter(HttpContext context, SseFraming framing, S
                         return;
                     case FaultKind.Disconnect:
                         await context.Response.BodyWriter.FlushAsync(cancellationToken);
-                        context.Abort();
-                        return;
+                        throw new EmulatedDisconnectException();
                     case FaultKind.Stall:
                         await StallAsync(cancellationToken);
                         return;
