@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Http;
 namespace Maestro.Emulator.OpenAI;
 
 /// <summary>
-/// Chat Completions answers. Stream, as recorded: a first chunk with <c>delta.role</c>; one chunk per content token;
+/// Chat Completions answers. Stream, as recorded: a first chunk with <c>delta.role</c> (carrying the call itself when the
+/// answer is a single tool call); one chunk per content token;
 /// per tool call a chunk with index, id, type and name (empty arguments), then argument fragments by index; a chunk with
 /// an empty delta and <c>finish_reason</c>; with <c>stream_options.include_usage</c> a chunk with <c>choices: []</c>
 /// and the usage (and <c>"usage": null</c> on every other chunk); then <c>data: [DONE]</c>.
@@ -57,20 +58,27 @@ internal sealed class ChatCompletionsRenderer : IWireRenderer
             w.WriteEndObject();
         }), tokens);
 
+        // First chunk, as recorded: a text answer opens with role, content "" and refusal null; a single tool call
+        // arrives in that same first delta (role, content null, tool_calls, refusal); parallel calls follow a
+        // separate opening delta of role and content null.
         var textAnswer = plan.TextTokens.Count > 0 || plan.ToolCalls.Count == 0;
+        var singleCallOpens = !textAnswer && plan.ToolCalls.Count == 1;
         yield return Chunk(w =>
         {
             w.WriteString("role", "assistant");
             if (textAnswer)
             {
                 w.WriteString("content", "");
-            }
-            else
-            {
-                w.WriteNull("content");
+                w.WriteNull("refusal");
+                return;
             }
 
-            w.WriteNull("refusal");
+            w.WriteNull("content");
+            if (singleCallOpens)
+            {
+                ToolCallDelta(w, 0, callIds[0], plan.ToolCalls[0].Name, "");
+                w.WriteNull("refusal");
+            }
         }, null);
 
         foreach (var token in plan.TextTokens)
@@ -82,7 +90,11 @@ internal sealed class ChatCompletionsRenderer : IWireRenderer
         {
             var index = i;
             var call = plan.ToolCalls[i];
-            yield return Chunk(w => ToolCallDelta(w, index, callIds[index], call.Name, ""), null);
+            if (!singleCallOpens)
+            {
+                yield return Chunk(w => ToolCallDelta(w, index, callIds[index], call.Name, ""), null);
+            }
+
             foreach (var fragment in call.ArgumentChunks)
             {
                 yield return Chunk(w => ToolCallDelta(w, index, null, null, fragment), null, tokens: 1);

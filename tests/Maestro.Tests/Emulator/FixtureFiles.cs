@@ -6,19 +6,23 @@ public static class FixtureFiles
     public static string Root { get; } = FindRoot();
 
     /// <summary>Every recorded stream, as (api, fixture name).</summary>
+    public static IEnumerable<(string Api, string Name)> Streams()
+    {
+        foreach (var api in new[] { Api.AnthropicMessages, Api.OpenAIResponses, Api.OpenAIChat, Api.GeminiGenerate })
+        {
+            foreach (var file in Directory.GetFiles(Path.Combine(Root, Folder(api)), "*.sse").Order(StringComparer.Ordinal))
+            {
+                yield return (api, Path.GetFileNameWithoutExtension(file));
+            }
+        }
+    }
+
     public static TheoryData<string, string> AllStreams()
     {
         var data = new TheoryData<string, string>();
-        foreach (var (api, folder) in new[]
+        foreach (var (api, name) in Streams())
         {
-            (Api.AnthropicMessages, "anthropic/messages"), (Api.OpenAIResponses, "openai/responses"),
-            (Api.OpenAIChat, "openai/chat-completions"), (Api.GeminiGenerate, "gemini/generate-content"),
-        })
-        {
-            foreach (var file in Directory.GetFiles(Path.Combine(Root, folder), "*.sse").Order(StringComparer.Ordinal))
-            {
-                data.Add(api, Path.GetFileNameWithoutExtension(file));
-            }
+            data.Add(api, name);
         }
 
         return data;
