@@ -15,6 +15,7 @@ internal static class AnthropicEndpoints
         var models = new AnthropicModelList(errors);
         var listing = new ListingHandler(services);
         var chat = new ChatEndpointHandler(services);
+        var unknown = new UnknownPathHandler(services);
         var messages = new ChatEndpoint(
             EmulatorProviders.Anthropic,
             "anthropic/messages",
@@ -31,6 +32,6 @@ internal static class AnthropicEndpoints
         group.MapGet("/v1/models/{id}", context =>
             listing.HandleAsync(context, EmulatorProviders.Anthropic, auth, request => models.Get(request, (string)context.Request.RouteValues["id"]!)));
         group.MapPost("/v1/messages", context => chat.HandleAsync(context, messages));
-        group.Map("/{**path}", context => errors.UnknownPath(context.Request.Path).WriteAsync(context));
+        group.Map("/{**path}", context => unknown.HandleAsync(context, EmulatorProviders.Anthropic, auth, errors));
     }
 }

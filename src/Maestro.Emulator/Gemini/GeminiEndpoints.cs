@@ -18,6 +18,7 @@ internal static class GeminiEndpoints
         var models = new GeminiModelList(errors);
         var listing = new ListingHandler(services);
         var chat = new ChatEndpointHandler(services);
+        var unknown = new UnknownPathHandler(services);
         var generate = new ChatEndpoint(
             EmulatorProviders.Gemini,
             "gemini/generate-content",
@@ -38,8 +39,8 @@ internal static class GeminiEndpoints
             var target = GeminiTarget.Of(context);
             return target.IsGenerate
                 ? chat.HandleAsync(context, generate)
-                : errors.UnknownPath(context.Request.Path).WriteAsync(context);
+                : unknown.HandleAsync(context, EmulatorProviders.Gemini, auth, errors);
         });
-        group.Map("/{**path}", context => errors.UnknownPath(context.Request.Path).WriteAsync(context));
+        group.Map("/{**path}", context => unknown.HandleAsync(context, EmulatorProviders.Gemini, auth, errors));
     }
 }

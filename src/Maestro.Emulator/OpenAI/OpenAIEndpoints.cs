@@ -19,6 +19,7 @@ internal static class OpenAIEndpoints
         var models = new OpenAIModelList();
         var listing = new ListingHandler(services);
         var chat = new ChatEndpointHandler(services);
+        var unknown = new UnknownPathHandler(services);
         const string StreamType = "text/event-stream; charset=utf-8";
         const string JsonType = "application/json";
 
@@ -35,7 +36,6 @@ internal static class OpenAIEndpoints
             listing.HandleAsync(context, EmulatorProviders.OpenAI, auth, _ => models.Get((string)context.Request.RouteValues["id"]!)));
         group.MapPost("/v1/responses", context => chat.HandleAsync(context, responses));
         group.MapPost("/v1/chat/completions", context => chat.HandleAsync(context, completions));
-        group.Map("/{**path}", context =>
-            responsesErrors.UnknownPath($"{context.Request.Method} {context.Request.Path}").WriteAsync(context));
+        group.Map("/{**path}", context => unknown.HandleAsync(context, EmulatorProviders.OpenAI, auth, responsesErrors));
     }
 }

@@ -125,6 +125,24 @@ public sealed class ControlApiTests(EmulatorFixture emulator) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task Unknown_provider_paths_are_recorded_and_answered_in_the_providers_shape()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var key = EmulatorFixture.NewKey();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.Server.BaseUrl, "/openai/v1/chat/completion"))
+        {
+            Content = new StringContent("{}", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var response = await emulator.Http.SendAsync(request, ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        body.RootElement.GetProperty("error").GetProperty("message").GetString().ShouldBe("Invalid URL (POST /openai/v1/chat/completion)");
+        emulator.Server.Control.Requests(key).ShouldHaveSingleItem().Path.ShouldBe("/openai/v1/chat/completion");
+    }
+
+    [Fact]
     public async Task Health_reports_ok_and_the_known_fixtures()
     {
         var ct = TestContext.Current.CancellationToken;
