@@ -85,12 +85,12 @@ public sealed partial class ShellToolTests : IDisposable
                 bash -c 'sleep 300 & echo "pid=$!"'
                 sh -c 'echo "pid=$$"; exec sleep 300'
                 """,
-            timeout_seconds = 1,
+            timeout_seconds = 3,
         });
 
         result.IsError.ShouldBeTrue();
-        result.Summary.ShouldBe("timed out after 1 s");
-        result.Text.ShouldContain("[Timed out after 1 s: the command and every process it started were stopped");
+        result.Summary.ShouldBe("timed out after 3 s");
+        result.Text.ShouldContain("[Timed out after 3 s: the command and every process it started were stopped");
         result.Details!["timed_out"].ShouldBe(true);
         var pids = Pids(result.Text);
         pids.Count.ShouldBe(3);
@@ -115,8 +115,9 @@ public sealed partial class ShellToolTests : IDisposable
     {
         using var cancellation = new CancellationTokenSource();
         var run = _ws.RunAsync("shell", new { command = "echo $$ > main.pid; sleep 300 & echo $! > background.pid; wait" }, cancellation.Token);
-        while (!File.Exists(_ws.PathOf("background.pid")) || _ws.Read("background.pid").Length == 0)
+        for (var attempt = 0; !File.Exists(_ws.PathOf("background.pid")) || _ws.Read("background.pid").Length == 0; attempt++)
         {
+            attempt.ShouldBeLessThan(500, "the command did not start");
             await Task.Delay(20);
         }
 
