@@ -8,8 +8,6 @@ namespace Maestro.Providers.Anthropic;
 /// <summary>GET /v1/models, following after_id pagination to the end, with limits filled from the per-model table.</summary>
 internal static class AnthropicModelCatalog
 {
-    private const int PageSize = 1000;
-
     // A provider that always answers has_more would otherwise keep us paging for ever.
     private const int MaxPages = 100;
 
@@ -20,8 +18,8 @@ internal static class AnthropicModelCatalog
         for (var page = 0; page < MaxPages; page++)
         {
             var path = after is null
-                ? $"/v1/models?limit={PageSize}"
-                : $"/v1/models?limit={PageSize}&after_id={Uri.EscapeDataString(after)}";
+                ? $"/v1/models?limit={options.ModelsPageSize}"
+                : $"/v1/models?limit={options.ModelsPageSize}&after_id={Uri.EscapeDataString(after)}";
             using var response = await ProviderHttp.SendAsync(
                 connection, credentials => AnthropicHttpRequests.Get(connection, options, credentials, path), AnthropicErrorMapper.Instance, null, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);

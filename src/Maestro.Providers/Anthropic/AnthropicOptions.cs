@@ -19,6 +19,9 @@ public sealed class AnthropicOptions
     /// <summary>The anthropic-version header (ANTHROPIC_API_VERSION, default 2023-06-01).</summary>
     public string ApiVersion { get; init; } = DefaultApiVersion;
 
+    /// <summary>Models asked for per page of GET /v1/models (the API's maximum, so one page is the usual case).</summary>
+    public int ModelsPageSize { get; init; } = 1000;
+
     public static AnthropicOptions From(IConfiguration configuration) => new()
     {
         BaseUrl = configuration.GetUrl("ANTHROPIC_API_BASE_URL", DefaultBaseUrl),
