@@ -85,8 +85,11 @@ internal static class AnthropicMessageWriter
     private static bool IsReplayable(TextReasoningContent reasoning) =>
         !string.IsNullOrEmpty(reasoning.ProtectedData) && reasoning.AdditionalProperties?.ContainsKey("item_id") != true;
 
-    private static bool IsRedacted(TextReasoningContent reasoning) =>
-        reasoning.AdditionalProperties?.TryGetValue(RedactedKey, out var value) == true && value is true or JsonElement { ValueKind: JsonValueKind.True };
+    private static bool IsRedacted(TextReasoningContent reasoning) => IsTrue(reasoning.AdditionalProperties, RedactedKey);
+
+    /// <summary>A flag in AdditionalProperties, as set (bool) or as read back from storage (a JSON true).</summary>
+    private static bool IsTrue(AdditionalPropertiesDictionary? properties, string key) =>
+        properties?.TryGetValue(key, out var value) == true && value is true or JsonElement { ValueKind: JsonValueKind.True };
 
     private static void WriteBlock(Utf8JsonWriter writer, AIContent content, bool assistant)
     {
@@ -206,8 +209,8 @@ internal static class AnthropicMessageWriter
     }
 
     /// <summary>
-    /// A tool's result: text (or text and images) as content blocks; a failed tool is marked is_error so the model knows
-    /// the call did not work.
+    /// A tool's result: text (or text and images) as content blocks; a failed tool (an Exception, or the turn engine's
+    /// is_error flag) is marked is_error so the model knows the call did not work.
     /// </summary>
     private static void WriteToolResult(Utf8JsonWriter writer, FunctionResultContent result)
     {
@@ -223,7 +226,7 @@ internal static class AnthropicMessageWriter
             writer.WriteEndArray();
         }
 
-        if (result.Exception is not null)
+        if (result.Exception is not null || IsTrue(result.AdditionalProperties, "is_error"))
         {
             writer.WriteBoolean("is_error", true);
         }

@@ -163,6 +163,27 @@ public sealed partial class AnthropicRequestWriterTests
             {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_x","content":[{"type":"text","text":"disk full"}],"is_error":true}]}
             """));
         JsonEquivalence.ShouldBeEquivalent(actual["messages"]![1]!["content"]![0]!["input"], new JsonObject());
+
+        // The turn engine marks failures with an is_error flag (a JSON true once stored and read back).
+        foreach (var flag in new object[] { true, JsonDocument.Parse("true").RootElement })
+        {
+            var flagged = Write(
+                [
+                    new(ChatRole.User, "go"),
+                    new(ChatRole.Assistant, [new FunctionCallContent("toolu_y", "run")]),
+                    new(ChatRole.Tool, [new FunctionResultContent("toolu_y", "The tool run failed: boom") { AdditionalProperties = new() { ["is_error"] = flag } }]),
+                ],
+                new ChatOptions { ModelId = "claude-sonnet-4-5" });
+            flagged["messages"]![2]!["content"]![0]!["is_error"]!.GetValue<bool>().ShouldBeTrue();
+        }
+
+        Write(
+            [
+                new(ChatRole.User, "go"),
+                new(ChatRole.Assistant, [new FunctionCallContent("toolu_z", "run")]),
+                new(ChatRole.Tool, [new FunctionResultContent("toolu_z", "fine")]),
+            ],
+            new ChatOptions { ModelId = "claude-sonnet-4-5" })["messages"]![2]!["content"]![0]!.AsObject().ContainsKey("is_error").ShouldBeFalse();
     }
 
     [Fact]
