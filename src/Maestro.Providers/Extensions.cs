@@ -1,3 +1,5 @@
+using Maestro.Core.Providers;
+using Maestro.Providers.Anthropic;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,7 +10,7 @@ public static class Extensions
     /// <summary>Registers every built-in provider (one line each) and the OpenAI-compatible ones from configuration.</summary>
     public static IServiceCollection AddMaestroProviders(this IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration;
+        services.AddSingleton(AnthropicOptions.From(configuration)).AddSingleton<IProvider, AnthropicProvider>();
         return services;
     }
 }
