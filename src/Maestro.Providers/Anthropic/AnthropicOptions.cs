@@ -19,6 +19,9 @@ public sealed class AnthropicOptions
     /// <summary>The anthropic-version header (ANTHROPIC_API_VERSION, default 2023-06-01).</summary>
     public string ApiVersion { get; init; } = DefaultApiVersion;
 
+    /// <summary>The model `maestro chat` uses without --model (ANTHROPIC_DEFAULT_MODEL).</summary>
+    public string DefaultModel { get; init; } = "claude-sonnet-4-5";
+
     /// <summary>Models asked for per page of GET /v1/models (the API's maximum, so one page is the usual case).</summary>
     public int ModelsPageSize { get; init; } = 1000;
 
@@ -26,5 +29,6 @@ public sealed class AnthropicOptions
     {
         BaseUrl = configuration.GetUrl("ANTHROPIC_API_BASE_URL", DefaultBaseUrl),
         ApiVersion = configuration.GetString("ANTHROPIC_API_VERSION") ?? DefaultApiVersion,
+        DefaultModel = configuration.GetString("ANTHROPIC_DEFAULT_MODEL") ?? "claude-sonnet-4-5",
     };
 }

@@ -25,7 +25,8 @@ public sealed class AnthropicProvider(AnthropicOptions options) : IProvider
         },
         options.BaseUrl,
         "API keys work everywhere. Anthropic permits Claude subscription (OAuth) logins only in its own apps; Maestro "
-        + "sends such a login with Anthropic's documented OAuth headers and never presents itself as another product.");
+        + "sends such a login with Anthropic's documented OAuth headers and never presents itself as another product.",
+        options.DefaultModel);
 
     public IChatClient CreateChatClient(ProviderConnection connection) => new AnthropicChatClient(connection, options);
 
