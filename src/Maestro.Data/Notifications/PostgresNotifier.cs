@@ -30,6 +30,7 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _running;
+    private int _disposed;
 
     public static readonly JsonSerializerOptions Json = StreamEvent.JsonOptions;
 
@@ -56,6 +57,12 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
 
     public async ValueTask DisposeAsync()
     {
+        // Registered under three service types, so the container disposes it three times.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _outgoing.Writer.TryComplete();
         _signals.Writer.TryComplete();
         if (_running is not null)
