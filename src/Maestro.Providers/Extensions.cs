@@ -1,3 +1,4 @@
+using Maestro.Providers.Gemini;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,6 +10,7 @@ public static class Extensions
     public static IServiceCollection AddMaestroProviders(this IServiceCollection services, IConfiguration configuration)
     {
         _ = configuration;
+        services.AddGeminiProvider(configuration);
         return services;
     }
 }
