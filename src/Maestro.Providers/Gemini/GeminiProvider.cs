@@ -9,6 +9,9 @@ public sealed class GeminiProvider : IProvider
 {
     public const string Id = "gemini";
 
+    /// <summary>Stable, fast, with thinking and a free tier: the model used when a session names none.</summary>
+    public const string DefaultModel = "gemini-2.5-flash";
+
     private readonly GeminiOptions _options;
     private readonly GeminiErrorMapper _errors = new();
     private readonly GeminiModelCatalog _catalog;
@@ -33,7 +36,8 @@ public sealed class GeminiProvider : IProvider
             },
             options.BaseUrl,
             "API keys come from Google AI Studio. OAuth signs in with your Google account through an OAuth client you " +
-            "configure (GEMINI_OAUTH_CLIENT_ID/SECRET); requests are billed to GEMINI_USER_PROJECT or the login's project.");
+            "configure (GEMINI_OAUTH_CLIENT_ID/SECRET); requests are billed to GEMINI_USER_PROJECT or the login's project.",
+            DefaultModel);
     }
 
     public ProviderDescriptor Descriptor { get; }

@@ -122,6 +122,7 @@ public sealed class GeminiHttpRequestTests
         descriptor.AuthTypes.ShouldBe([AuthType.ApiKey, AuthType.OAuth]);
         descriptor.Features.ShouldBe(["streaming", "tools", "images", "reasoning", "reasoning_replay", "model_listing", "oauth"], ignoreOrder: true);
         descriptor.DefaultBaseUrl.ShouldBe(new Uri("https://generativelanguage.googleapis.com"));
+        descriptor.DefaultModel.ShouldBe("gemini-2.5-flash");
     }
 
     private static GeminiChatClient Client(ProviderConnection connection, GeminiOptions? options = null) =>

@@ -279,6 +279,26 @@ public sealed class GeminiRequestWriterTests
     }
 
     [Fact]
+    public async Task Contents_survive_the_json_round_trip_sessions_use_and_still_replay()
+    {
+        var updates = await GeminiStreamHarness.ReadAsync(RepoPaths.FixtureBytes("gemini/generate-content/code-execution.sse"), "gemini-3-flash-preview");
+        var call = await GeminiStreamHarness.ReadAsync(RepoPaths.FixtureBytes("gemini/generate-content/function-call-thought-signature-2-5.sse"));
+        IList<AIContent> contents = [.. updates.ToChatResponse().Messages.Single().Contents, .. call.ToChatResponse().Messages.Single().Contents];
+
+        var json = System.Text.Json.JsonSerializer.Serialize(contents, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IList<AIContent>)));
+        var restored = (IList<AIContent>)System.Text.Json.JsonSerializer.Deserialize(json, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IList<AIContent>)))!;
+        var functionCall = restored.OfType<FunctionCallContent>().Single();
+        List<ChatMessage> history = [new(ChatRole.User, "Q"), new(ChatRole.Assistant, restored), new(ChatRole.Tool, [new FunctionResultContent(functionCall.CallId, "sunny")])];
+
+        var parts = Write(history, new ChatOptions { ModelId = "gemini-3-flash-preview" })["contents"]![1]!["parts"]!.AsArray();
+
+        parts.Single(p => p!["executableCode"] is not null)!["thoughtSignature"]!.GetValue<string>().ShouldStartWith("EqADCp0D");
+        parts.Single(p => p!["codeExecutionResult"] is not null)!["codeExecutionResult"]!["output"]!.GetValue<string>().ShouldBe("-428330955.97745\n");
+        parts.Single(p => p!["functionCall"] is not null)!["thoughtSignature"]!.GetValue<string>().ShouldStartWith("CiQBEU0yD1hCYiUo");
+        parts.Count(p => p!["thoughtSignature"] is not null).ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Code_execution_replays_as_executable_code_and_its_result()
     {
         var updates = await GeminiStreamHarness.ReadAsync(RepoPaths.FixtureBytes("gemini/generate-content/code-execution.sse"), "gemini-3-flash-preview");
