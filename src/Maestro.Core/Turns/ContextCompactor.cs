@@ -1,6 +1,6 @@
 using System.Text;
-using Maestro.Core.Conversations;
 using Maestro.Core.Context;
+using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
 using Maestro.Core.Events;
 using Maestro.Core.Providers;
