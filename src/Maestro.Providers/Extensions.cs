@@ -1,5 +1,6 @@
 using Maestro.Core.Providers;
 using Maestro.Providers.Anthropic;
+using Maestro.Providers.Gemini;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +12,7 @@ public static class Extensions
     public static IServiceCollection AddMaestroProviders(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(AnthropicOptions.From(configuration)).AddSingleton<IProvider, AnthropicProvider>();
+        services.AddGeminiProvider(configuration);
         return services;
     }
 }
