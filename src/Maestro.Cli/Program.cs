@@ -26,7 +26,10 @@ root.Subcommands.Add(ProviderCommands.Create(ctx));
 root.Subcommands.Add(ModelsCommand.Create(ctx));
 root.Subcommands.Add(ChatCommand.Create(ctx));
 root.Subcommands.Add(E2eCommand.Create(ctx));
+root.Subcommands.Add(SessionCommands.Create(ctx));
+root.Subcommands.Add(AttachCommand.Create(ctx));
 root.Subcommands.Add(ServeCommand.Create(ctx));
+root.Subcommands.Add(EmulateCommand.Create(ctx));
 
 var debug = configuration["MAESTRO_DEBUG"] is "1" or "true";
 
