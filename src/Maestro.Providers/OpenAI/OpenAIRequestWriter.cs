@@ -372,11 +372,14 @@ public static class OpenAIRequestWriter
         json.WriteString("type", "reasoning");
         json.WriteString("id", id);
         json.WriteStartArray("summary");
-        if (summaries.Count > 0)
+        // ToChatResponse merges the summary deltas into the content that holds the encrypted data; unmerged
+        // histories keep them as separate contents before it.
+        var summary = string.Concat(summaries) + reasoning.Text;
+        if (summary.Length > 0)
         {
             json.WriteStartObject();
             json.WriteString("type", "summary_text");
-            json.WriteString("text", string.Concat(summaries));
+            json.WriteString("text", summary);
             json.WriteEndObject();
         }
 

@@ -98,28 +98,28 @@ public static class OpenAIResponseReader
 
                 break;
             case "reasoning":
+                // One content, as ToChatResponse makes of the streamed summary deltas and the encrypted content.
+                var summary = new StringBuilder();
                 foreach (var part in Array(item, "summary"))
                 {
                     if (Str(part, "text") is { Length: > 0 } text)
                     {
-                        contents.Add(new TextReasoningContent(contents.Count > 0 ? "\n\n" + text : text));
+                        summary.Append(summary.Length > 0 ? "\n\n" : "").Append(text);
                     }
                 }
 
                 foreach (var part in Array(item, "content"))
                 {
-                    if (Str(part, "text") is { Length: > 0 } text)
-                    {
-                        contents.Add(new TextReasoningContent(text));
-                    }
+                    summary.Append(Str(part, "text"));
                 }
 
-                if (Str(item, "encrypted_content") is { Length: > 0 } encrypted)
+                var encrypted = Str(item, "encrypted_content");
+                if (summary.Length > 0 || encrypted is { Length: > 0 })
                 {
-                    contents.Add(new TextReasoningContent("")
+                    contents.Add(new TextReasoningContent(summary.ToString())
                     {
-                        ProtectedData = encrypted,
-                        AdditionalProperties = new() { [OpenAIRequestWriter.ItemIdKey] = id },
+                        ProtectedData = string.IsNullOrEmpty(encrypted) ? null : encrypted,
+                        AdditionalProperties = id is null ? null : new() { [OpenAIRequestWriter.ItemIdKey] = id },
                     });
                 }
 

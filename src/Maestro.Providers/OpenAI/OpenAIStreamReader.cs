@@ -26,6 +26,8 @@ public sealed class OpenAIStreamReader : SseChatStream
     private DateTimeOffset? _createdAt;
     private string? _itemId;
     private byte[]? _itemIdUtf8;
+    private string? _reasoningItemId;
+    private AdditionalPropertiesDictionary? _reasoningProperties;
     private bool _sawToolCall;
 
     public OpenAIStreamReader(ProviderConnection connection, string? model)
@@ -110,7 +112,29 @@ public sealed class OpenAIStreamReader : SseChatStream
             return null;
         }
 
-        return Update(eventType, data, itemId, reasoning ? new TextReasoningContent(delta) : new TextContent(delta));
+        return Update(eventType, data, itemId,
+            reasoning ? new TextReasoningContent(delta) { AdditionalProperties = ReasoningProperties(itemId) } : new TextContent(delta));
+    }
+
+    /// <summary>
+    /// One properties dictionary (holding the item id) per reasoning item, shared by its deltas and its encrypted
+    /// content: M.E.AI's ToChatResponse merges a run of reasoning contents and keeps the first one's properties, so
+    /// every piece must carry the id for the merged content to be replayable. Allocated once per item, not per delta.
+    /// </summary>
+    private AdditionalPropertiesDictionary? ReasoningProperties(string? itemId)
+    {
+        if (itemId is null)
+        {
+            return null;
+        }
+
+        if (itemId != _reasoningItemId)
+        {
+            _reasoningItemId = itemId;
+            _reasoningProperties = new AdditionalPropertiesDictionary { [OpenAIRequestWriter.ItemIdKey] = itemId };
+        }
+
+        return _reasoningProperties;
     }
 
     /// <summary>A second summary part starts a new paragraph of the same reasoning.</summary>
@@ -139,7 +163,9 @@ public sealed class OpenAIStreamReader : SseChatStream
             }
         }
 
-        return index > 0 ? Update(eventType, data, itemId, new TextReasoningContent("\n\n")) : null;
+        return index > 0
+            ? Update(eventType, data, itemId, new TextReasoningContent("\n\n") { AdditionalProperties = ReasoningProperties(itemId) })
+            : null;
     }
 
     private void AppendArguments(ReadOnlySpan<byte> data)
@@ -206,11 +232,7 @@ public sealed class OpenAIStreamReader : SseChatStream
             case "function_call":
                 return FunctionCallDone(eventType, data, item, itemId);
             case "reasoning" when Str(item, "encrypted_content") is { Length: > 0 } encrypted:
-                var reasoning = new TextReasoningContent("")
-                {
-                    ProtectedData = encrypted,
-                    AdditionalProperties = new() { [OpenAIRequestWriter.ItemIdKey] = itemId },
-                };
+                var reasoning = new TextReasoningContent("") { ProtectedData = encrypted, AdditionalProperties = ReasoningProperties(itemId) };
                 return Update(eventType, data, itemId, reasoning);
             default:
                 return null;
