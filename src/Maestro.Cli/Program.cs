@@ -23,6 +23,9 @@ var root = new RootCommand("""
 Func<CliContext> ctx = () => context;
 root.Subcommands.Add(AuthCommands.Create(ctx));
 root.Subcommands.Add(ProviderCommands.Create(ctx));
+root.Subcommands.Add(ModelsCommand.Create(ctx));
+root.Subcommands.Add(ChatCommand.Create(ctx));
+root.Subcommands.Add(E2eCommand.Create(ctx));
 root.Subcommands.Add(ServeCommand.Create(ctx));
 
 var debug = configuration["MAESTRO_DEBUG"] is "1" or "true";

@@ -6,13 +6,15 @@ namespace Maestro.Core.Providers;
 /// <param name="Id">Lowercase id used in auth refs and URLs, e.g. <c>anthropic</c>.</param>
 /// <param name="Features">Values from <see cref="ProviderFeatures"/>.</param>
 /// <param name="Notes">What the provider permits, in plain words, shown in the UI and docs (e.g. OAuth policy).</param>
+/// <param name="DefaultModel">The model used when none is given (a capable, widely available one), if any.</param>
 public sealed record ProviderDescriptor(
     string Id,
     string DisplayName,
     IReadOnlyList<AuthType> AuthTypes,
     IReadOnlySet<string> Features,
     Uri DefaultBaseUrl,
-    string? Notes = null)
+    string? Notes = null,
+    string? DefaultModel = null)
 {
     public bool Supports(string feature) => Features.Contains(feature);
 

@@ -8,8 +8,9 @@ namespace Maestro.Data.Embedded;
 
 /// <summary>
 /// A private PostgreSQL cluster in $MAESTRO_HOME, created on first use and started on demand. It listens only on a
-/// unix socket. Every Maestro process using it holds a lease (one idle connection); the last process to leave stops
-/// the server, so no database is left running behind the user's back, and a crashed holder's lease ends with it.
+/// unix socket. Every Maestro process using it holds a lease: a shared advisory lock on one idle connection. A process
+/// that leaves releases its lease and stops the server if no other lease remains, so no database is left running
+/// behind the user's back; a crashed holder's lease ends with its connection.
 /// </summary>
 public sealed class EmbeddedCluster : IAsyncDisposable
 {
@@ -17,6 +18,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     private const int Port = 5432;
     private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan ServerTimeout = TimeSpan.FromSeconds(90);
+
+    // Advisory lock key of the lease ("maestro" lease); any constant works, it only has to be the same everywhere.
+    private const long LeaseLockKey = 0x6D61657374726F01;
 
     private readonly EmbeddedPostgresOptions _options;
     private readonly ClusterCommands _commands;
@@ -101,10 +105,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         try
         {
             using var fileLock = await ClusterFileLock.AcquireAsync(Path.Combine(_options.Home, "postgres.lock"), LockTimeout, CancellationToken.None);
-            var others = await CountOtherClientsAsync(_lease);
+            // Releasing explicitly (not by closing) makes the release synchronous: the next leaver cannot see a lease
+            // whose backend is still shutting down.
+            await ExecuteScalarAsync(_lease, "SELECT pg_advisory_unlock_shared($1)");
+            var last = (bool)(await ExecuteScalarAsync(_lease, "SELECT pg_try_advisory_lock($1)"))!;
             await _lease.DisposeAsync();
             _lease = null;
-            if (others == 0)
+            if (last)
             {
                 var result = await _commands.RunAsync(_commands.Binaries.PgCtl, ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-s"], ServerTimeout, CancellationToken.None);
                 if (!result.Succeeded)
@@ -127,11 +134,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }
     }
 
-    private static async Task<long> CountOtherClientsAsync(NpgsqlConnection lease)
+    private static async Task<object?> ExecuteScalarAsync(NpgsqlConnection connection, string sql)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()", lease);
-        return (long)(await command.ExecuteScalarAsync())!;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue(LeaseLockKey);
+        return await command.ExecuteScalarAsync();
     }
 
     /// <summary>
@@ -297,6 +304,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         };
         _lease = new NpgsqlConnection(builder.ConnectionString);
         await _lease.OpenAsync(cancellationToken);
+        await ExecuteScalarAsync(_lease, "SELECT pg_advisory_lock_shared($1)");
     }
 
     private string? LastLogLine()

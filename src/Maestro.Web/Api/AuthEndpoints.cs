@@ -75,6 +75,9 @@ public static class AuthEndpoints
             return Results.Ok(AuthView.From(record));
         });
 
+        group.MapGet("/{provider}/{name}/models", async (string provider, string name, bool? refresh, ModelCatalog models, CancellationToken ct) =>
+            Results.Ok(ModelListView.From(await models.GetAsync(new AuthRef(provider, name), refresh ?? false, ct))));
+
         group.MapDelete("/{provider}/{name}", async (string provider, string name, AuthService auths, CancellationToken ct) =>
         {
             await auths.DeleteAsync(new AuthRef(provider, name), ct);

@@ -41,3 +41,14 @@ public sealed record CreateAuthRequest(string? Provider, string? Name, string? A
 
 /// <summary>PATCH: each present member changes one thing; base_url "" removes the override.</summary>
 public sealed record UpdateAuthRequest(string? Name, string? ApiKey, string? BaseUrl);
+
+public sealed record ModelView(string Id, string? DisplayName, int? ContextWindow, int? MaxOutputTokens, DateTimeOffset? CreatedAt, string? OwnedBy)
+{
+    public static ModelView From(ModelInfo m) => new(m.Id, m.DisplayName, m.ContextWindow, m.MaxOutputTokens, m.CreatedAt, m.OwnedBy);
+}
+
+public sealed record ModelListView(string Auth, DateTimeOffset FetchedAt, bool FromCache, IReadOnlyList<ModelView> Models)
+{
+    public static ModelListView From(Maestro.Core.Models.ModelList list) =>
+        new(list.Auth.ToString(), list.FetchedAt, list.FromCache, [.. list.Models.Select(ModelView.From)]);
+}

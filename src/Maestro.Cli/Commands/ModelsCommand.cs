@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Globalization;
+using Maestro.Cli.Output;
+using Maestro.Core.Models;
+using Maestro.Web.Api;
+using Spectre.Console;
+
+namespace Maestro.Cli.Commands;
+
+/// <summary>`maestro models provider/name`: the auth's live model list.</summary>
+public static class ModelsCommand
+{
+    public static Command Create(Func<CliContext> context)
+    {
+        var auth = CommonOptions.AuthRef();
+        var json = CommonOptions.Json();
+        var refresh = new Option<bool>("--refresh") { Description = "Ask the provider again instead of using the cached list." };
+        var command = new Command("models", "List the models an auth can use, from the provider's live list.") { auth, json, refresh };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context();
+            var list = await ctx.Get<ModelCatalog>().GetAsync(CommonOptions.ParseAuth(parse.GetValue(auth)!), parse.GetValue(refresh), ct);
+            if (parse.GetValue(json))
+            {
+                Json.Write(ctx.Stdout, ModelListView.From(list));
+                return 0;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("Model", "Name", "Context", "Max output", "Created");
+            foreach (var m in list.Models)
+            {
+                table.AddRow(
+                    Errors.Escape(m.Id),
+                    Errors.Escape(m.DisplayName ?? ""),
+                    m.ContextWindow?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
+                    m.MaxOutputTokens?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
+                    m.CreatedAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
+            }
+
+            ctx.Console.Write(table);
+            ctx.Console.MarkupLine($"[grey]{list.Models.Count} models from {Errors.Escape(list.Auth.ToString())}{(list.FromCache ? ", cached" : "")}.[/]");
+            return 0;
+        });
+        return command;
+    }
+}

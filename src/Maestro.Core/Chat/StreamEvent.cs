@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Maestro.Core.Providers;
+using Microsoft.Extensions.AI;
+
+namespace Maestro.Core.Chat;
+
+/// <summary>
+/// One normalized stream event as the outside world sees it (CLI `--json` lines, server-sent events): a flat record
+/// whose <see cref="Type"/> says which members are set. Built from the M.E.AI contents of an update.
+/// </summary>
+public sealed record StreamEvent
+{
+    public required string Type { get; init; }
+
+    public string? Text { get; init; }
+
+    /// <summary>Reasoning replay data is opaque; only whether it is present is shown.</summary>
+    public bool? HasProtectedData { get; init; }
+
+    public string? CallId { get; init; }
+
+    public string? Name { get; init; }
+
+    public IDictionary<string, object?>? Arguments { get; init; }
+
+    public string? Error { get; init; }
+
+    public string? Code { get; init; }
+
+    public long? InputTokens { get; init; }
+
+    public long? OutputTokens { get; init; }
+
+    public long? CachedInputTokens { get; init; }
+
+    public long? ReasoningTokens { get; init; }
+
+    public long? TotalTokens { get; init; }
+
+    public string? FinishReason { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? ResponseId { get; init; }
+
+    /// <summary>The events one update carries, in order (an update may hold several contents and a finish reason).</summary>
+    public static IEnumerable<StreamEvent> From(ChatResponseUpdate update)
+    {
+        foreach (var content in update.Contents)
+        {
+            switch (content)
+            {
+                case TextContent text:
+                    yield return new StreamEvent { Type = "text", Text = text.Text };
+                    break;
+                case TextReasoningContent reasoning:
+                    yield return new StreamEvent
+                    {
+                        Type = "reasoning",
+                        Text = reasoning.Text.Length == 0 ? null : reasoning.Text,
+                        HasProtectedData = reasoning.ProtectedData is null ? null : true,
+                    };
+                    break;
+                case FunctionCallContent call:
+                    yield return new StreamEvent
+                    {
+                        Type = "tool_call",
+                        CallId = call.CallId,
+                        Name = call.Name,
+                        Arguments = call.Arguments,
+                        Error = call.Exception?.Message,
+                    };
+                    break;
+                case UsageContent usage:
+                    yield return new StreamEvent
+                    {
+                        Type = "usage",
+                        InputTokens = usage.Details.InputTokenCount,
+                        OutputTokens = usage.Details.OutputTokenCount,
+                        CachedInputTokens = usage.Details.CachedInputTokenCount,
+                        ReasoningTokens = usage.Details.ReasoningTokenCount,
+                        TotalTokens = usage.Details.TotalTokenCount ?? (usage.Details.InputTokenCount ?? 0) + (usage.Details.OutputTokenCount ?? 0),
+                    };
+                    break;
+                case ErrorContent error:
+                    yield return new StreamEvent { Type = "error", Error = error.Message, Code = error.ErrorCode };
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        if (update.FinishReason is { } finish)
+        {
+            yield return new StreamEvent { Type = "finish", FinishReason = finish.Value, Model = update.ModelId, ResponseId = update.ResponseId };
+        }
+    }
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+}
