@@ -14,6 +14,7 @@ public sealed class OpenAIChatClient : IChatClient
     private readonly OpenAIOptions _options;
     private readonly ILogger _logger;
     private readonly Uri _url;
+    private string? _summary;
 
     public OpenAIChatClient(ProviderConnection connection, OpenAIOptions options)
     {
@@ -21,6 +22,7 @@ public sealed class OpenAIChatClient : IChatClient
         _options = options;
         _logger = connection.Runtime.LoggerFactory.CreateLogger<OpenAIChatClient>();
         _url = OpenAIEndpoints.Resolve(connection.BaseUrl, "responses");
+        _summary = options.ReasoningSummary == "none" ? null : options.ReasoningSummary;
         Metadata = new ChatClientMetadata(connection.Auth.Provider, connection.BaseUrl);
     }
 
@@ -31,8 +33,7 @@ public sealed class OpenAIChatClient : IChatClient
     {
         var history = messages as IList<ChatMessage> ?? [.. messages];
         var model = ChatRequestValidator.Validate(history, options);
-        var body = OpenAIRequestWriter.Write(history, options!, stream: false, _logger);
-        using var response = await SendAsync(body, model, stream: false, cancellationToken);
+        using var response = await SendAsync(history, options!, model, stream: false, cancellationToken);
         byte[] bytes;
         try
         {
@@ -58,8 +59,7 @@ public sealed class OpenAIChatClient : IChatClient
     {
         var history = messages as IList<ChatMessage> ?? [.. messages];
         var model = ChatRequestValidator.Validate(history, options);
-        var body = OpenAIRequestWriter.Write(history, options!, stream: true, _logger);
-        using var response = await SendAsync(body, model, stream: true, cancellationToken);
+        using var response = await SendAsync(history, options!, model, stream: true, cancellationToken);
         await using var stream = await ProviderHttp.ReadStreamAsync(_connection, response, cancellationToken);
         var reader = new OpenAIStreamReader(_connection, model);
         await foreach (var update in reader.ReadAsync(stream, _connection, model, cancellationToken))
@@ -79,6 +79,27 @@ public sealed class OpenAIChatClient : IChatClient
         // The HttpClient belongs to the factory.
     }
 
+    /// <summary>
+    /// Sends the request. An organization that OpenAI has not verified may not receive reasoning summaries and gets a
+    /// 400 for asking; the request is then sent once more without them (the answer is the same, only the summary is
+    /// missing), and this client stops asking.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(IList<ChatMessage> history, ChatOptions options, string model, bool stream, CancellationToken cancellationToken)
+    {
+        var body = OpenAIRequestWriter.Write(history, options, stream, _logger, _summary);
+        try
+        {
+            return await SendAsync(body, model, stream, cancellationToken);
+        }
+        catch (ProviderException ex) when (_summary is not null && IsSummaryRefused(ex))
+        {
+            _logger.LogWarning("OpenAI: {Auth} may not receive reasoning summaries ({Message}); asking without them.", _connection.AuthLabel, ex.ProviderMessage);
+            _summary = null;
+            body = OpenAIRequestWriter.Write(history, options, stream, _logger, _summary);
+            return await SendAsync(body, model, stream, cancellationToken);
+        }
+    }
+
     private Task<HttpResponseMessage> SendAsync(byte[] body, string model, bool stream, CancellationToken cancellationToken) =>
         ProviderHttp.SendAsync(
             _connection,
@@ -86,6 +107,12 @@ public sealed class OpenAIChatClient : IChatClient
             OpenAIErrorMapper.Instance,
             model,
             cancellationToken);
+
+    private static bool IsSummaryRefused(ProviderException error) =>
+        error.Kind == ProviderErrorKind.InvalidRequest &&
+        error.ProviderMessage is { } message &&
+        message.Contains("reasoning summar", StringComparison.OrdinalIgnoreCase) &&
+        message.Contains("verif", StringComparison.OrdinalIgnoreCase);
 
     private ProviderRequestContext Context(string model) =>
         new(_connection.Auth.Provider, _connection.AuthLabel, model, _connection.BaseUrl);

@@ -1,4 +1,5 @@
 using Maestro.Core.Configuration;
+using Maestro.Core.Errors;
 using Microsoft.Extensions.Configuration;
 
 namespace Maestro.Providers.OpenAI;
@@ -20,10 +21,27 @@ public sealed class OpenAIOptions
     /// <summary>OPENAI_PROJECT: sent as the OpenAI-Project header when set.</summary>
     public string? Project { get; init; }
 
-    public static OpenAIOptions FromConfiguration(IConfiguration configuration) => new()
+    /// <summary>
+    /// OPENAI_REASONING_SUMMARY: the reasoning summary reasoning models are asked for (auto, concise, detailed or
+    /// none; default auto). OpenAI gives summaries only to verified organizations; an unverified one is retried once
+    /// without, so "none" only saves that round trip.
+    /// </summary>
+    public string ReasoningSummary { get; init; } = "auto";
+
+    public static OpenAIOptions FromConfiguration(IConfiguration configuration)
     {
-        BaseUrl = configuration.GetUrl("OPENAI_API_BASE_URL", DefaultBaseUrl),
-        Organization = configuration.GetString("OPENAI_ORG_ID"),
-        Project = configuration.GetString("OPENAI_PROJECT"),
-    };
+        var summary = configuration.GetString("OPENAI_REASONING_SUMMARY")?.ToLowerInvariant() ?? "auto";
+        if (summary is not ("auto" or "concise" or "detailed" or "none"))
+        {
+            throw new MaestroException($"OPENAI_REASONING_SUMMARY='{summary}' must be auto, concise, detailed or none.");
+        }
+
+        return new OpenAIOptions
+        {
+            BaseUrl = configuration.GetUrl("OPENAI_API_BASE_URL", DefaultBaseUrl),
+            Organization = configuration.GetString("OPENAI_ORG_ID"),
+            Project = configuration.GetString("OPENAI_PROJECT"),
+            ReasoningSummary = summary,
+        };
+    }
 }

@@ -25,7 +25,11 @@ public sealed class OpenAIProvider(OpenAIOptions options) : IProvider
         },
         options.BaseUrl,
         "API keys from platform.openai.com. Requests use the Responses API statelessly (store=false): nothing is kept " +
-        "at OpenAI between turns, and encrypted reasoning is sent back with the history.");
+        "at OpenAI between turns, and encrypted reasoning is sent back with the history.",
+        DefaultModel);
+
+    /// <summary>Used when no model is given: a current reasoning model every API account can use.</summary>
+    public const string DefaultModel = "gpt-5-mini";
 
     public IChatClient CreateChatClient(ProviderConnection connection) => new OpenAIChatClient(connection, options);
 

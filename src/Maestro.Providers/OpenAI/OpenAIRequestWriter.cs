@@ -23,7 +23,12 @@ public static class OpenAIRequestWriter
     /// rather than failing a turn that works everywhere else. Temperature and top_p are dropped for reasoning models,
     /// which reject them.
     /// </remarks>
-    public static byte[] Write(IEnumerable<ChatMessage> messages, ChatOptions options, bool stream, ILogger? logger = null)
+    /// <param name="reasoningSummary">
+    /// The summary to ask reasoning models for when the caller does not say (<see cref="OpenAIOptions.ReasoningSummary"/>);
+    /// null or "none" asks for none.
+    /// </param>
+    public static byte[] Write(
+        IEnumerable<ChatMessage> messages, ChatOptions options, bool stream, ILogger? logger = null, string? reasoningSummary = "auto")
     {
         logger ??= NullLogger.Instance;
         var model = options.ModelId!;
@@ -73,7 +78,7 @@ public static class OpenAIRequestWriter
             // Known non-reasoning models reject `reasoning`; unknown models get it when the caller asks for it.
             if (reasoningModel || (family is null && options.Reasoning is not null))
             {
-                WriteReasoning(json, model, options.Reasoning);
+                WriteReasoning(json, model, options.Reasoning, reasoningSummary);
             }
             else if (options.Reasoning is not null)
             {
@@ -108,7 +113,7 @@ public static class OpenAIRequestWriter
         return text?.ToString();
     }
 
-    private static void WriteReasoning(Utf8JsonWriter json, string model, ReasoningOptions? reasoning)
+    private static void WriteReasoning(Utf8JsonWriter json, string model, ReasoningOptions? reasoning, string? defaultSummary)
     {
         json.WriteStartObject("reasoning");
         var effort = OpenAIModels.Effort(model, reasoning?.Effort);
@@ -118,9 +123,17 @@ public static class OpenAIRequestWriter
         }
 
         // Summaries are the only reasoning text OpenAI returns; "detailed" is the closest to "full".
-        if (reasoning?.Effort != ReasoningEffort.None && reasoning?.Output != ReasoningOutput.None)
+        var summary = reasoning?.Effort == ReasoningEffort.None || defaultSummary is null or "none" ? null
+            : reasoning?.Output switch
+            {
+                ReasoningOutput.None => null,
+                ReasoningOutput.Full => "detailed",
+                ReasoningOutput.Summary => "auto",
+                _ => defaultSummary,
+            };
+        if (summary is not null)
         {
-            json.WriteString("summary", reasoning?.Output == ReasoningOutput.Full ? "detailed" : "auto");
+            json.WriteString("summary", summary);
         }
 
         json.WriteEndObject();

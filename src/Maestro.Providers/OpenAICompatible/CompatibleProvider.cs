@@ -29,7 +29,8 @@ public sealed class CompatibleProvider : IProvider
             [AuthType.ApiKey],
             features,
             settings.BaseUrl,
-            $"OpenAI-compatible endpoint declared in {settings.DeclaredIn} (Chat Completions at {settings.BaseUrl}).");
+            $"OpenAI-compatible endpoint declared in {settings.DeclaredIn} (Chat Completions at {settings.BaseUrl}).",
+            settings.DefaultModel);
     }
 
     public CompatibleProviderSettings Settings { get; }

@@ -22,7 +22,7 @@ public static partial class CompatibleProviderDeclarations
     private static readonly string[] FileKeys =
     [
         "id", "base_url", "display_name", "auth_header", "auth_scheme", "models_path", "chat_path", "api_key_required",
-        "max_tokens_field", "default_max_tokens",
+        "max_tokens_field", "default_max_tokens", "default_model",
     ];
 
     /// <param name="builtInIds">Ids of the built-in providers, which a declaration may not reuse.</param>
@@ -206,6 +206,7 @@ public static partial class CompatibleProviderDeclarations
             Flag(get("API_KEY_REQUIRED"), nameOf("API_KEY_REQUIRED"), defaultValue: true),
             maxTokensField,
             defaultMaxTokens,
+            NonEmpty(get("DEFAULT_MODEL")),
             declaredIn);
     }
 

@@ -8,6 +8,7 @@ namespace Maestro.Providers.OpenAICompatible;
 /// <param name="ApiKeyRequired">False for local servers (Ollama, LM Studio): no key header is sent then.</param>
 /// <param name="MaxTokensField"><c>max_tokens</c> (default), or <c>max_completion_tokens</c> for OpenAI itself.</param>
 /// <param name="DefaultMaxTokens">Sent when the caller gives no limit; null leaves the server's default.</param>
+/// <param name="DefaultModel">The model used when none is given (e.g. <c>llama3.1</c>), if any.</param>
 /// <param name="DeclaredIn">Where it was declared, for messages (<c>MAESTRO_COMPAT_PROVIDERS</c> or the file path).</param>
 public sealed record CompatibleProviderSettings(
     string Id,
@@ -20,6 +21,7 @@ public sealed record CompatibleProviderSettings(
     bool ApiKeyRequired = true,
     string MaxTokensField = "max_tokens",
     int? DefaultMaxTokens = null,
+    string? DefaultModel = null,
     string DeclaredIn = "configuration")
 {
     /// <summary>Joins the base URL and a path without doubling or dropping a slash.</summary>

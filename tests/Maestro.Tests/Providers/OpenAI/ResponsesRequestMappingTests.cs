@@ -265,6 +265,23 @@ public sealed class ResponsesRequestMappingTests
     }
 
     [Fact]
+    public void Reasoning_summary_follows_the_setting_unless_the_caller_says()
+    {
+        JsonNode? Summary(string? setting, ReasoningOutput? output) => RequestJson.Parse(OpenAIRequestWriter.Write(
+            [new(ChatRole.User, "Hi")],
+            new ChatOptions { ModelId = "gpt-5", Reasoning = output is null ? null : new() { Output = output } },
+            stream: true,
+            reasoningSummary: setting))["reasoning"]!["summary"];
+
+        Summary("auto", null)!.GetValue<string>().ShouldBe("auto");
+        Summary("concise", null)!.GetValue<string>().ShouldBe("concise");
+        Summary(null, null).ShouldBeNull();
+        Summary("none", null).ShouldBeNull();
+        Summary("auto", ReasoningOutput.Full)!.GetValue<string>().ShouldBe("detailed");
+        Summary(null, ReasoningOutput.Summary).ShouldBeNull("an organization that may not receive summaries is not asked");
+    }
+
+    [Fact]
     public void Tool_modes()
     {
         var tools = new List<AITool> { RequestJson.Tool("get_time", "Now.", JsonNode.Parse("""{"type":"object","properties":{}}""")) };

@@ -22,6 +22,7 @@ public sealed class CompatibleProviderDeclarationsTests : IDisposable
             ["MAESTRO_COMPAT_OLLAMA_BASE_URL"] = "http://localhost:11434/v1",
             ["MAESTRO_COMPAT_OLLAMA_API_KEY_REQUIRED"] = "0",
             ["MAESTRO_COMPAT_OLLAMA_DISPLAY_NAME"] = "Ollama (local)",
+            ["MAESTRO_COMPAT_OLLAMA_DEFAULT_MODEL"] = "llama3.1",
             ["MAESTRO_COMPAT_OPEN_ROUTER_BASE_URL"] = "https://openrouter.ai/api/v1",
             ["MAESTRO_COMPAT_OPEN_ROUTER_MODELS_PATH"] = "models?output_modalities=text",
         });
@@ -37,12 +38,14 @@ public sealed class CompatibleProviderDeclarationsTests : IDisposable
         ollama.ModelsPath.ShouldBe("/models");
         ollama.ChatPath.ShouldBe("/chat/completions");
         ollama.MaxTokensField.ShouldBe("max_tokens");
+        ollama.DefaultModel.ShouldBe("llama3.1");
         ollama.Endpoint(ollama.BaseUrl, ollama.ChatPath).ToString().ShouldBe("http://localhost:11434/v1/chat/completions");
         var router = declared[1];
         router.Id.ShouldBe("open-router");
         router.DisplayName.ShouldBe("open-router");
         router.ApiKeyRequired.ShouldBeTrue();
         router.ModelsPath.ShouldBe("/models?output_modalities=text");
+        router.DefaultModel.ShouldBeNull();
     }
 
     [Fact]
