@@ -16,8 +16,6 @@ namespace Maestro.Providers.OpenAI;
 /// </summary>
 public sealed class OpenAIStreamReader : SseChatStream
 {
-    private const string Provider = "openai";
-
     private readonly ProviderConnection _connection;
     private readonly ProviderRequestContext _context;
     private readonly List<PendingCall> _calls = [];
@@ -75,7 +73,7 @@ public sealed class OpenAIStreamReader : SseChatStream
             default:
                 if (!ResponsesEventTypes.IsKnownWithoutContent(type))
                 {
-                    _connection.Runtime.Diagnostics.UnknownEvent(Provider, type, data);
+                    _connection.Runtime.Diagnostics.UnknownEvent(_connection.Auth.Provider, type, data);
                 }
 
                 return null;

@@ -212,6 +212,28 @@ public sealed class ResponsesStreamConformanceTests
     }
 
     [Fact]
+    public async Task Unknown_events_are_reported_to_diagnostics()
+    {
+        using var logs = new CapturedLogs();
+        using var factory = logs.Factory();
+        var runtime = new Maestro.Core.Providers.Http.ProviderRuntime(
+            new Maestro.Core.Providers.Http.ProviderRuntimeOptions { LogUnknownEvents = true }, TimeProvider.System, factory);
+        var connection = new Maestro.Core.Providers.ProviderConnection(
+            StreamRunner.Connection().Auth, StreamRunner.Connection().Credentials, new HttpClient(), new Uri("https://api.openai.com"), runtime);
+        var stream = Sse(
+            ("response.created", """{"type":"response.created","response":{"id":"resp_1","model":"gpt-4o"}}"""),
+            ("response.brand_new", """{"type":"response.brand_new"}"""),
+            ("response.web_search_call.searching", """{"type":"response.web_search_call.searching"}"""),
+            ("response.completed", """{"type":"response.completed","response":{"id":"resp_1","status":"completed"}}"""));
+
+        await foreach (var _ in new OpenAIStreamReader(connection, "gpt-4o").ReadAsync(stream, connection, "gpt-4o", TestContext.Current.CancellationToken))
+        {
+        }
+
+        logs.Messages.ShouldHaveSingleItem().ShouldContain("response.brand_new");
+    }
+
+    [Fact]
     public async Task Events_without_an_event_line_are_read_from_their_type()
     {
         var bytes = RepoPaths.FixtureBytes("openai/responses/reasoning-summary-function-call.sse");
