@@ -1,8 +1,15 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Configuration;
+using Maestro.Core.Context;
+using Maestro.Core.Conversations;
+using Maestro.Core.Events;
 using Maestro.Core.Models;
 using Maestro.Core.Providers;
 using Maestro.Core.Providers.Http;
+using Maestro.Core.Sessions;
+using Maestro.Core.Tools;
+using Maestro.Core.Turns;
+using Maestro.Core.Usage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,6 +50,53 @@ public static class Extensions
             http.AddHttpMessageHandler<HttpDebugHandler>();
         }
 
+        services.AddMaestroSessions(configuration);
+        return services;
+    }
+
+    /// <summary>Sessions, the turn engine, tools, context management, live events and usage.</summary>
+    private static IServiceCollection AddMaestroSessions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(sp => new SessionEventHub(sp.GetRequiredService<TimeProvider>(), sp.GetService<IEventBridge>()));
+        services.AddSingleton(sp => new TurnSignals(sp.GetService<ISignalBridge>()));
+        services.AddSingleton(new TurnEngineOptions
+        {
+            PersistInterval = TimeSpan.FromMilliseconds(configuration.GetInt("MAESTRO_PERSIST_INTERVAL_MS", 1000, min: 50, max: 60_000)),
+            DefaultRoundLimit = configuration.GetInt("MAESTRO_ROUND_LIMIT", SessionSettings.DefaultRoundLimit, min: 1, max: 500),
+        });
+        services.TryAddSingleton(new ToolLimits());
+        services.AddSingleton<ContextWindows>();
+        services.AddSingleton<ContextAssembler>();
+        services.AddSingleton<ContextCompactor>();
+        services.AddSingleton<ContextService>();
+        services.AddSingleton<ToolExecutor>();
+        services.AddSingleton<ApprovalService>();
+        services.AddSingleton<WaitForDecision>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<ConversationService>();
+        services.AddSingleton<TurnRecovery>();
+        services.AddSingleton(sp => new TurnDependencies(
+            sp.GetRequiredService<ISessionStore>(),
+            sp.GetRequiredService<IConversationStore>(),
+            sp.GetRequiredService<ITurnStore>(),
+            sp.GetRequiredService<IApprovalStore>(),
+            sp.GetRequiredService<AuthService>(),
+            sp.GetRequiredService<ProviderConnections>(),
+            sp.GetRequiredService<ContextAssembler>(),
+            sp.GetRequiredService<ContextCompactor>(),
+            sp.GetRequiredService<ToolExecutor>(),
+            sp.GetServices<IToolSource>(),
+            sp.GetRequiredService<ToolLimits>(),
+            sp.GetRequiredService<SessionEventHub>(),
+            sp.GetRequiredService<TurnSignals>(),
+            sp.GetRequiredService<TurnEngineOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TurnEngine>>()));
+        services.AddSingleton<TurnEngine>();
+
+        var home = MaestroHome.FromEnvironment(name => configuration[name]);
+        services.AddSingleton(_ => PriceTable.Load(configuration.GetString("MAESTRO_PRICES") ?? home.Combine("prices.json")));
+        services.AddSingleton<UsageService>();
         return services;
     }
 }

@@ -1,6 +1,18 @@
 using Maestro.Core.Auths;
+using Maestro.Core.Conversations;
+using Maestro.Core.Events;
+using Maestro.Core.Prompts;
+using Maestro.Core.Sessions;
+using Maestro.Core.Turns;
+using Maestro.Core.Usage;
 using Maestro.Data.Auths;
 using Maestro.Data.Connection;
+using Maestro.Data.Conversations;
+using Maestro.Data.Notifications;
+using Maestro.Data.Prompts;
+using Maestro.Data.Sessions;
+using Maestro.Data.Turns;
+using Maestro.Data.Usage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.Data;
@@ -13,6 +25,15 @@ public static class Extensions
         services.AddSingleton(options);
         services.AddSingleton<MaestroDatabase>();
         services.AddSingleton<IAuthStore, PostgresAuthStore>();
+        services.AddSingleton<ISessionStore, PostgresSessionStore>();
+        services.AddSingleton<IConversationStore, PostgresConversationStore>();
+        services.AddSingleton<ITurnStore, PostgresTurnStore>();
+        services.AddSingleton<IApprovalStore, PostgresApprovalStore>();
+        services.AddSingleton<IPromptStore, PostgresPromptStore>();
+        services.AddSingleton<IUsageStore, PostgresUsageStore>();
+        services.AddSingleton<PostgresNotifier>();
+        services.AddSingleton<IEventBridge>(sp => sp.GetRequiredService<PostgresNotifier>());
+        services.AddSingleton<ISignalBridge>(sp => sp.GetRequiredService<PostgresNotifier>());
         return services;
     }
 }

@@ -51,6 +51,9 @@ public static class MaestroWebApp
         builder.Services.AddRazorComponents();
         builder.Services.AddAntiforgery();
         builder.Services.AddMaestro(configuration);
+        builder.Services.AddSingleton<SessionEventStream>();
+        builder.Services.AddHostedService<LiveEventsService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.Turns.TurnRecovery>());
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -68,6 +71,7 @@ public static class MaestroWebApp
         app.MapHealth();
         app.MapProviderApi();
         app.MapAuthApi();
+        app.MapSessionApi();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();

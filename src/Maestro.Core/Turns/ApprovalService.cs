@@ -1,0 +1,48 @@
+using Maestro.Core.Errors;
+using Maestro.Core.Events;
+using Maestro.Core.Sessions;
+using Maestro.Core.Tools;
+
+namespace Maestro.Core.Turns;
+
+/// <summary>
+/// Decides pending tool approvals, from whichever surface the user answers (UI, REST, CLI). "Approve for this session"
+/// also allows the tool from then on. The turn waiting for it, in whatever process, is told at once.
+/// </summary>
+public sealed class ApprovalService(IApprovalStore approvals, ISessionStore sessions, SessionEventHub events, TurnSignals signals)
+{
+    public Task<IReadOnlyList<Approval>> PendingAsync(Guid sessionId, CancellationToken cancellationToken) =>
+        approvals.PendingAsync(sessionId, cancellationToken);
+
+    public async Task<Approval> DecideAsync(Guid sessionId, Guid approvalId, ApprovalStatus decision, string? reason, CancellationToken cancellationToken)
+    {
+        if (decision is ApprovalStatus.Pending or ApprovalStatus.Expired)
+        {
+            throw new ValidationFailedException("decision", "Choose approve, approve_session or deny.");
+        }
+
+        var existing = await approvals.GetAsync(approvalId, cancellationToken);
+        if (existing is null || existing.SessionId != sessionId)
+        {
+            throw new NotFoundException($"There is no approval {approvalId} in this session.");
+        }
+
+        var decided = await approvals.DecideAsync(approvalId, decision, reason, cancellationToken)
+            ?? throw new ConflictException($"This tool call was already {existing.Status.ToWire().Replace('_', ' ')}.", "decision");
+
+        if (decision == ApprovalStatus.ApprovedForSession && await sessions.GetAsync(sessionId, cancellationToken) is { } session)
+        {
+            await sessions.UpdateAsync(session with { Policy = session.Policy.With(decided.Tool, ToolPermission.Allow) }, cancellationToken);
+        }
+
+        events.Publish(new SessionEvent
+        {
+            SessionId = sessionId,
+            Type = SessionEventTypes.ApprovalResolved,
+            TurnId = decided.TurnId,
+            Approval = new ApprovalInfo(decided.Id, decided.CallId, decided.Tool, null, decided.Status.ToWire(), reason),
+        });
+        signals.Send(new TurnSignal(TurnSignal.ApprovalDecided, decided.Id));
+        return decided;
+    }
+}

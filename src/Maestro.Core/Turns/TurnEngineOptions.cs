@@ -1,0 +1,26 @@
+namespace Maestro.Core.Turns;
+
+public sealed class TurnEngineOptions
+{
+    /// <summary>How often a streaming answer is saved, so a crash loses at most this much (MAESTRO_PERSIST_INTERVAL_MS).</summary>
+    public TimeSpan PersistInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a running turn proves its process is alive.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A running turn whose heartbeat is older than this belongs to a process that stopped.</summary>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Default round limit when a session does not set one (MAESTRO_ROUND_LIMIT).</summary>
+    public int DefaultRoundLimit { get; init; } = Sessions.SessionSettings.DefaultRoundLimit;
+}
+
+/// <summary>The input of a turn: new text (and attachments), or a re-run of the thread's last user message.</summary>
+public sealed record TurnInput(string? Text, IList<Microsoft.Extensions.AI.AIContent>? Attachments = null, bool ResubmitLast = false);
+
+public sealed record TurnHandle(Guid TurnId, Guid SessionId, Guid ThreadId, Task<TurnOutcome> Completion);
+
+public sealed record TurnOutcome(TurnStatus Status, int Rounds, Microsoft.Extensions.AI.UsageDetails? Usage, string? Error);
+
+/// <summary>What a viewer that (re)connects needs to show a turn in progress: the message being written so far.</summary>
+public sealed record LiveTurn(Guid TurnId, Guid? MessageId, string Text, long AsOfEventId);

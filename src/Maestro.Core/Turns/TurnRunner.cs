@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using Maestro.Core.Chat;
+using Maestro.Core.Conversations;
+using Maestro.Core.Events;
+using Maestro.Core.Providers;
+using Maestro.Core.Sessions;
+using Maestro.Core.Tools;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Maestro.Core.Turns;
+
+/// <summary>
+/// One turn, start to end: assemble the context → stream the model's answer (publishing every event, saving progress
+/// every second) → run the tool calls → feed the results back → repeat until the model stops, the round limit, a
+/// failure or a stop request. Whatever happens, the turn is recorded as finished and its viewers are told.
+/// </summary>
+internal sealed class TurnRunner(
+    TurnDependencies deps,
+    TurnRecord turn,
+    Session session,
+    IProvider provider,
+    ProviderConnection connection,
+    ToolSet tools,
+    IApprovalHandler approvals,
+    CancellationTokenSource cancellation)
+{
+    private readonly TaskCompletionSource<TurnOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile AssistantMessageBuilder? _builder;
+    private Guid? _messageId;
+    private int _rounds;
+
+    public Guid TurnId => turn.Id;
+
+    public Guid SessionId => session.Id;
+
+    public Task<TurnOutcome> Completion => _done.Task;
+
+    public void Cancel()
+    {
+        try
+        {
+            cancellation.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
+        }
+    }
+
+    public LiveTurn Snapshot()
+    {
+        // The id first: events after it are newer than the text, so replaying them never loses a delta.
+        var asOf = deps.Events.LastId;
+        return new LiveTurn(turn.Id, _messageId, _builder?.Text() ?? "", asOf);
+    }
+
+    public async Task<TurnOutcome> RunAsync()
+    {
+        var ct = cancellation.Token;
+        var rounds = 0;
+        var usage = new UsageDetails();
+        var status = TurnStatus.Completed;
+        string? error = null;
+        var client = provider.CreateChatClient(connection);
+        var scope = new TurnScope(turn.Id, session, tools, new ToolContext
+        {
+            WorkingDirectory = session.WorkingDirectory ?? Environment.CurrentDirectory,
+            SessionId = session.Id,
+            Limits = deps.ToolLimits,
+            Logger = deps.Logger,
+            Time = deps.Time,
+        }, approvals);
+        using var heartbeat = deps.Time.CreateTimer(_ => _ = BeatAsync(), null, deps.Options.HeartbeatInterval, deps.Options.HeartbeatInterval);
+        try
+        {
+            var limit = session.Settings.RoundLimit > 0 ? session.Settings.RoundLimit : deps.Options.DefaultRoundLimit;
+            while (true)
+            {
+                if (rounds >= limit)
+                {
+                    Notice($"Stopped after {limit} model calls in one turn (the session's round limit). Send a message to let it continue.");
+                    break;
+                }
+
+                rounds++;
+                _rounds = rounds;
+                await deps.Compactor.CompactIfNeededAsync(session, provider, connection, ct);
+                var context = await deps.Assembler.BuildAsync(session, provider.Descriptor.Id, session.CurrentThreadId!.Value, tools, ct);
+                var (message, calls) = await StreamRoundAsync(client, context, rounds, usage, ct);
+                if (message.Status != MessageStatus.Complete)
+                {
+                    status = message.Status == MessageStatus.Cancelled ? TurnStatus.Cancelled : TurnStatus.Failed;
+                    error = message.Error;
+                    break;
+                }
+
+                if (calls.Count == 0)
+                {
+                    break;
+                }
+
+                var results = await deps.Executor.ExecuteAsync(scope, calls, ct);
+                var toolMessage = await deps.Conversations.AppendAsync(
+                    new NewMessage(session.CurrentThreadId!.Value, MessageRole.Tool, [.. results], MessageStatus.Complete, turn.Id), CancellationToken.None);
+                Publish(SessionEventTypes.MessageFinished, toolMessage.Id, message: MessageInfo.From(toolMessage, rounds));
+                if (ct.IsCancellationRequested)
+                {
+                    status = TurnStatus.Cancelled;
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            status = TurnStatus.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            deps.Logger.LogError(ex, "Turn {TurnId} of session {Session} failed", turn.Id, session.Name);
+            status = TurnStatus.Failed;
+            error = ex is Errors.MaestroException ? ex.Message : $"Unexpected failure: {ex.Message}";
+        }
+        finally
+        {
+            _builder = null;
+        }
+
+        var outcome = new TurnOutcome(status, rounds, usage, error);
+        await FinishAsync(outcome);
+        _done.TrySetResult(outcome);
+        cancellation.Dispose();
+        return outcome;
+    }
+
+    /// <summary>One model call: streams into a new assistant message and returns it with its tool calls.</summary>
+    private async Task<(ConversationMessage Message, List<FunctionCallContent> Calls)> StreamRoundAsync(
+        IChatClient client, AssembledContext context, int round, UsageDetails usage, CancellationToken ct)
+    {
+        var message = await deps.Conversations.AppendAsync(new NewMessage(
+            session.CurrentThreadId!.Value, MessageRole.Assistant, [], MessageStatus.Streaming, turn.Id,
+            provider.Descriptor.Id, session.Model, connection.Auth.Id, connection.AuthLabel), CancellationToken.None);
+        _messageId = message.Id;
+        var builder = new AssistantMessageBuilder();
+        _builder = builder;
+        Publish(SessionEventTypes.MessageStarted, message.Id, message: MessageInfo.From(message, round));
+
+        var clock = Stopwatch.StartNew();
+        var lastSave = clock.Elapsed;
+        int? firstToken = null;
+        MessageStatus status;
+        string? error = null;
+        try
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(context.Messages, context.Options, ct))
+            {
+                builder.Add(update);
+                if (firstToken is null && builder.HasContent)
+                {
+                    firstToken = (int)clock.ElapsedMilliseconds;
+                }
+
+                foreach (var e in StreamEvent.From(update))
+                {
+                    deps.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = e });
+                }
+
+                if (clock.Elapsed - lastSave >= deps.Options.PersistInterval)
+                {
+                    lastSave = clock.Elapsed;
+                    await deps.Conversations.UpdateMessageAsync(message.Id, new MessageUpdate { Contents = builder.Snapshot() }, CancellationToken.None);
+                }
+            }
+
+            status = builder.Error is null ? MessageStatus.Complete : MessageStatus.Error;
+            error = builder.Error?.Message;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            status = MessageStatus.Cancelled;
+        }
+        catch (Errors.MaestroException ex)
+        {
+            // ProviderException (after retries), a needs-relogin auth, a request the adapter refused as invalid.
+            status = MessageStatus.Error;
+            error = ex.Message;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            deps.Logger.LogError(ex, "Streaming round {Round} of turn {TurnId} failed", round, turn.Id);
+            status = MessageStatus.Error;
+            error = $"Unexpected failure: {ex.Message}";
+        }
+
+        var contents = builder.Complete();
+        if (builder.Usage is { } u)
+        {
+            usage.Add(u);
+        }
+
+        await deps.Conversations.UpdateMessageAsync(message.Id, new MessageUpdate
+        {
+            Contents = contents,
+            Status = status,
+            Usage = builder.Usage,
+            LatencyMs = (int)clock.ElapsedMilliseconds,
+            FirstTokenMs = firstToken,
+            Error = error,
+        }, CancellationToken.None);
+        var finished = message with
+        {
+            Contents = contents,
+            Status = status,
+            Usage = builder.Usage,
+            LatencyMs = (int)clock.ElapsedMilliseconds,
+            FirstTokenMs = firstToken,
+            Error = error,
+            Model = builder.ModelId ?? message.Model,
+        };
+        Publish(SessionEventTypes.MessageFinished, message.Id, message: MessageInfo.From(finished, round));
+        return (finished, status == MessageStatus.Complete ? builder.FunctionCalls() : []);
+    }
+
+    private async Task FinishAsync(TurnOutcome outcome)
+    {
+        try
+        {
+            await deps.Turns.FinishAsync(turn.Id, outcome.Status, outcome.Rounds, outcome.Usage, outcome.Error, CancellationToken.None);
+            await deps.Approvals.ExpireForTurnAsync(turn.Id, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            deps.Logger.LogError(ex, "Recording the end of turn {TurnId} failed", turn.Id);
+        }
+
+        Publish(SessionEventTypes.TurnFinished, null, turnInfo: new TurnInfo(outcome.Status.ToWire(), outcome.Rounds, null, outcome.Error, outcome.Usage));
+    }
+
+    private async Task BeatAsync()
+    {
+        try
+        {
+            if (await deps.Turns.HeartbeatAsync(turn.Id, Volatile.Read(ref _rounds), CancellationToken.None))
+            {
+                // A stop requested from another process whose signal did not arrive.
+                Cancel();
+            }
+        }
+        catch (Exception ex)
+        {
+            deps.Logger.LogWarning("Heartbeat of turn {TurnId} failed: {Message}", turn.Id, ex.Message);
+        }
+    }
+
+    private void Notice(string text) => Publish(SessionEventTypes.Notice, null, notice: text);
+
+    private void Publish(string type, Guid? messageId, MessageInfo? message = null, TurnInfo? turnInfo = null, string? notice = null) =>
+        deps.Events.Publish(new SessionEvent
+        {
+            SessionId = session.Id,
+            Type = type,
+            TurnId = turn.Id,
+            MessageId = messageId,
+            Message = message,
+            Turn = turnInfo,
+            Notice = notice,
+        });
+}

@@ -1,0 +1,33 @@
+namespace Maestro.Core.Usage;
+
+/// <summary>Token totals of one model within a scope (a session, an auth), with the cost when prices are configured.</summary>
+public sealed record ModelUsage(
+    string Model,
+    string? Provider,
+    long Messages,
+    long InputTokens,
+    long OutputTokens,
+    long CachedInputTokens,
+    long ReasoningTokens,
+    decimal? Cost);
+
+public sealed record UsageReport(string Scope, IReadOnlyList<ModelUsage> ByModel)
+{
+    public long InputTokens => ByModel.Sum(m => m.InputTokens);
+
+    public long OutputTokens => ByModel.Sum(m => m.OutputTokens);
+
+    public long CachedInputTokens => ByModel.Sum(m => m.CachedInputTokens);
+
+    public long ReasoningTokens => ByModel.Sum(m => m.ReasoningTokens);
+
+    /// <summary>Null when no model in the report has a price.</summary>
+    public decimal? Cost => ByModel.Any(m => m.Cost is not null) ? ByModel.Sum(m => m.Cost ?? 0) : null;
+}
+
+public interface IUsageStore
+{
+    Task<IReadOnlyList<ModelUsage>> BySessionAsync(Guid sessionId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ModelUsage>> ByAuthAsync(Guid authId, CancellationToken cancellationToken);
+}

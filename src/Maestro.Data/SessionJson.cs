@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Maestro.Core.Sessions;
+using Maestro.Core.Tools;
+using Microsoft.Extensions.AI;
+
+namespace Maestro.Data;
+
+/// <summary>How session settings, policies and message contents are stored as JSON.</summary>
+internal static class SessionJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Message contents use M.E.AI's own polymorphic JSON ("$type": text, reasoning, functionCall, …).</summary>
+    public static JsonSerializerOptions Contents => AIJsonUtilities.DefaultOptions;
+
+    public static string SerializeContents(IList<AIContent> contents) =>
+        JsonSerializer.Serialize(contents, Contents.GetTypeInfo(typeof(IList<AIContent>)));
+
+    public static IList<AIContent> DeserializeContents(string json) =>
+        (IList<AIContent>?)JsonSerializer.Deserialize(json, Contents.GetTypeInfo(typeof(IList<AIContent>))) ?? [];
+
+    public static string? SerializeUsage(UsageDetails? usage) =>
+        usage is null ? null : JsonSerializer.Serialize(usage, Contents.GetTypeInfo(typeof(UsageDetails)));
+
+    public static UsageDetails? DeserializeUsage(string? json) =>
+        json is null ? null : (UsageDetails?)JsonSerializer.Deserialize(json, Contents.GetTypeInfo(typeof(UsageDetails)));
+
+    public static string SerializePolicy(ToolPolicy policy) => JsonSerializer.Serialize(
+        new StoredPolicy(policy.Default?.ToWire(), policy.PerTool.ToDictionary(p => p.Key, p => p.Value.ToWire())), Options);
+
+    public static ToolPolicy DeserializePolicy(string json)
+    {
+        var stored = JsonSerializer.Deserialize<StoredPolicy>(json, Options);
+        if (stored is null)
+        {
+            return ToolPolicy.Empty;
+        }
+
+        var perTool = new Dictionary<string, ToolPermission>(StringComparer.Ordinal);
+        foreach (var (tool, value) in stored.Tools ?? [])
+        {
+            if (ToolPermissionNames.TryParse(value) is { } permission)
+            {
+                perTool[tool] = permission;
+            }
+        }
+
+        return new ToolPolicy(ToolPermissionNames.TryParse(stored.Default), perTool);
+    }
+
+    private sealed record StoredPolicy(string? Default, Dictionary<string, string>? Tools);
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Maestro.Core.Auths;
+using Maestro.Core.Errors;
+using Maestro.Core.Sessions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Maestro.Data.Sessions;
+
+public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider time) : ISessionStore
+{
+    private const string Select = """
+        SELECT s.id, s.name, s.auth_id, a.provider, a.name, s.model, s.working_directory, s.enabled_tools, s.tool_policy,
+               s.mcp_server_ids, s.prompt_stack, s.system_prompt, s.settings, s.current_thread_id, s.created_at, s.updated_at
+        FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id
+        """;
+
+    public async Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"{Select} ORDER BY s.updated_at DESC", connection);
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task<Session?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"{Select} WHERE s.id = $1", connection);
+        command.Parameters.AddWithValue(id);
+        return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
+    }
+
+    public async Task<Session?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"{Select} WHERE s.name = $1", connection);
+        command.Parameters.AddWithValue(name);
+        return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
+    }
+
+    public async Task<Session> CreateAsync(Session session, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO sessions (id, name, auth_id, model, working_directory, enabled_tools, tool_policy, mcp_server_ids,
+                                  prompt_stack, system_prompt, settings, current_thread_id, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+            """, connection);
+        AddColumns(command, session);
+        command.Parameters.AddWithValue(now);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new ConflictException($"A session named '{session.Name}' already exists.", "name", "Choose another name.");
+        }
+
+        return (await GetAsync(session.Id, cancellationToken))!;
+    }
+
+    public async Task<Session> UpdateAsync(Session session, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            UPDATE sessions SET name = $2, auth_id = $3, model = $4, working_directory = $5, enabled_tools = $6, tool_policy = $7,
+                mcp_server_ids = $8, prompt_stack = $9, system_prompt = $10, settings = $11, current_thread_id = $12, updated_at = $13
+            WHERE id = $1
+            """, connection);
+        AddColumns(command, session);
+        command.Parameters.AddWithValue(time.GetUtcNow());
+        try
+        {
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                throw new NotFoundException($"Session '{session.Name}' no longer exists.");
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new ConflictException($"A session named '{session.Name}' already exists.", "name", "Choose another name.");
+        }
+
+        return (await GetAsync(session.Id, cancellationToken))!;
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("DELETE FROM sessions WHERE id = $1", connection);
+        command.Parameters.AddWithValue(id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task SetMcpServersAsync(Guid sessionId, IReadOnlyCollection<Guid> serverIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("UPDATE sessions SET mcp_server_ids = $2, updated_at = $3 WHERE id = $1", connection);
+        command.Parameters.AddWithValue(sessionId);
+        command.Parameters.Add(Jsonb(JsonSerializer.Serialize(serverIds, SessionJson.Options)));
+        command.Parameters.AddWithValue(time.GetUtcNow());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddColumns(NpgsqlCommand command, Session s)
+    {
+        command.Parameters.AddWithValue(s.Id);
+        command.Parameters.AddWithValue(s.Name);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.AuthId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.AddWithValue(s.Model);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.WorkingDirectory ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Jsonb(s.EnabledTools is null ? null : JsonSerializer.Serialize(s.EnabledTools, SessionJson.Options)));
+        command.Parameters.Add(Jsonb(SessionJson.SerializePolicy(s.Policy)));
+        command.Parameters.Add(Jsonb(JsonSerializer.Serialize(s.McpServerIds, SessionJson.Options)));
+        command.Parameters.Add(Jsonb(JsonSerializer.Serialize(s.PromptStack, SessionJson.Options)));
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.SystemPrompt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Jsonb(JsonSerializer.Serialize(s.Settings, SessionJson.Options)));
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.CurrentThreadId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+    }
+
+    private static NpgsqlParameter Jsonb(string? json) =>
+        new() { Value = (object?)json ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb };
+
+    private static async Task<List<Session>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var result = new List<Session>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new Session(
+                Id: reader.GetGuid(0),
+                Name: reader.GetString(1),
+                AuthId: reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                Auth: reader.IsDBNull(3) ? null : new AuthRef(reader.GetString(3), reader.GetString(4)),
+                Model: reader.GetString(5),
+                WorkingDirectory: reader.IsDBNull(6) ? null : reader.GetString(6),
+                EnabledTools: reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<List<string>>(reader.GetString(7), SessionJson.Options),
+                Policy: SessionJson.DeserializePolicy(reader.GetString(8)),
+                McpServerIds: JsonSerializer.Deserialize<List<Guid>>(reader.GetString(9), SessionJson.Options) ?? [],
+                PromptStack: JsonSerializer.Deserialize<List<PromptRef>>(reader.GetString(10), SessionJson.Options) ?? [],
+                SystemPrompt: reader.IsDBNull(11) ? null : reader.GetString(11),
+                Settings: JsonSerializer.Deserialize<SessionSettings>(reader.GetString(12), SessionJson.Options) ?? new SessionSettings(),
+                CurrentThreadId: reader.IsDBNull(13) ? null : reader.GetGuid(13),
+                CreatedAt: reader.GetFieldValue<DateTimeOffset>(14),
+                UpdatedAt: reader.GetFieldValue<DateTimeOffset>(15)));
+        }
+
+        return result;
+    }
+}

@@ -1,5 +1,0 @@
-namespace Maestro.Emulator;
-
-internal static class EmulatorHost
-{
-}

@@ -1,0 +1,11 @@
+namespace Maestro.Emulator;
+
+/// <summary>The path prefixes the emulated providers are served under; pass one to <see cref="EmulatorServer.ProviderUrl"/>.</summary>
+public static class EmulatorProviders
+{
+    public const string Anthropic = "anthropic";
+    public const string OpenAI = "openai";
+    public const string Gemini = "gemini";
+
+    public static IReadOnlyList<string> All { get; } = [Anthropic, OpenAI, Gemini];
+}

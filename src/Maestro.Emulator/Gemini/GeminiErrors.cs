@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using Maestro.Emulator.Hosting;
+using Maestro.Emulator.Wire;
+
+namespace Maestro.Emulator.Gemini;
+
+/// <summary>Google error bodies (google.rpc.Status): <c>{"error":{"code","message","status","details"}}</c>, pretty-printed.</summary>
+internal sealed class GeminiErrors : IProviderErrors
+{
+    public const string ContentType = "application/json; charset=UTF-8";
+
+    public JsonReply InvalidRequest(string message) => Error(400, "INVALID_ARGUMENT", message);
+
+    public JsonReply ModelNotFound(string model) => Error(
+        404,
+        "NOT_FOUND",
+        $"models/{model} is not found for API version v1beta, or is not supported for generateContent. Call ModelService.ListModels to see the list of available models and their supported methods.");
+
+    public JsonReply UnknownPath(string path) => Error(404, "NOT_FOUND", $"Requested entity was not found: {path}");
+
+    public JsonReply MissingCredential() => Error(
+        403,
+        "PERMISSION_DENIED",
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+
+    public JsonReply InvalidApiKey() => Error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", details: w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("@type", "type.googleapis.com/google.rpc.ErrorInfo");
+        w.WriteString("reason", "API_KEY_INVALID");
+        w.WriteString("domain", "googleapis.com");
+        w.WriteStartObject("metadata");
+        w.WriteString("service", "generativelanguage.googleapis.com");
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartObject();
+        w.WriteString("@type", "type.googleapis.com/google.rpc.LocalizedMessage");
+        w.WriteString("locale", "en-US");
+        w.WriteString("message", "API key not valid. Please pass a valid API key.");
+        w.WriteEndObject();
+    });
+
+    public JsonReply InvalidToken() => Error(
+        401,
+        "UNAUTHENTICATED",
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.");
+
+    public JsonReply Fault(EmulatorFault fault, int retryAfterSeconds, string model) => fault.Kind switch
+    {
+        FaultKind.RateLimited => Error(
+            429,
+            "RESOURCE_EXHAUSTED",
+            $"You exceeded your current quota, please check your plan and billing details. (emulated, model: {model}) Please retry in {retryAfterSeconds}s.",
+            details: w => RateLimitDetails(w, model, retryAfterSeconds),
+            headers: [new("retry-after", retryAfterSeconds.ToString(CultureInfo.InvariantCulture))]),
+        FaultKind.Overloaded or FaultKind.Unavailable => Error(503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
+        FaultKind.Unauthorized => InvalidToken(),
+        _ => Error(500, "INTERNAL", "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting"),
+    };
+
+    private static void RateLimitDetails(Utf8JsonWriter w, string model, int retryAfterSeconds)
+    {
+        w.WriteStartObject();
+        w.WriteString("@type", "type.googleapis.com/google.rpc.QuotaFailure");
+        w.WriteStartArray("violations");
+        w.WriteStartObject();
+        w.WriteString("quotaMetric", "generativelanguage.googleapis.com/generate_content_free_tier_requests");
+        w.WriteString("quotaId", "GenerateRequestsPerMinutePerProjectPerModel-FreeTier");
+        w.WriteStartObject("quotaDimensions");
+        w.WriteString("model", model);
+        w.WriteString("location", "global");
+        w.WriteEndObject();
+        w.WriteString("quotaValue", "10");
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteStartObject();
+        w.WriteString("@type", "type.googleapis.com/google.rpc.RetryInfo");
+        w.WriteString("retryDelay", retryAfterSeconds.ToString(CultureInfo.InvariantCulture) + "s");
+        w.WriteEndObject();
+    }
+
+    private static JsonReply Error(int status, string code, string message, Action<Utf8JsonWriter>? details = null, List<KeyValuePair<string, string>>? headers = null)
+    {
+        var body = WireJson.Once(
+            w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("error");
+                w.WriteNumber("code", status);
+                w.WriteString("message", message);
+                w.WriteString("status", code);
+                if (details is not null)
+                {
+                    w.WriteStartArray("details");
+                    details(w);
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            },
+            indented: true);
+        return new JsonReply(status, body, ContentType, headers);
+    }
+}

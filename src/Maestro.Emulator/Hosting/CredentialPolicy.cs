@@ -1,0 +1,18 @@
+namespace Maestro.Emulator.Hosting;
+
+/// <summary>Which API keys and bearer tokens the emulated providers accept (see <see cref="EmulatorOptions.ApiKeys"/>).</summary>
+internal sealed class CredentialPolicy(IReadOnlySet<string>? accepted)
+{
+    public bool Accepts(string credential) => accepted is not null
+        ? accepted.Contains(credential)
+        : credential.Length > 0 && !credential.StartsWith("invalid", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The token of an <c>Authorization: Bearer</c> header, or null.</summary>
+    public static string? BearerToken(string? authorization)
+    {
+        const string Scheme = "Bearer ";
+        return authorization is not null && authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
+            ? authorization[Scheme.Length..].Trim()
+            : null;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using Maestro.Core.Context;
+using Maestro.Core.Conversations;
+using Maestro.Core.Errors;
+using Maestro.Core.Sessions;
+using Maestro.Core.Turns;
+using Maestro.Core.Usage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Maestro.Web.Api;
+
+/// <summary>/api/sessions: sessions, their messages and threads, turns and their live events, approvals, context, usage.</summary>
+public static class SessionEndpoints
+{
+    public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/sessions");
+
+        group.MapGet("/", async (SessionService sessions, CancellationToken ct) =>
+            Results.Ok((await sessions.ListAsync(ct)).Select(s => SessionView.From(s))));
+
+        group.MapPost("/", async (SessionRequest? request, SessionService sessions, CancellationToken ct) =>
+        {
+            var created = await sessions.CreateAsync((request ?? Empty).ToSpec(), ct);
+            return Results.Created($"/api/sessions/{created.Id}", SessionView.From(created));
+        });
+
+        group.MapGet("/{session}", async (string session, SessionService sessions, ITurnStore turns, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            return Results.Ok(SessionView.From(s, (await turns.GetRunningAsync(s.Id, ct))?.Id));
+        });
+
+        group.MapPatch("/{session}", async (string session, SessionRequest? request, SessionService sessions, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            return Results.Ok(SessionView.From(await sessions.UpdateAsync(s.Id, (request ?? Empty).ToSpec(), ct)));
+        });
+
+        group.MapDelete("/{session}", async (string session, SessionService sessions, CancellationToken ct) =>
+        {
+            await sessions.DeleteAsync((await sessions.GetAsync(session, ct)).Id, ct);
+            return Results.NoContent();
+        });
+
+        group.MapGet("/{session}/messages", async (string session, Guid? thread, long? before, int? limit, SessionService sessions, ConversationService conversations, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            var messages = await conversations.MessagesAsync(s, thread, before, Math.Clamp(limit ?? 100, 1, 1000), ct);
+            return Results.Ok(messages.Select(MessageView.From));
+        });
+
+        group.MapPost("/{session}/turns", async (string session, TurnRequest? request, SessionService sessions, TurnEngine engine, WaitForDecision approvals, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            var handle = await engine.StartAsync(s.Id, new TurnInput(request?.Text), approvals, ct);
+            return Results.Accepted($"/api/sessions/{s.Id}/events", new TurnStartedView(handle.TurnId, s.Id, handle.ThreadId, $"/api/sessions/{s.Id}/events"));
+        });
+
+        group.MapGet("/{session}/turns/{turnId:guid}", async (string session, Guid turnId, SessionService sessions, ITurnStore turns, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            var turn = await turns.GetAsync(turnId, ct);
+            return turn is null || turn.SessionId != s.Id ? throw new NotFoundException("No such turn in this session.") : Results.Ok(TurnView.From(turn));
+        });
+
+        group.MapPost("/{session}/stop", async (string session, SessionService sessions, TurnEngine engine, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            return await engine.StopAsync(s.Id, ct)
+                ? Results.Accepted()
+                : throw new ConflictException("No turn is running in this session.", "session");
+        });
+
+        group.MapGet("/{session}/events", async (string session, HttpContext http, long? after, SessionService sessions, SessionEventStream stream, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            long? from = after;
+            if (http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } lastId &&
+                long.TryParse(lastId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+            {
+                from = parsed;
+            }
+
+            return TypedResults.ServerSentEvents(stream.ReadAsync(s, from, ct));
+        });
+
+        group.MapGet("/{session}/approvals", async (string session, SessionService sessions, ApprovalService approvals, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            return Results.Ok((await approvals.PendingAsync(s.Id, ct)).Select(ApprovalView.From));
+        });
+
+        group.MapPost("/{session}/approvals/{approvalId:guid}", async (string session, Guid approvalId, DecisionRequest? request, SessionService sessions, ApprovalService approvals, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            var decision = ApprovalStatusNames.ParseDecision(request?.Decision)
+                ?? throw new ValidationFailedException("decision", "Decision must be approve, approve_session or deny.");
+            return Results.Ok(ApprovalView.From(await approvals.DecideAsync(s.Id, approvalId, decision, request?.Reason, ct)));
+        });
+
+        group.MapGet("/{session}/context", async (string session, SessionService sessions, ContextService context, CancellationToken ct) =>
+            Results.Ok(await context.ListAsync(await sessions.GetAsync(session, ct), ct)));
+
+        group.MapDelete("/{session}/context/{chunkId:guid}", async (string session, Guid chunkId, SessionService sessions, ContextService context, CancellationToken ct) =>
+            Results.Ok(new { removed = await context.DeleteAsync(await sessions.GetAsync(session, ct), chunkId, ct) }));
+
+        group.MapPost("/{session}/context/compact", async (string session, SessionService sessions, ContextService context, CancellationToken ct) =>
+            Results.Ok(await context.CompactAsync(await sessions.GetAsync(session, ct), ct)));
+
+        group.MapGet("/{session}/threads", async (string session, SessionService sessions, ConversationService conversations, CancellationToken ct) =>
+            Results.Ok(await conversations.ThreadsAsync(await sessions.GetAsync(session, ct), ct)));
+
+        group.MapPost("/{session}/threads", async (string session, SessionService sessions, ConversationService conversations, CancellationToken ct) =>
+            Results.Ok(await conversations.NewThreadAsync(await sessions.GetAsync(session, ct), ct)));
+
+        group.MapPost("/{session}/threads/{threadId:guid}/activate", async (string session, Guid threadId, SessionService sessions, ConversationService conversations, CancellationToken ct) =>
+            Results.Ok(await conversations.SwitchThreadAsync(await sessions.GetAsync(session, ct), threadId, ct)));
+
+        group.MapPost("/{session}/messages/{messageId:guid}/fork", async (string session, Guid messageId, SessionService sessions, ConversationService conversations, CancellationToken ct) =>
+            Results.Ok(await conversations.ForkAsync(await sessions.GetAsync(session, ct), messageId, ct)));
+
+        group.MapPost("/{session}/edit-last", async (string session, EditRequest? request, SessionService sessions, ConversationService conversations, TurnEngine engine, WaitForDecision approvals, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            await conversations.EditLastUserMessageAsync(s, request?.Text ?? "", ct);
+            var handle = await engine.StartAsync(s.Id, new TurnInput(null, ResubmitLast: true), approvals, ct);
+            return Results.Accepted($"/api/sessions/{s.Id}/events", new TurnStartedView(handle.TurnId, s.Id, handle.ThreadId, $"/api/sessions/{s.Id}/events"));
+        });
+
+        group.MapPost("/{session}/retry", async (string session, SessionService sessions, ConversationService conversations, TurnEngine engine, WaitForDecision approvals, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            await conversations.PrepareRetryAsync(s, ct);
+            var handle = await engine.StartAsync(s.Id, new TurnInput(null, ResubmitLast: true), approvals, ct);
+            return Results.Accepted($"/api/sessions/{s.Id}/events", new TurnStartedView(handle.TurnId, s.Id, handle.ThreadId, $"/api/sessions/{s.Id}/events"));
+        });
+
+        group.MapGet("/{session}/search", async (string session, string? q, SessionService sessions, ConversationService conversations, CancellationToken ct) =>
+            Results.Ok((await conversations.SearchAsync(await sessions.GetAsync(session, ct), q ?? "", ct)).Select(MessageView.From)));
+
+        group.MapGet("/{session}/usage", async (string session, SessionService sessions, UsageService usage, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            return Results.Ok(UsageView.From(await usage.ForSessionAsync(s.Id, s.Name, ct)));
+        });
+
+        return app;
+    }
+
+    private static readonly SessionRequest Empty = new(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+}
+
+public sealed record UsageView(string Scope, long InputTokens, long OutputTokens, long CachedInputTokens, long ReasoningTokens, decimal? Cost, IReadOnlyList<ModelUsage> ByModel)
+{
+    public static UsageView From(UsageReport r) => new(r.Scope, r.InputTokens, r.OutputTokens, r.CachedInputTokens, r.ReasoningTokens, r.Cost, r.ByModel);
+}
