@@ -163,6 +163,53 @@ public sealed class OpenAIEmulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stalled_stream_ends_with_a_transport_error_after_the_idle_timeout()
+    {
+        var key = Key();
+        _emulator.Control.Enqueue(key, new ScriptedResponse { Text = "a b c d e f", Fault = EmulatorFault.Parse("stall:4") });
+        var options = new ProviderRuntimeOptions { StreamIdleTimeout = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.FromMilliseconds(1), CircuitBreaker = false };
+        var connection = TestConnections.ApiKey("openai", _emulator.ProviderUrl(EmulatorProviders.OpenAI), key, options);
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in new OpenAIChatClient(connection, new OpenAIOptions())
+            .GetStreamingResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gpt-4o" }, TestContext.Current.CancellationToken))
+        {
+            updates.Add(update);
+        }
+
+        var error = updates[^1].Contents.Single().ShouldBeOfType<ErrorContent>();
+        error.ErrorCode.ShouldBe("transport");
+        error.Message.ShouldContain("127.0.0.1");
+        _emulator.Control.Requests(key).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Expired_oauth_token_is_refreshed_once_and_the_request_retried()
+    {
+        var stale = $"tok-stale-{Guid.NewGuid():N}";
+        var fresh = $"tok-fresh-{Guid.NewGuid():N}";
+        _emulator.Control.Enqueue(stale, ScriptedResponse.FromFault("401"));
+        _emulator.Control.Enqueue(fresh, ScriptedResponse.FromText("Signed in again."));
+        var connection = TestConnections.Create(
+            "openai",
+            _emulator.ProviderUrl(EmulatorProviders.OpenAI),
+            new Maestro.Core.Auths.AuthCredentials { AccessToken = stale },
+            type: Maestro.Core.Auths.AuthType.OAuth,
+            source: new RefreshingSource(stale, fresh));
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in new OpenAIChatClient(connection, new OpenAIOptions())
+            .GetStreamingResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gpt-4o" }, TestContext.Current.CancellationToken))
+        {
+            updates.Add(update);
+        }
+
+        StreamSummary.Of(updates).Text.ShouldBe("Signed in again.");
+        _emulator.Control.Requests(stale).Count.ShouldBe(1);
+        _emulator.Control.Requests(fresh).Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Unreachable_base_url_is_a_transport_error_naming_host_and_port()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -255,6 +302,17 @@ public sealed class OpenAIEmulatorTests : IAsyncLifetime
     }
 
     private static string Key() => $"sk-test-{Guid.NewGuid():N}";
+
+    /// <summary>An OAuth login whose token was revoked: a 401 yields a fresh one, once.</summary>
+    private sealed class RefreshingSource(string stale, string fresh) : ICredentialSource
+    {
+        public ValueTask<Maestro.Core.Auths.AuthCredentials> GetAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new Maestro.Core.Auths.AuthCredentials { AccessToken = stale });
+
+        public ValueTask<Maestro.Core.Auths.AuthCredentials?> RefreshAfterRejectionAsync(
+            Maestro.Core.Auths.AuthCredentials rejected, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<Maestro.Core.Auths.AuthCredentials?>(new Maestro.Core.Auths.AuthCredentials { AccessToken = fresh });
+    }
 
     private ProviderConnection Connection(string key) =>
         TestConnections.ApiKey("openai", _emulator.ProviderUrl(EmulatorProviders.OpenAI), key);
