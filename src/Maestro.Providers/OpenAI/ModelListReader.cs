@@ -33,15 +33,7 @@ public static class ModelListReader
             var current = pageUrl;
             using var response = await ProviderHttp.SendAsync(
                 connection, credentials => createRequest(credentials, current), OpenAIErrorMapper.Instance, null, cancellationToken);
-            byte[] body;
-            try
-            {
-                body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException)
-            {
-                throw ProviderHttp.StreamFailure(connection, null, ex);
-            }
+            var body = await OpenAIRequests.ReadBodyAsync(connection, response, null, cancellationToken);
 
             Page result;
             try

@@ -34,15 +34,7 @@ public sealed class OpenAIChatClient : IChatClient
         var history = messages as IList<ChatMessage> ?? [.. messages];
         var model = ChatRequestValidator.Validate(history, options);
         using var response = await SendAsync(history, options!, model, stream: false, cancellationToken);
-        byte[] bytes;
-        try
-        {
-            bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            throw ProviderHttp.StreamFailure(_connection, model, ex);
-        }
+        var bytes = await OpenAIRequests.ReadBodyAsync(_connection, response, model, cancellationToken);
 
         try
         {

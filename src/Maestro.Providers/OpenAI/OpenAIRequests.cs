@@ -44,6 +44,26 @@ public static class OpenAIRequests
         return content;
     }
 
+    /// <summary>
+    /// Reads a whole (non-streaming) body under the same idle timeout as a stream, so a server that stalls mid-body
+    /// fails as a transport error instead of hanging.
+    /// </summary>
+    public static async Task<byte[]> ReadBodyAsync(ProviderConnection connection, HttpResponseMessage response, string? model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var body = await ProviderHttp.ReadStreamAsync(connection, response, cancellationToken);
+            using var buffer = new MemoryStream();
+            await body.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or TimeoutException ||
+                                   (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw ProviderHttp.StreamFailure(connection, model, ex);
+        }
+    }
+
     /// <summary>An API key, or the access token of an OAuth login.</summary>
     private static string Token(ProviderConnection connection, AuthCredentials credentials) =>
         credentials.ApiKey is { Length: > 0 } key ? key

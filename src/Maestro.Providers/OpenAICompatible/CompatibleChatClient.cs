@@ -31,15 +31,7 @@ public sealed class CompatibleChatClient : IChatClient
         var model = ChatRequestValidator.Validate(history, options);
         var body = ChatCompletionsRequestWriter.Write(history, options!, _settings, stream: false);
         using var response = await SendAsync(body, model, stream: false, cancellationToken);
-        byte[] bytes;
-        try
-        {
-            bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            throw ProviderHttp.StreamFailure(_connection, model, ex);
-        }
+        var bytes = await OpenAIRequests.ReadBodyAsync(_connection, response, model, cancellationToken);
 
         try
         {

@@ -75,6 +75,24 @@ public sealed class OpenAIEmulatorTests : IAsyncLifetime
         _emulator.Control.Requests(key).Single().Json!.Value.GetProperty("stream").GetBoolean().ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData("disconnect:1")]
+    [InlineData("truncate:1")]
+    [InlineData("stall:1")]
+    public async Task Broken_non_streaming_body_is_a_transport_error(string fault)
+    {
+        var key = Key();
+        _emulator.Control.Enqueue(key, new ScriptedResponse { Text = "never whole", Fault = EmulatorFault.Parse(fault) });
+        var options = new ProviderRuntimeOptions { StreamIdleTimeout = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.FromMilliseconds(1), CircuitBreaker = false };
+        var connection = TestConnections.ApiKey("openai", _emulator.ProviderUrl(EmulatorProviders.OpenAI), key, options);
+
+        var error = await Should.ThrowAsync<ProviderException>(() => new OpenAIChatClient(connection, new OpenAIOptions())
+            .GetResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gpt-4o" }, TestContext.Current.CancellationToken));
+
+        error.Kind.ShouldBe(ProviderErrorKind.Transport);
+        _emulator.Control.Requests(key).Count.ShouldBe(1);
+    }
+
     [Fact]
     public async Task Lists_models_with_known_limits()
     {
