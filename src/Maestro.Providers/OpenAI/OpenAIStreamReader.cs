@@ -37,6 +37,11 @@ public sealed class OpenAIStreamReader : SseChatStream
 
     protected override ChatResponseUpdate? OnEvent(string eventType, ReadOnlySpan<byte> data)
     {
+        if (data.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return null;
+        }
+
         // The Responses API names every event in its `event:` line; a proxy that drops it leaves the JSON "type".
         var type = eventType == "message" ? ResponsesEventTypes.Peek(data) : eventType;
         switch (type)
