@@ -8,6 +8,7 @@ using Maestro.Core.Providers;
 using Maestro.Core.Providers.Http;
 using Maestro.Core.Sessions;
 using Maestro.Core.Tools;
+using Maestro.Core.Tools.BuiltIn;
 using Maestro.Core.Turns;
 using Maestro.Core.Usage;
 using Microsoft.Extensions.Configuration;
@@ -64,7 +65,7 @@ public static class Extensions
             PersistInterval = TimeSpan.FromMilliseconds(configuration.GetInt("MAESTRO_PERSIST_INTERVAL_MS", 1000, min: 50, max: 60_000)),
             DefaultRoundLimit = configuration.GetInt("MAESTRO_ROUND_LIMIT", SessionSettings.DefaultRoundLimit, min: 1, max: 500),
         });
-        services.TryAddSingleton(new ToolLimits());
+        services.AddBuiltInTools(configuration);
         services.AddSingleton<ContextWindows>();
         services.AddSingleton<ContextAssembler>();
         services.AddSingleton<ContextCompactor>();
@@ -93,6 +94,7 @@ public static class Extensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TurnEngine>>()));
         services.AddSingleton<TurnEngine>();
+        services.AddSingleton<TurnSnapshots>();
 
         var home = MaestroHome.FromEnvironment(name => configuration[name]);
         services.AddSingleton(_ => PriceTable.Load(configuration.GetString("MAESTRO_PRICES") ?? home.Combine("prices.json")));

@@ -1,4 +1,6 @@
 using Maestro.Core.Providers;
+using Maestro.Providers.Anthropic;
+using Maestro.Providers.Gemini;
 using Maestro.Providers.OpenAI;
 using Maestro.Providers.OpenAICompatible;
 using Microsoft.Extensions.Configuration;
@@ -11,6 +13,8 @@ public static class Extensions
     /// <summary>Registers every built-in provider (one line each) and the OpenAI-compatible ones from configuration.</summary>
     public static IServiceCollection AddMaestroProviders(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(AnthropicOptions.From(configuration)).AddSingleton<IProvider, AnthropicProvider>();
+        services.AddGeminiProvider(configuration);
         services.AddSingleton<IProvider>(new OpenAIProvider(OpenAIOptions.FromConfiguration(configuration)));
         services.AddSingleton<IProviderSource>(sp => new CompatibleProviderSource(configuration, sp.GetServices<IProvider>()));
         return services;

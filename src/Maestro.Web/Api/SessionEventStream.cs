@@ -1,7 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using Maestro.Core.Chat;
-using Maestro.Core.Conversations;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
@@ -13,9 +11,8 @@ namespace Maestro.Web.Api;
 /// "snapshot" of the turn in progress — the message written so far — then every later event; a viewer that
 /// reconnects with Last-Event-ID gets exactly the events it missed. Nothing is lost or repeated.
 /// </summary>
-public sealed class SessionEventStream(SessionEventHub hub, TurnEngine engine, ITurnStore turns, IConversationStore conversations)
+public sealed class SessionEventStream(SessionEventHub hub, TurnSnapshots snapshots)
 {
-    public const string Snapshot = "snapshot";
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     public async IAsyncEnumerable<SseItem<SessionEvent>> ReadAsync(Session session, long? afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -24,9 +21,9 @@ public sealed class SessionEventStream(SessionEventHub hub, TurnEngine engine, I
         long skipUpTo = 0;
         if (afterId is null || subscription.Gap)
         {
-            var snapshot = await SnapshotAsync(session, cancellationToken);
+            var snapshot = await snapshots.TakeAsync(session.Id, cancellationToken);
             skipUpTo = snapshot.Id;
-            yield return Item(snapshot, Snapshot);
+            yield return Item(snapshot, TurnSnapshots.Type);
         }
 
         while (!cancellationToken.IsCancellationRequested)
@@ -63,44 +60,6 @@ public sealed class SessionEventStream(SessionEventHub hub, TurnEngine engine, I
 
             yield return Item(next, next.Type);
         }
-    }
-
-    /// <summary>The turn in progress, if any: its id, the message being written and its text so far.</summary>
-    private async Task<SessionEvent> SnapshotAsync(Session session, CancellationToken cancellationToken)
-    {
-        if (engine.Live(session.Id) is { } live)
-        {
-            return new SessionEvent
-            {
-                Id = live.AsOfEventId,
-                SessionId = session.Id,
-                Type = Snapshot,
-                TurnId = live.TurnId,
-                MessageId = live.MessageId,
-                Turn = new TurnInfo("running", 0),
-                Delta = new StreamEvent { Type = "text", Text = live.Text },
-            };
-        }
-
-        // Running in another process: what it saved last (at most a second old), then its events as they arrive.
-        var asOf = hub.LastId;
-        if (await turns.GetRunningAsync(session.Id, cancellationToken) is { } running)
-        {
-            var messages = await conversations.ListMessagesAsync(running.ThreadId, null, 1, cancellationToken);
-            var partial = messages.Count == 1 && messages[0].Status == MessageStatus.Streaming ? messages[0] : null;
-            return new SessionEvent
-            {
-                Id = asOf,
-                SessionId = session.Id,
-                Type = Snapshot,
-                TurnId = running.Id,
-                MessageId = partial?.Id,
-                Turn = new TurnInfo("running", running.Rounds),
-                Delta = new StreamEvent { Type = "text", Text = partial?.Text ?? "" },
-            };
-        }
-
-        return new SessionEvent { Id = asOf, SessionId = session.Id, Type = Snapshot, Turn = new TurnInfo("idle", 0) };
     }
 
     private static SseItem<SessionEvent> Item(SessionEvent e, string type) =>

@@ -1,7 +1,7 @@
 namespace Maestro.Core.Tools.BuiltIn;
 
 /// <summary>Supplies the built-in tools a session enabled (all of them when it chose none explicitly).</summary>
-public sealed class BuiltInToolSource : IToolSource
+public sealed class BuiltInToolSource : IToolSource, IBuiltInTools
 {
     private readonly IReadOnlyList<ITool> _tools;
 
@@ -23,6 +23,8 @@ public sealed class BuiltInToolSource : IToolSource
 
     /// <summary>Every built-in tool, in <see cref="BuiltInTools.All"/> order.</summary>
     public IReadOnlyList<ITool> Tools => _tools;
+
+    public IReadOnlyList<ToolDefinition> Definitions => [.. _tools.Select(t => t.Definition)];
 
     /// <summary>Unknown names are ignored here; they are refused where the session's tools are chosen (<see cref="BuiltInTools.Unknown"/>).</summary>
     public Task<IReadOnlyList<ITool>> GetToolsAsync(ToolSourceRequest request, CancellationToken cancellationToken)

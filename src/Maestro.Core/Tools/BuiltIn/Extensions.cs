@@ -16,6 +16,7 @@ public static class Extensions
         services.AddSingleton(ToolLimitsSettings.Read(configuration));
         services.AddSingleton<BuiltInToolSource>();
         services.AddSingleton<IToolSource>(sp => sp.GetRequiredService<BuiltInToolSource>());
+        services.AddSingleton<IBuiltInTools>(sp => sp.GetRequiredService<BuiltInToolSource>());
 
         services.AddHttpClient(HttpFetchTool.HttpClientName, client =>
             {

@@ -1,0 +1,51 @@
+using Maestro.Core.Chat;
+using Maestro.Core.Conversations;
+using Maestro.Core.Events;
+
+namespace Maestro.Core.Turns;
+
+/// <summary>
+/// The turn in progress of a session, for a viewer that (re)connects: the message written so far and the event id it
+/// reflects, so the viewer then applies only newer events. A turn running in this process gives its exact text; one
+/// running elsewhere gives what it saved last (at most a second old) and its events follow through the bridge.
+/// </summary>
+public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnStore turns, IConversationStore conversations)
+{
+    public const string Type = "snapshot";
+
+    public async Task<SessionEvent> TakeAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        if (engine.Live(sessionId) is { } live)
+        {
+            return new SessionEvent
+            {
+                Id = live.AsOfEventId,
+                SessionId = sessionId,
+                Type = Type,
+                TurnId = live.TurnId,
+                MessageId = live.MessageId,
+                Turn = new TurnInfo("running", 0),
+                Delta = new StreamEvent { Type = "text", Text = live.Text },
+            };
+        }
+
+        var asOf = hub.LastId;
+        if (await turns.GetRunningAsync(sessionId, cancellationToken) is { } running)
+        {
+            var last = await conversations.ListMessagesAsync(running.ThreadId, null, 1, cancellationToken);
+            var partial = last.Count == 1 && last[0].Status == MessageStatus.Streaming ? last[0] : null;
+            return new SessionEvent
+            {
+                Id = asOf,
+                SessionId = sessionId,
+                Type = Type,
+                TurnId = running.Id,
+                MessageId = partial?.Id,
+                Turn = new TurnInfo("running", running.Rounds),
+                Delta = new StreamEvent { Type = "text", Text = partial?.Text ?? "" },
+            };
+        }
+
+        return new SessionEvent { Id = asOf, SessionId = sessionId, Type = Type, Turn = new TurnInfo("idle", 0) };
+    }
+}
