@@ -189,6 +189,33 @@ public sealed class ResponsesRequestMappingTests
     }
 
     [Fact]
+    public async Task Reasoning_replays_after_the_turn_engine_builds_and_stores_the_message()
+    {
+        // The turn engine's path: updates → AssistantMessageBuilder → JSON in the database → history for the next turn.
+        var bytes = Maestro.Tests.Infrastructure.RepoPaths.FixtureBytes("openai/responses/reasoning-summary-function-call.sse");
+        var builder = new Maestro.Core.Turns.AssistantMessageBuilder();
+        foreach (var update in await StreamRunner.RunAsync(new OpenAIStreamReader(StreamRunner.Connection(), "gpt-5"), new MemoryStream(bytes)))
+        {
+            builder.Add(update);
+        }
+
+        var stored = JsonSerializer.Serialize(builder.Complete(), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IList<AIContent>)));
+        var contents = (IList<AIContent>)JsonSerializer.Deserialize(stored, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IList<AIContent>)))!;
+        var call = contents.OfType<FunctionCallContent>().Single();
+        List<ChatMessage> history = [new(ChatRole.User, "Compute."), new(ChatRole.Assistant, contents), new(ChatRole.Tool, [new FunctionResultContent(call.CallId, 19)])];
+
+        var input = Write(history, new ChatOptions { ModelId = "gpt-5" }, stream: true)["input"]!.AsArray();
+
+        input[1]!["type"]!.GetValue<string>().ShouldBe("reasoning");
+        input[1]!["id"]!.GetValue<string>().ShouldBe("rs_01830d662ab3856501693c321405c88190be3ab04d5782d5f9");
+        input[1]!["encrypted_content"]!.GetValue<string>().ShouldStartWith("gAAAAABpPDIV");
+        input[1]!["summary"]![0]!["text"]!.GetValue<string>().ShouldStartWith("**Calculating step-by-step using calculator**");
+        RequestJson.ShouldMatch(input[2], JsonNode.Parse("""
+            {"type":"function_call","call_id":"call_AB6AaRZ1FYZB2RwS6A5vbdqn","name":"calculator","arguments":"{\"a\":12,\"b\":7,\"op\":\"add\"}"}
+            """), "function_call");
+    }
+
+    [Fact]
     public void Images_are_sent_as_input_image()
     {
         var png = new byte[] { 0x89, 0x50, 0x4E, 0x47 };
