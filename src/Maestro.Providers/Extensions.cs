@@ -1,6 +1,8 @@
 using Maestro.Core.Providers;
 using Maestro.Providers.Anthropic;
 using Maestro.Providers.Gemini;
+using Maestro.Providers.OpenAI;
+using Maestro.Providers.OpenAICompatible;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +15,8 @@ public static class Extensions
     {
         services.AddSingleton(AnthropicOptions.From(configuration)).AddSingleton<IProvider, AnthropicProvider>();
         services.AddGeminiProvider(configuration);
+        services.AddSingleton<IProvider>(new OpenAIProvider(OpenAIOptions.FromConfiguration(configuration)));
+        services.AddSingleton<IProviderSource>(sp => new CompatibleProviderSource(configuration, sp.GetServices<IProvider>()));
         return services;
     }
 }
