@@ -9,7 +9,7 @@ namespace Maestro.Providers.OpenAICompatible;
 public sealed class CompatibleProvider : IProvider
 {
     /// <summary>The endpoint needs no key (see <see cref="CompatibleProviderSettings.ApiKeyRequired"/>).</summary>
-    public const string ApiKeyOptionalFeature = "api_key_optional";
+    public const string ApiKeyOptionalFeature = ProviderFeatures.ApiKeyOptional;
 
     public CompatibleProvider(CompatibleProviderSettings settings)
     {
