@@ -26,29 +26,36 @@ public static class AllocationProfile
             _ => throw new ArgumentException($"side must be maestro or sdk, not '{side}'."),
         };
 
-        // Warm up (tiering, pools), then sample at least ~400 MB of allocations.
+        // Warm up (tiering, pools).
         for (var i = 0; i < 50; i++)
         {
             await run();
         }
 
-        using var listener = new AllocationListener();
+        // Exact bytes per run first, without the listener (whose own event objects would count).
+        const int ExactRuns = 200;
         var before = GC.GetTotalAllocatedBytes(precise: true);
-        var runs = 0;
+        for (var i = 0; i < ExactRuns; i++)
+        {
+            await run();
+        }
+
+        var perRun = (GC.GetTotalAllocatedBytes(precise: true) - before) / ExactRuns;
+        output.WriteLine($"{adapter} '{stream.Name}' via {side}: {perRun:N0} B/run, {perRun / Math.Max(1, stream.TextDeltas):N0} B/token (exact); by type (sampled):");
+
+        using var listener = new AllocationListener();
+        before = GC.GetTotalAllocatedBytes(precise: true);
         while (GC.GetTotalAllocatedBytes(precise: true) - before < 400L * 1024 * 1024)
         {
             await run();
-            runs++;
         }
 
-        var total = GC.GetTotalAllocatedBytes(precise: true) - before;
-        output.WriteLine($"{adapter} '{stream.Name}' via {side}: {runs} runs, {total / runs:N0} B/run, {total / runs / Math.Max(1, stream.TextDeltas):N0} B/token (exact); by type (sampled):");
         var sampled = listener.Snapshot();
         var sampledTotal = sampled.Values.Sum();
         foreach (var (type, bytes) in sampled.OrderByDescending(p => p.Value).Take(30))
         {
             var share = (double)bytes / sampledTotal;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {share,6:P1}  {share * total / runs,10:N0} B/run  {type}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {share,6:P1}  {share * perRun,10:N0} B/run  {type}"));
         }
 
         return 0;
