@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Maestro.Core.Errors;
 using Maestro.Providers.Shared;
@@ -44,7 +43,7 @@ internal static class AnthropicRequestWriter
         }
 
         var thinking = AnthropicThinking.Resolve(model, options?.Reasoning, maxTokens);
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        using var buffer = new PooledBufferWriter();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -74,7 +73,7 @@ internal static class AnthropicRequestWriter
             writer.WriteEndObject();
         }
 
-        return new AnthropicRequest(model, buffer.WrittenMemory);
+        return new AnthropicRequest(model, buffer.ToArray());
     }
 
     /// <summary>Instructions first, then the text of any system messages in the history, in order.</summary>

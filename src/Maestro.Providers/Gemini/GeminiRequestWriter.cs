@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Maestro.Core.Errors;
@@ -46,7 +45,7 @@ internal sealed class GeminiRequestWriter
         var model = Validate(list, options);
         var callNames = CallNames(list);
 
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        using var buffer = new PooledBufferWriter();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             var body = new GeminiRequestWriter(writer, model, callNames);
@@ -63,7 +62,7 @@ internal sealed class GeminiRequestWriter
             writer.WriteEndObject();
         }
 
-        return new GeminiRequest(model, buffer.WrittenMemory);
+        return new GeminiRequest(model, buffer.ToArray());
     }
 
     private static GeminiModel Validate(IReadOnlyList<ChatMessage> messages, ChatOptions? options)

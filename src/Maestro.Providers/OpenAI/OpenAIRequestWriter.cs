@@ -34,7 +34,7 @@ public static class OpenAIRequestWriter
         var model = options.ModelId!;
         var family = OpenAIModels.Find(model);
         var reasoningModel = OpenAIModels.IsReasoning(model);
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        using var buffer = new PooledBufferWriter();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -90,7 +90,7 @@ public static class OpenAIRequestWriter
             json.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.ToArray();
     }
 
     /// <summary>ChatOptions.Instructions followed by the text of every system message.</summary>

@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Maestro.Providers.OpenAI;
+using Maestro.Providers.Shared;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Providers.OpenAICompatible;
@@ -19,7 +19,7 @@ public static class ChatCompletionsRequestWriter
 {
     public static byte[] Write(IEnumerable<ChatMessage> messages, ChatOptions options, CompatibleProviderSettings settings, bool stream)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        using var buffer = new PooledBufferWriter();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -63,7 +63,7 @@ public static class ChatCompletionsRequestWriter
             json.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.ToArray();
     }
 
     private static void WriteSampling(Utf8JsonWriter json, ChatOptions options, CompatibleProviderSettings settings)
