@@ -364,7 +364,7 @@ internal sealed class GeminiResponseParser(string requestedModel, StreamDiagnost
 
         if (call is { } pending)
         {
-            contents ??= [];
+            contents ??= new List<AIContent>(1);
             _pendingCalls.Add(pending with { Index = contents.Count, Signature = signature });
             contents.Add(null!);
             return;
@@ -377,18 +377,19 @@ internal sealed class GeminiResponseParser(string requestedModel, StreamDiagnost
                 (other.AdditionalProperties ??= [])[GeminiProperties.ThoughtSignature] = signature;
             }
 
-            (contents ??= []).Add(other);
+            (contents ??= new List<AIContent>(1)).Add(other);
             return;
         }
 
         if (!string.IsNullOrEmpty(text))
         {
-            (contents ??= []).Add(thought ? new TextReasoningContent(text) : new TextContent(text));
+            // Sized for the usual one part per chunk (a default list would grow to four).
+            (contents ??= new List<AIContent>(1)).Add(thought ? new TextReasoningContent(text) : new TextContent(text));
         }
 
         if (signature is not null)
         {
-            (contents ??= []).Add(new TextReasoningContent("") { ProtectedData = signature });
+            (contents ??= new List<AIContent>(1)).Add(new TextReasoningContent("") { ProtectedData = signature });
         }
     }
 

@@ -195,7 +195,8 @@ public sealed class ChatCompletionsStreamReader : SseChatStream
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
                 {
-                    (contents ??= []).Add(new TextContent(reader.GetString()));
+                    // Sized for the usual one content per chunk (a default list would grow to four).
+                    (contents ??= new List<AIContent>(1)).Add(new TextContent(reader.GetString()));
                 }
             }
             else if (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8))
@@ -204,7 +205,7 @@ public sealed class ChatCompletionsStreamReader : SseChatStream
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
                 {
-                    (contents ??= []).Add(new TextReasoningContent(reader.GetString()));
+                    (contents ??= new List<AIContent>(1)).Add(new TextReasoningContent(reader.GetString()));
                 }
             }
             else if (reader.ValueTextEquals("tool_calls"u8))
