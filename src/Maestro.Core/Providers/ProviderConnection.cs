@@ -1,11 +1,14 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Providers.Http;
+using Polly;
 
 namespace Maestro.Core.Providers;
 
 /// <summary>Everything a provider needs to call its API on behalf of one auth.</summary>
 public sealed class ProviderConnection
 {
+    private ResiliencePipeline? _pipeline;
+
     public ProviderConnection(AuthRecord auth, ICredentialSource credentials, HttpClient http, Uri baseUrl, ProviderRuntime runtime)
     {
         Auth = auth;
@@ -13,6 +16,7 @@ public sealed class ProviderConnection
         Http = http;
         BaseUrl = baseUrl;
         Runtime = runtime;
+        AuthLabel = auth.Ref.ToString();
     }
 
     public AuthRecord Auth { get; }
@@ -28,7 +32,13 @@ public sealed class ProviderConnection
     public ProviderRuntime Runtime { get; }
 
     /// <summary>"anthropic/work", for error messages.</summary>
-    public string AuthLabel => Auth.Ref.ToString();
+    public string AuthLabel { get; }
+
+    /// <summary>
+    /// The retry and circuit-breaker pipeline of this provider endpoint, looked up once per connection rather than once
+    /// per request (the lookup builds a key string). A race only looks it up twice: the runtime returns the same one.
+    /// </summary>
+    internal ResiliencePipeline Pipeline => _pipeline ??= Runtime.Resilience.For(Auth.Provider, BaseUrl);
 }
 
 /// <summary>

@@ -61,7 +61,7 @@ public static class ProviderHttp
         ProviderRequestContext context,
         CancellationToken cancellationToken)
     {
-        var pipeline = connection.Runtime.Resilience.For(context.Provider, connection.BaseUrl);
+        var pipeline = connection.Pipeline;
         try
         {
             return await pipeline.ExecuteAsync(

@@ -16,7 +16,7 @@ public sealed class ProviderResilience(ProviderRuntimeOptions options, TimeProvi
 
     /// <summary>The pipeline for one provider endpoint (provider id and host), created once.</summary>
     public ResiliencePipeline For(string provider, Uri baseUrl) =>
-        _pipelines.GetOrAdd($"{provider}|{baseUrl.Authority}", _ => Build(provider));
+        _pipelines.GetOrAdd($"{provider}|{baseUrl.Authority}", static (_, state) => state.Self.Build(state.Provider), (Self: this, Provider: provider));
 
     private ResiliencePipeline Build(string provider)
     {
