@@ -87,7 +87,7 @@ internal sealed class GeminiRequestWriter
             throw new ValidationFailedException("messages", "The conversation is empty: Gemini needs at least one user message.");
         }
 
-        foreach (var tool in options?.Tools ?? [])
+        foreach (var tool in options?.Tools ?? Array.Empty<AITool>())
         {
             if (tool is AIFunctionDeclaration function && GeminiSchema.Problem(function.JsonSchema) is { } problem)
             {

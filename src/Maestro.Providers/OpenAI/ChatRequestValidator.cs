@@ -14,10 +14,11 @@ public static class ChatRequestValidator
     /// <exception cref="ValidationFailedException">Empty conversation, missing model, or a tool schema that is not an object.</exception>
     public static string Validate(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        var errors = new FieldErrors();
+        // Created only when something is wrong: a valid request (every request, normally) allocates nothing here.
+        FieldErrors? errors = null;
         if (string.IsNullOrWhiteSpace(options?.ModelId))
         {
-            errors.Add("model", "A model is required (ChatOptions.ModelId).");
+            (errors ??= new FieldErrors()).Add("model", "A model is required (ChatOptions.ModelId).");
         }
 
         var hasTurn = false;
@@ -32,18 +33,18 @@ public static class ChatRequestValidator
 
         if (!hasTurn)
         {
-            errors.Add("messages", "The conversation is empty: add at least one user message.");
+            (errors ??= new FieldErrors()).Add("messages", "The conversation is empty: add at least one user message.");
         }
 
-        foreach (var tool in options?.Tools ?? [])
+        foreach (var tool in options?.Tools ?? Array.Empty<AITool>())
         {
             if (tool is AIFunctionDeclaration function && !IsObjectSchema(function.JsonSchema))
             {
-                errors.Add("tools", $"Tool '{function.Name}' has a parameter schema that is not a JSON object schema ({Describe(function.JsonSchema)}).");
+                (errors ??= new FieldErrors()).Add("tools", $"Tool '{function.Name}' has a parameter schema that is not a JSON object schema ({Describe(function.JsonSchema)}).");
             }
         }
 
-        errors.ThrowIfAny();
+        errors?.ThrowIfAny();
         return options!.ModelId!;
     }
 

@@ -113,7 +113,7 @@ public static class ChatCompletionsRequestWriter
     private static void WriteTools(Utf8JsonWriter json, ChatOptions options)
     {
         var wroteTools = false;
-        foreach (var tool in options.Tools ?? [])
+        foreach (var tool in options.Tools ?? Array.Empty<AITool>())
         {
             if (tool is not AIFunctionDeclaration function)
             {
