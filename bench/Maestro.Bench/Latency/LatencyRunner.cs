@@ -8,11 +8,16 @@ using Microsoft.Extensions.AI;
 namespace Maestro.Bench.Latency;
 
 /// <summary>
-/// The first-token latency Maestro adds, against the real emulator on loopback. Per iteration, the same scenario is
-/// requested twice, in alternating order: by a plain HttpClient that times the response's first body byte (and the
-/// arrival of the first text-delta event's bytes), and by Maestro's chat client, timed to its first TextContent. Each
-/// response is read to its end so both clients keep one warm keep-alive connection. Reports p50/p95/p99 of the
-/// per-iteration differences.
+/// The first-token latency Maestro adds, against the real emulator on loopback, measured two ways per iteration:
+/// <list type="bullet">
+/// <item>paired: the same scenario is requested by a plain HttpClient, timed from sending to the response's first body
+/// byte, and by Maestro's chat client, timed from the call to its first TextContent (alternating which goes first);
+/// the difference of the two. It includes the noise of two separate requests.</item>
+/// <item>in-request: within Maestro's own request, a <see cref="FirstByteProbe"/> under its HttpClient marks when the
+/// request reached the transport and when the first body byte was there; Maestro's time is the call up to the
+/// transport plus the first byte up to the first TextContent. Server and network time are left out exactly.</item>
+/// </list>
+/// Every response is read to its end, so each client keeps one warm keep-alive connection.
 /// </summary>
 public sealed class LatencyRunner(int iterations, int warmup, IReadOnlyList<Adapter> adapters, TextWriter output)
 {
@@ -21,14 +26,13 @@ public sealed class LatencyRunner(int iterations, int warmup, IReadOnlyList<Adap
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
         output.WriteLine($"Emulator on {emulator.BaseUrl}; {iterations} measured iterations after {warmup} warm-up ones per row; times in ms.");
         output.WriteLine();
-        output.WriteLine("| adapter | stream | raw first byte p50 / p99 | Maestro first text p50 / p99 | added over first byte p50 / p95 / p99 | added over raw first text event p50 / p95 / p99 |");
+        output.WriteLine("| adapter | stream | raw first byte p50 / p99 | Maestro first text p50 / p99 | added, paired p50 / p95 / p99 | added, in-request p50 / p95 / p99 |");
         output.WriteLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var adapter in adapters)
         {
             foreach (var model in Models(adapter))
             {
-                var row = await MeasureAsync(emulator.BaseUrl, adapter, model);
-                output.WriteLine(row);
+                output.WriteLine(await MeasureAsync(emulator.BaseUrl, adapter, model));
             }
         }
     }
@@ -43,105 +47,92 @@ public sealed class LatencyRunner(int iterations, int warmup, IReadOnlyList<Adap
     private async Task<string> MeasureAsync(Uri emulator, Adapter adapter, string model)
     {
         using var rawHttp = new HttpClient(new SocketsHttpHandler());
-        using var maestroHttp = new HttpClient(new SocketsHttpHandler());
+        var probe = new FirstByteProbe(new SocketsHttpHandler());
+        using var maestroHttp = new HttpClient(probe);
         var maestro = MaestroClients.Create(adapter, maestroHttp, emulator);
         var options = MaestroClients.Options(model);
         var buffer = new byte[64 * 1024];
 
         var rawFirstByte = new double[iterations];
-        var rawFirstText = new double[iterations];
         var maestroFirstText = new double[iterations];
+        var inRequest = new double[iterations];
         for (var i = -warmup; i < iterations; i++)
         {
-            double rawByte, rawText, first;
+            double raw;
+            (double FirstText, double Own) mine;
             if ((i & 1) == 0)
             {
-                (rawByte, rawText) = await RawAsync(rawHttp, emulator, adapter, model, buffer);
-                first = await MaestroAsync(maestro, options);
+                raw = await RawAsync(rawHttp, emulator, adapter, model, buffer);
+                mine = await MaestroAsync(maestro, options, probe);
             }
             else
             {
-                first = await MaestroAsync(maestro, options);
-                (rawByte, rawText) = await RawAsync(rawHttp, emulator, adapter, model, buffer);
+                mine = await MaestroAsync(maestro, options, probe);
+                raw = await RawAsync(rawHttp, emulator, adapter, model, buffer);
             }
 
             if (i >= 0)
             {
-                rawFirstByte[i] = rawByte;
-                rawFirstText[i] = rawText;
-                maestroFirstText[i] = first;
+                rawFirstByte[i] = raw;
+                maestroFirstText[i] = mine.FirstText;
+                inRequest[i] = mine.Own;
             }
         }
 
-        var added = new double[iterations];
-        var addedOverText = new double[iterations];
+        var paired = new double[iterations];
         for (var i = 0; i < iterations; i++)
         {
-            added[i] = maestroFirstText[i] - rawFirstByte[i];
-            addedOverText[i] = maestroFirstText[i] - rawFirstText[i];
+            paired[i] = maestroFirstText[i] - rawFirstByte[i];
         }
 
-        var raw = Percentiles.Of(rawFirstByte);
-        var mine = Percentiles.Of(maestroFirstText);
-        var delta = Percentiles.Of(added);
-        var deltaText = Percentiles.Of(addedOverText);
-        return $"| {adapter} | {model} | {Ms(raw.P50)} / {Ms(raw.P99)} | {Ms(mine.P50)} / {Ms(mine.P99)} | " +
-               $"{Ms(delta.P50)} / {Ms(delta.P95)} / {Ms(delta.P99)} | {Ms(deltaText.P50)} / {Ms(deltaText.P95)} / {Ms(deltaText.P99)} |";
+        var rawP = Percentiles.Of(rawFirstByte);
+        var mineP = Percentiles.Of(maestroFirstText);
+        var pairedP = Percentiles.Of(paired);
+        var ownP = Percentiles.Of(inRequest);
+        return $"| {adapter} | {model} | {Ms(rawP.P50)} / {Ms(rawP.P99)} | {Ms(mineP.P50)} / {Ms(mineP.P99)} | " +
+               $"{Ms(pairedP.P50)} / {Ms(pairedP.P95)} / {Ms(pairedP.P99)} | {Ms(ownP.P50)} / {Ms(ownP.P95)} / {Ms(ownP.P99)} |";
     }
 
-    /// <summary>Time to the first body byte, and to the bytes of the first text event; then reads to the end.</summary>
-    private static async Task<(double FirstByte, double FirstText)> RawAsync(HttpClient http, Uri emulator, Adapter adapter, string model, byte[] buffer)
+    /// <summary>Time from sending to the first body byte; then the rest is read and dropped.</summary>
+    private static async Task<double> RawAsync(HttpClient http, Uri emulator, Adapter adapter, string model, byte[] buffer)
     {
         var start = Stopwatch.GetTimestamp();
         using var request = WireRequests.Create(emulator, adapter, model);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync();
-        double firstByte = -1, firstText = -1;
-        var filled = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer.AsMemory(filled))) > 0)
+        double firstByte = -1;
+        while (await body.ReadAsync(buffer) > 0)
         {
-            var now = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             if (firstByte < 0)
             {
-                firstByte = now;
-            }
-
-            filled += read;
-            if (firstText < 0 && TextMarkers.ContainsText(adapter, buffer.AsSpan(0, filled)))
-            {
-                firstText = now;
-            }
-
-            if (firstText >= 0 || filled == buffer.Length)
-            {
-                // Only the first text event matters: the rest is read and dropped.
-                filled = 0;
+                firstByte = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
         }
 
-        if (firstText < 0)
-        {
-            throw new InvalidOperationException($"{adapter} {model}: the raw stream carried no text delta.");
-        }
-
-        return (firstByte, firstText);
+        return firstByte >= 0 ? firstByte : throw new InvalidOperationException($"{adapter} {model}: the raw response had no body.");
     }
 
-    private static async Task<double> MaestroAsync(IChatClient client, ChatOptions options)
+    /// <summary>Time from the call to the first TextContent, and Maestro's own share of it (see the class remarks).</summary>
+    private static async Task<(double FirstText, double Own)> MaestroAsync(IChatClient client, ChatOptions options, FirstByteProbe probe)
     {
         var start = Stopwatch.GetTimestamp();
-        double first = -1;
+        long firstText = 0;
         await foreach (var update in client.GetStreamingResponseAsync(MaestroClients.Prompt, options))
         {
-            if (first < 0 && HasText(update))
+            if (firstText == 0 && HasText(update))
             {
-                first = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                firstText = Stopwatch.GetTimestamp();
             }
         }
 
-        return first >= 0 ? first : throw new InvalidOperationException("Maestro yielded no text.");
+        if (firstText == 0 || probe.FirstByte == 0)
+        {
+            throw new InvalidOperationException("Maestro yielded no text.");
+        }
+
+        var own = Stopwatch.GetElapsedTime(start, probe.SendStarted) + Stopwatch.GetElapsedTime(probe.FirstByte, firstText);
+        return (Stopwatch.GetElapsedTime(start, firstText).TotalMilliseconds, own.TotalMilliseconds);
     }
 
     private static bool HasText(ChatResponseUpdate update)
