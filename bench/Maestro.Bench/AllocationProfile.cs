@@ -6,7 +6,7 @@ using Maestro.Bench.Streams;
 namespace Maestro.Bench;
 
 /// <summary>
-/// <c>allocs ADAPTER STREAM [maestro|sdk]</c>: runs one stream repeatedly and estimates the bytes each type allocates per
+/// <c>allocs ADAPTER STREAM [maestro|sdk] [--trickle]</c>: runs one stream repeatedly and estimates the bytes each type allocates per
 /// run, from the runtime's sampled GC AllocationTick events (one per ~100 KB allocated, carrying the type that crossed
 /// the threshold). No external tool needed; good enough to see which objects dominate a hot path.
 /// </summary>
@@ -14,11 +14,11 @@ public static class AllocationProfile
 {
     private static readonly Uri NoNetwork = new("http://127.0.0.1:9");
 
-    public static async Task<int> RunAsync(Adapter adapter, string streamName, string side, TextWriter output)
+    public static async Task<int> RunAsync(Adapter adapter, string streamName, string side, bool trickle, TextWriter output)
     {
         var stream = StreamLibrary.All(adapter).FirstOrDefault(s => s.Name == streamName)
             ?? throw new ArgumentException($"No {adapter} stream '{streamName}'; see `check` for the names.");
-        using var http = new HttpClient(new ReplayHandler(stream.Bytes));
+        using var http = new HttpClient(new ReplayHandler(stream.Bytes, trickle));
         Func<Task<int>> run = side switch
         {
             "maestro" => MaestroRun(adapter, http),
@@ -41,7 +41,7 @@ public static class AllocationProfile
         }
 
         var perRun = (GC.GetTotalAllocatedBytes(precise: true) - before) / ExactRuns;
-        output.WriteLine($"{adapter} '{stream.Name}' via {side}: {perRun:N0} B/run, {perRun / Math.Max(1, stream.TextDeltas):N0} B/token (exact); by type (sampled):");
+        output.WriteLine($"{adapter} '{stream.Name}'{(trickle ? " (trickled)" : "")} via {side}: {perRun:N0} B/run, {perRun / Math.Max(1, stream.TextDeltas):N0} B/token (exact); by type (sampled):");
 
         using var listener = new AllocationListener();
         before = GC.GetTotalAllocatedBytes(precise: true);

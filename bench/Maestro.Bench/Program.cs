@@ -39,8 +39,10 @@ switch (mode)
         return 0;
     case "check":
         return await StreamCheck.RunAsync(Console.Out);
-    case "allocs" when rest.Length is 2 or 3:
-        return await AllocationProfile.RunAsync(Enum.Parse<Adapter>(rest[0], ignoreCase: true), rest[1], rest.Length == 3 ? rest[2] : "maestro", Console.Out);
+    case "allocs" when rest.Length >= 2:
+        var trickle = rest.Contains("--trickle");
+        var side = rest.Length > 2 && rest[2] != "--trickle" ? rest[2] : "maestro";
+        return await AllocationProfile.RunAsync(Enum.Parse<Adapter>(rest[0], ignoreCase: true), rest[1], side, trickle, Console.Out);
     case "dump" when rest.Length == 2:
         // The exact bytes a parse benchmark feeds, e.g. `dump ChatCompletions "synthetic 1000"`.
         var stream = StreamLibrary.All(Enum.Parse<Adapter>(rest[0], ignoreCase: true)).FirstOrDefault(s => s.Name == rest[1])
@@ -48,7 +50,7 @@ switch (mode)
         await Console.OpenStandardOutput().WriteAsync(stream.Bytes);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Maestro.Bench parse [BenchmarkDotNet options] | latency [--iterations N] [--warmup N] [--adapter A] | check | dump ADAPTER STREAM | allocs ADAPTER STREAM [maestro|sdk]");
+        Console.Error.WriteLine("usage: Maestro.Bench parse [BenchmarkDotNet options] | latency [--iterations N] [--warmup N] [--adapter A] | check | dump ADAPTER STREAM | allocs ADAPTER STREAM [maestro|sdk] [--trickle]");
         Console.Error.WriteLine($"adapters: {string.Join(", ", Enum.GetNames<Adapter>())}");
         return 2;
 }

@@ -5,9 +5,10 @@ namespace Maestro.Bench.Clients;
 
 /// <summary>
 /// Answers every request with the same recorded response body from memory, so a benchmark measures parsing, not the
-/// network. The request body is drained first, as a real transport would send it (SDKs may serialize lazily).
+/// network. The request body is drained first, as a real transport would send it (SDKs may serialize lazily). With
+/// <paramref name="trickle"/>, the body arrives one event per asynchronous read (<see cref="TrickleStream"/>).
 /// </summary>
-public sealed class ReplayHandler(byte[] body) : HttpMessageHandler
+public sealed class ReplayHandler(byte[] body, bool trickle = false) : HttpMessageHandler
 {
     private static readonly MediaTypeHeaderValue EventStream = new("text/event-stream");
 
@@ -21,7 +22,9 @@ public sealed class ReplayHandler(byte[] body) : HttpMessageHandler
         return new HttpResponseMessage(HttpStatusCode.OK)
         {
             RequestMessage = request,
-            Content = new ByteArrayContent(body) { Headers = { ContentType = EventStream } },
+            Content = trickle
+                ? new StreamContent(new TrickleStream(body)) { Headers = { ContentType = EventStream } }
+                : new ByteArrayContent(body) { Headers = { ContentType = EventStream } },
         };
     }
 }
