@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Maestro.Core.Providers.Http;
 
 /// <summary>
@@ -35,6 +37,9 @@ public sealed class IdleTimeoutStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    // A read that waits for the network (every token of a paced stream) would box this state machine each time; the
+    // pooling builder reuses the boxes, so a streamed token costs no allocation here.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try
