@@ -7,5 +7,8 @@ public static class EmulatorProviders
     public const string OpenAI = "openai";
     public const string Gemini = "gemini";
 
-    public static IReadOnlyList<string> All { get; } = [Anthropic, OpenAI, Gemini];
+    /// <summary>The ChatGPT Codex backend that serves ChatGPT (subscription) logins: <c>OPENAI_CHATGPT_BASE_URL</c>.</summary>
+    public const string ChatGpt = "chatgpt";
+
+    public static IReadOnlyList<string> All { get; } = [Anthropic, OpenAI, Gemini, ChatGpt];
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Maestro.Emulator.Anthropic;
+using Maestro.Emulator.ChatGpt;
 using Maestro.Emulator.Control;
 using Maestro.Emulator.Gemini;
 using Maestro.Emulator.Hosting;
@@ -69,6 +70,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         AnthropicEndpoints.Map(app, services);
         OpenAIEndpoints.Map(app, services);
         GeminiEndpoints.Map(app, services);
+        ChatGptEndpoints.Map(app, services);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
