@@ -29,6 +29,7 @@ public static class Extensions
         services.AddSingleton<ProviderConnections>();
         services.AddSingleton(new ModelCatalogOptions { Ttl = configuration.GetSeconds("MAESTRO_MODELS_TTL", TimeSpan.FromHours(1)) });
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<DefaultModels>();
 
         services.AddSingleton(new ProviderRuntimeOptions
         {
