@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Maestro.Core.Tools;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
@@ -14,7 +15,7 @@ namespace Maestro.Core.Mcp;
 /// Starts (stdio) or reaches (streamable HTTP, SSE) an MCP server and initializes a session with it, within
 /// <see cref="McpSettings.ConnectTimeout"/>, turning every way that can fail into one clear <see cref="McpConnectionException"/>.
 /// </summary>
-public sealed class McpConnector(McpSettings settings, IHttpClientFactory httpClientFactory, ILoggerFactory loggerFactory)
+public sealed partial class McpConnector(McpSettings settings, IHttpClientFactory httpClientFactory, ILoggerFactory loggerFactory)
 {
     public const string HttpClientName = "mcp";
 
@@ -66,6 +67,12 @@ public sealed class McpConnector(McpSettings settings, IHttpClientFactory httpCl
             if (transport is IAsyncDisposable disposable)
             {
                 await disposable.DisposeAsync();
+            }
+
+            if (server.Transport == McpTransport.Stdio && !timeout.IsCancellationRequested)
+            {
+                // The process died: give its last stderr lines a moment to arrive, they usually say why.
+                await Task.Delay(200, CancellationToken.None);
             }
 
             throw Explain(server, ex, connection.StderrTail, timedOut: timeout.IsCancellationRequested);
@@ -206,7 +213,7 @@ public sealed class McpConnector(McpSettings settings, IHttpClientFactory httpCl
                         $"Cannot connect to {where}: connection refused.", "Is the server running, and listening on that host and port?", inner: exception);
                 case HttpRequestException http:
                     return new McpConnectionException(name, McpFailure.HttpError, $"Cannot reach {where}: {http.Message}", inner: exception);
-                case Win32Exception start:
+                case Win32Exception start when start is not SocketException && server.Transport == McpTransport.Stdio:
                     return new McpConnectionException(name, McpFailure.CommandNotFound,
                         $"Cannot start '{server.Command}' for MCP server '{name}': {start.Message}.", inner: exception);
                 case McpProtocolException protocol:
@@ -218,10 +225,16 @@ public sealed class McpConnector(McpSettings settings, IHttpClientFactory httpCl
             }
         }
 
-        if (server.Transport == McpTransport.Stdio && stderr.Count > 0 && exception is IOException or ClientTransportClosedException or McpException)
+        if (server.Transport == McpTransport.Stdio && exception is IOException or ClientTransportClosedException)
         {
+            // The SDK reports a process that died during the handshake as an IOException whose message holds the exit
+            // code and its own copy of the stderr tail (ours may still be draining).
+            var tail = stderr.Count > 0 ? stderr : SdkStderrTail(exception.Message);
+            var code = ExitCode().Match(exception.Message) is { Success: true } m ? $" with code {m.Groups[1].Value}" : "";
             return new McpConnectionException(name, McpFailure.Exited,
-                WithStderr($"{where} stopped before it finished initializing ({exception.Message}).", stderr), stderrTail: stderr, inner: exception);
+                WithStderr($"{where} exited{code} before it finished initializing.", tail),
+                tail.Count == 0 ? "It printed nothing on stderr; run the command by hand to see what it does." : null,
+                tail, exception);
         }
 
         return new McpConnectionException(name, McpFailure.Other,
@@ -238,6 +251,15 @@ public sealed class McpConnector(McpSettings settings, IHttpClientFactory httpCl
                 $"{where} answered HTTP {(int)status} {status}.",
                 status == HttpStatusCode.NotFound ? "Check the URL's path (streamable HTTP servers often serve /mcp, SSE servers /sse)." : null,
                 inner: exception);
+
+    private static List<string> SdkStderrTail(string message)
+    {
+        var at = message.IndexOf("stderr tail:", StringComparison.OrdinalIgnoreCase);
+        return at < 0 ? [] : [.. message[(at + "stderr tail:".Length)..].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    }
+
+    [GeneratedRegex(@"exit code:? (-?\d+)")]
+    private static partial Regex ExitCode();
 
     private static string WithStderr(string message, IReadOnlyList<string> stderr) =>
         stderr.Count == 0 ? message : $"{message}\nLast lines of its stderr:\n{string.Join('\n', stderr.TakeLast(10).Select(l => "  " + l))}";
