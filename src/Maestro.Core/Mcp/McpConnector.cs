@@ -37,7 +37,8 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
     public async Task<McpConnection> ConnectAsync(McpServer server, CancellationToken cancellationToken)
     {
         var connection = new McpConnection(server, settings);
-        IClientTransport transport = server.Transport == McpTransport.Stdio ? StdioTransport(server, connection) : HttpTransport(server);
+        var sdkLogging = new McpSdkLogging(loggerFactory);
+        IClientTransport transport = server.Transport == McpTransport.Stdio ? StdioTransport(server, connection, sdkLogging) : HttpTransport(server, sdkLogging);
         var options = new McpClientOptions
         {
             ClientInfo = new Implementation { Name = "maestro", Version = ClientVersion },
@@ -59,7 +60,7 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
         timeout.CancelAfter(settings.ConnectTimeout);
         try
         {
-            connection.Attach(await McpClient.CreateAsync(transport, options, loggerFactory, timeout.Token));
+            connection.Attach(await McpClient.CreateAsync(transport, options, sdkLogging, timeout.Token));
             return connection;
         }
         catch (Exception ex) when (ex is not McpConnectionException && !cancellationToken.IsCancellationRequested)
@@ -105,7 +106,7 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
             clock.Elapsed);
     }
 
-    private StdioClientTransport StdioTransport(McpServer server, McpConnection connection)
+    private StdioClientTransport StdioTransport(McpServer server, McpConnection connection, ILoggerFactory sdkLogging)
     {
         if (server.WorkingDirectory is { } cwd && !Directory.Exists(cwd))
         {
@@ -150,10 +151,10 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
                 connection.OnStderr(line);
                 logger.LogDebug("MCP server {Server} stderr: {Line}", server.Name, line);
             },
-        }, loggerFactory);
+        }, sdkLogging);
     }
 
-    private HttpClientTransport HttpTransport(McpServer server) => new(
+    private HttpClientTransport HttpTransport(McpServer server, ILoggerFactory sdkLogging) => new(
         new HttpClientTransportOptions
         {
             Name = server.Name,
@@ -163,7 +164,7 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
             ConnectionTimeout = settings.ConnectTimeout,
         },
         httpClientFactory.CreateClient(HttpClientName),
-        loggerFactory,
+        sdkLogging,
         ownsHttpClient: true);
 
     /// <summary>Looks the command up the way the process will be started: a path as given, a bare name on PATH.</summary>

@@ -55,6 +55,9 @@ public sealed partial class McpService(IMcpServerStore store, McpConnector conne
     public async Task<McpTestResult> TestAsync(string nameOrId, CancellationToken cancellationToken) =>
         await connector.TestAsync(await GetAsync(nameOrId, cancellationToken), cancellationToken);
 
+    /// <inheritdoc cref="TestAsync(string, CancellationToken)"/>
+    public Task<McpTestResult> TestAsync(McpServer server, CancellationToken cancellationToken) => connector.TestAsync(server, cancellationToken);
+
     /// <summary>Imports the <c>mcpServers</c> JSON of Claude Desktop, Claude Code or Cursor.</summary>
     /// <exception cref="ValidationFailedException">The text is not JSON, or not an object of servers.</exception>
     public Task<McpImportReport> ImportJsonAsync(string json, CancellationToken cancellationToken) =>
