@@ -144,30 +144,4 @@ public sealed class McpConnectorTests
         await app.StartAsync();
         return app;
     }
-
-    private static async Task WaitUntilGoneAsync(string marker)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (System.Diagnostics.Process.GetProcesses().Any(p => CommandLine(p).Contains(marker, StringComparison.Ordinal)))
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "the timed-out server process is still running");
-            await Task.Delay(100);
-        }
-    }
-
-    private static string CommandLine(System.Diagnostics.Process process)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{process.Id}/cmdline").Replace('\0', ' ');
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
 }
