@@ -12,6 +12,8 @@ namespace Maestro.Cli;
 /// </summary>
 public sealed class CliContext : IAsyncDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private Func<bool>? _interrupt;
     private ServiceProvider? _services;
 
     public CliContext(IConfiguration configuration, IAnsiConsole console, TextWriter stdout, TextReader stdin, bool stdinIsTerminal)
@@ -37,6 +39,30 @@ public sealed class CliContext : IAsyncDisposable
 
     public IServiceProvider Services => _services ??= Build();
 
+    /// <summary>Cancelled by Ctrl+C (unless an interrupt handler took it, see <see cref="OnInterrupt"/>).</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>
+    /// While <paramref name="handler"/> is registered, Ctrl+C calls it first (e.g. to stop the running turn of a REPL
+    /// instead of leaving it); it returns false to let Ctrl+C stop the command as usual.
+    /// </summary>
+    public IDisposable OnInterrupt(Func<bool> handler)
+    {
+        _interrupt = handler;
+        return new Reset(() => _interrupt = null);
+    }
+
+    /// <summary>Called on Ctrl+C.</summary>
+    public void Interrupt()
+    {
+        if (_interrupt?.Invoke() == true)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+    }
+
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     public async ValueTask DisposeAsync()
@@ -46,6 +72,13 @@ public sealed class CliContext : IAsyncDisposable
             // Releases the embedded database lease; the last process out stops the server.
             await _services.DisposeAsync();
         }
+
+        _stopping.Dispose();
+    }
+
+    private sealed class Reset(Action action) : IDisposable
+    {
+        public void Dispose() => action();
     }
 
     private ServiceProvider Build()

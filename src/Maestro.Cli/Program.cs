@@ -27,13 +27,41 @@ root.Subcommands.Add(ModelsCommand.Create(ctx));
 root.Subcommands.Add(ChatCommand.Create(ctx));
 root.Subcommands.Add(McpCommands.Create(ctx));
 root.Subcommands.Add(E2eCommand.Create(ctx));
+root.Subcommands.Add(SessionCommands.Create(ctx));
+root.Subcommands.Add(AttachCommand.Create(ctx));
 root.Subcommands.Add(ServeCommand.Create(ctx));
+root.Subcommands.Add(EmulateCommand.Create(ctx));
 
 var debug = configuration["MAESTRO_DEBUG"] is "1" or "true";
+
+// Ctrl+C: the first one stops what runs (a turn in a REPL, or the command) cleanly; a second one within two seconds
+// leaves at once.
+var lastInterrupt = DateTime.MinValue;
+Console.CancelKeyPress += (_, e) =>
+{
+    if (DateTime.UtcNow - lastInterrupt < TimeSpan.FromSeconds(2))
+    {
+        return;
+    }
+
+    e.Cancel = true;
+    lastInterrupt = DateTime.UtcNow;
+    context.Interrupt();
+};
+
+// SIGTERM (kill, systemd) stops as cleanly as Ctrl+C: turns are saved, the embedded database is released.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+{
+    signal.Cancel = true;
+    context.Interrupt();
+});
+
 try
 {
     var parse = root.Parse(args);
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return await parse.InvokeAsync(
+        new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
+        context.Stopping);
 }
 catch (Exception ex)
 {

@@ -15,8 +15,11 @@ internal static class SessionJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Message contents use M.E.AI's own polymorphic JSON ("$type": text, reasoning, functionCall, …).</summary>
-    public static JsonSerializerOptions Contents => AIJsonUtilities.DefaultOptions;
+    /// <summary>
+    /// Message contents use M.E.AI's own polymorphic JSON ("$type": text, reasoning, functionCall, …). jsonb does not keep
+    /// key order, so the "$type" discriminator may come back after other keys.
+    /// </summary>
+    public static JsonSerializerOptions Contents { get; } = new(AIJsonUtilities.DefaultOptions) { AllowOutOfOrderMetadataProperties = true };
 
     public static string SerializeContents(IList<AIContent> contents) =>
         JsonSerializer.Serialize(contents, Contents.GetTypeInfo(typeof(IList<AIContent>)));

@@ -1,3 +1,8 @@
+using Maestro.Core.Providers;
+using Maestro.Providers.Anthropic;
+using Maestro.Providers.Gemini;
+using Maestro.Providers.OpenAI;
+using Maestro.Providers.OpenAICompatible;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,7 +13,10 @@ public static class Extensions
     /// <summary>Registers every built-in provider (one line each) and the OpenAI-compatible ones from configuration.</summary>
     public static IServiceCollection AddMaestroProviders(this IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration;
+        services.AddSingleton(AnthropicOptions.From(configuration)).AddSingleton<IProvider, AnthropicProvider>();
+        services.AddGeminiProvider(configuration);
+        services.AddSingleton<IProvider>(new OpenAIProvider(OpenAIOptions.FromConfiguration(configuration)));
+        services.AddSingleton<IProviderSource>(sp => new CompatibleProviderSource(configuration, sp.GetServices<IProvider>()));
         return services;
     }
 }

@@ -37,7 +37,11 @@ public static class AuthCommands
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
-            var key = ApiKeyInput.Read(ctx, parse.GetValue(stdin), parse.GetValue(env), "API key");
+            var keyless = ctx.Get<Core.Providers.ProviderRegistry>().TryGet(parse.GetValue(provider)!, out var p)
+                && p.Descriptor.Supports(Core.Providers.ProviderFeatures.ApiKeyOptional)
+                && !parse.GetValue(stdin) && parse.GetValue(env) is null;
+            // A local server that needs no key (e.g. Ollama) gets none instead of a prompt.
+            var key = keyless ? null : ApiKeyInput.Read(ctx, parse.GetValue(stdin), parse.GetValue(env), "API key");
             var created = await ctx.Get<AuthService>().CreateApiKeyAsync(
                 parse.GetValue(provider)!, parse.GetValue(name)!, key, parse.GetValue(baseUrl), ct);
             if (parse.GetValue(json))

@@ -1,26 +1,64 @@
 using System.CommandLine;
 using Maestro.Cli.Output;
 using Maestro.Core.Chat;
+using Maestro.Core.Errors;
 using Maestro.Core.Providers;
+using Maestro.Core.Sessions;
+using Maestro.Core.Turns;
 
 namespace Maestro.Cli.Commands;
 
-/// <summary>`maestro chat provider/name "prompt"`: one streamed answer, no session.</summary>
+/// <summary>
+/// `maestro chat provider/name "prompt"`: one streamed answer, no session.
+/// `maestro chat --session name ["prompt"]`: a turn of a session (tools, history); without a prompt on a terminal, a REPL.
+/// </summary>
 public static class ChatCommand
 {
     public static Command Create(Func<CliContext> context)
     {
-        var auth = CommonOptions.AuthRef("The auth to use, as provider/name (e.g. openai/personal).");
-        var prompt = new Argument<string?>("prompt") { Description = "What to ask. Without it, the prompt is read from standard input.", Arity = ArgumentArity.ZeroOrOne };
+        var words = new Argument<string[]>("args")
+        {
+            Description = "provider/name then the prompt (e.g. openai/personal \"Hello\"); with --session, just the prompt. Without a prompt it is read from stdin (or, for a session on a terminal, a REPL starts).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var session = new Option<string>("--session") { Description = "Run a turn of this session (its model, tools and history) instead of a one-off chat.", HelpName = "NAME" };
         var model = new Option<string>("--model", "-m") { Description = "Model id (see `maestro models <auth>`); default: the provider's default.", HelpName = "MODEL" };
-        var system = new Option<string>("--system", "-s") { Description = "A system prompt.", HelpName = "TEXT" };
-        var json = new Option<bool>("--json") { Description = "Print the normalized stream events as JSON lines instead of text." };
-        var command = new Command("chat", "Ask a model one question and stream the answer as it arrives.") { auth, prompt, model, system, json };
+        var system = new Option<string>("--system", "-s") { Description = "A system prompt (one-off chats).", HelpName = "TEXT" };
+        var json = new Option<bool>("--json") { Description = "Print the normalized stream (or session) events as JSON lines instead of text." };
+        var command = new Command("chat", "Ask a model and stream the answer as it arrives; with --session, run a turn of an agent session.") { words, session, model, system, json };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
-            var target = CommonOptions.ParseAuth(parse.GetValue(auth)!);
-            var text = parse.GetValue(prompt) ?? (ctx.StdinIsTerminal ? "" : await ctx.Stdin.ReadToEndAsync(ct));
+            var args = parse.GetValue(words) ?? [];
+            if (parse.GetValue(session) is { } sessionName)
+            {
+                var s = await ctx.Get<SessionService>().GetAsync(sessionName, ct);
+                if (parse.GetValue(model) is { } m)
+                {
+                    s = await ctx.Get<SessionService>().UpdateAsync(s.Id, new SessionSpec { Model = m }, ct);
+                }
+
+                var prompt = string.Join(' ', args);
+                if (prompt.Length == 0 && ctx.StdinIsTerminal && !parse.GetValue(json))
+                {
+                    return await Repl.RunAsync(ctx, s, ct);
+                }
+
+                if (prompt.Length == 0 && !ctx.StdinIsTerminal)
+                {
+                    prompt = await ctx.Stdin.ReadToEndAsync(ct);
+                }
+
+                return await SessionTurns.RunAsync(ctx, s, new TurnInput(prompt), parse.GetValue(json), ct);
+            }
+
+            if (args.Length == 0)
+            {
+                throw new ValidationFailedException("auth", "Give an auth as provider/name (e.g. `maestro chat openai/personal \"Hello\"`), or --session NAME.");
+            }
+
+            var target = CommonOptions.ParseAuth(args[0]);
+            var text = args.Length > 1 ? string.Join(' ', args[1..]) : (ctx.StdinIsTerminal ? "" : await ctx.Stdin.ReadToEndAsync(ct));
             var (provider, connection) = await ctx.Get<ProviderConnections>().ConnectAsync(target, ct);
             var (messages, options) = new ChatRequest(target, parse.GetValue(model), parse.GetValue(system), text).Build(provider.Descriptor);
             var client = provider.CreateChatClient(connection);

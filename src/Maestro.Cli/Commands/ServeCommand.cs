@@ -30,6 +30,7 @@ public static class ServeCommand
                 throw new ValidationFailedException("port", $"{chosenPort} is not a port number (0-65535).");
             }
 
+            EnsurePortFree(parse.GetValue(host)!, chosenPort);
             var app = MaestroWebApp.Build(new WebServerOptions(chosenPort, parse.GetValue(host)!));
             await using var _ = app;
             var database = app.Services.GetRequiredService<MaestroDatabase>();
@@ -41,9 +42,8 @@ public static class ServeCommand
             }
             catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || ex.InnerException is System.Net.Sockets.SocketException)
             {
-                throw new MaestroException(
-                    $"Port {chosenPort} is already in use (another `maestro serve`?).",
-                    "Stop the other server, or choose another port with --port N or PORT=N.");
+                // Taken between the check and the bind.
+                throw PortInUse(chosenPort);
             }
 
             var url = app.ListeningAddress();
@@ -68,4 +68,31 @@ public static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>Checked before anything starts, so a busy port does not start the database first.</summary>
+    private static void EnsurePortFree(string host, int port)
+    {
+        if (port == 0 || !System.Net.IPAddress.TryParse(host == "localhost" ? "127.0.0.1" : host, out var address))
+        {
+            return;
+        }
+
+        try
+        {
+            using var probe = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            probe.Bind(new System.Net.IPEndPoint(address, port));
+        }
+        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw PortInUse(port);
+        }
+        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode is System.Net.Sockets.SocketError.AccessDenied)
+        {
+            throw new MaestroException($"Not allowed to listen on port {port}.", "Ports below 1024 need privileges; choose another with --port N.");
+        }
+    }
+
+    private static MaestroException PortInUse(int port) => new(
+        $"Port {port} is already in use (another `maestro serve`?).",
+        "Stop the other server, or choose another port with --port N or PORT=N.");
 }

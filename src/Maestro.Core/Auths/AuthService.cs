@@ -41,7 +41,8 @@ public sealed class AuthService(IAuthStore store, ProviderRegistry providers, Ti
         var errors = new FieldErrors();
         ValidateProvider(provider, AuthType.ApiKey, errors);
         ValidateName(name, errors);
-        var key = ValidateApiKey(apiKey, errors);
+        var keyOptional = providers.TryGet(provider, out var p) && p.Descriptor.Supports(ProviderFeatures.ApiKeyOptional);
+        var key = keyOptional && string.IsNullOrWhiteSpace(apiKey) ? null : ValidateApiKey(apiKey, errors);
         var normalizedBaseUrl = ValidateBaseUrl(baseUrl, errors);
         errors.ThrowIfAny();
 

@@ -30,6 +30,9 @@ public static class ProviderFeatures
     public const string ModelListing = "model_listing";
     public const string OAuth = "oauth";
 
+    /// <summary>The provider works without an API key (a local server); an API-key auth may have none.</summary>
+    public const string ApiKeyOptional = "api_key_optional";
+
     /// <summary>Reasoning signatures / encrypted reasoning can be sent back in later turns.</summary>
     public const string ReasoningReplay = "reasoning_replay";
 }

@@ -14,6 +14,8 @@ public sealed class ApprovalService(IApprovalStore approvals, ISessionStore sess
     public Task<IReadOnlyList<Approval>> PendingAsync(Guid sessionId, CancellationToken cancellationToken) =>
         approvals.PendingAsync(sessionId, cancellationToken);
 
+    public Task<Approval?> GetAsync(Guid approvalId, CancellationToken cancellationToken) => approvals.GetAsync(approvalId, cancellationToken);
+
     public async Task<Approval> DecideAsync(Guid sessionId, Guid approvalId, ApprovalStatus decision, string? reason, CancellationToken cancellationToken)
     {
         if (decision is ApprovalStatus.Pending or ApprovalStatus.Expired)

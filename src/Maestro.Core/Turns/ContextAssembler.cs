@@ -200,7 +200,15 @@ public sealed class ContextAssembler(IPromptStore prompts, IConversationStore co
                 case DataContent or UriContent:
                     result.Add(content);
                     break;
+                case TextContent or TextReasoningContent:
+                    break;
                 default:
+                    // Provider-native contents (e.g. Gemini code execution) go back only to the provider that made them.
+                    if (sameProvider)
+                    {
+                        result.Add(content);
+                    }
+
                     break;
             }
         }

@@ -30,7 +30,7 @@ public sealed class TurnEngine : IAsyncDisposable
     }
 
     /// <summary>Identifies this process as a turn owner: host, process id, and a random part for restarts.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..64];
+    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     public async Task<TurnHandle> StartAsync(Guid sessionId, TurnInput input, IApprovalHandler approvals, CancellationToken cancellationToken)
     {

@@ -71,8 +71,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>Creates the database if it does not exist yet and returns its connection string.</summary>
     public async Task<string> EnsureDatabaseAsync(string database, CancellationToken cancellationToken)
     {
-        var lease = _lease ?? throw new ObjectDisposedException(nameof(EmbeddedCluster));
-        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", lease))
+        ObjectDisposedException.ThrowIf(_lease is null, this);
+        // Its own connection: callers may create databases concurrently, and the lease serves only as a lease.
+        await using var admin = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
+        await admin.OpenAsync(cancellationToken);
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", admin))
         {
             exists.Parameters.AddWithValue(database);
             if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
@@ -83,7 +86,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
         try
         {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", lease);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", admin);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)

@@ -13,7 +13,7 @@ public static class LiveEvents
     public static async Task StartLiveEventsAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<MaestroDatabase>().GetDataSourceAsync(cancellationToken);
-        services.GetRequiredService<PostgresNotifier>().Start(
-            services.GetRequiredService<SessionEventHub>(), services.GetRequiredService<TurnSignals>());
+        await services.GetRequiredService<PostgresNotifier>().StartAsync(
+            services.GetRequiredService<SessionEventHub>(), services.GetRequiredService<TurnSignals>(), cancellationToken);
     }
 }

@@ -28,7 +28,9 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
         new BoundedChannelOptions(20_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Channel<TurnSignal> _signals = Channel.CreateUnbounded<TurnSignal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _running;
+    private int _disposed;
 
     public static readonly JsonSerializerOptions Json = StreamEvent.JsonOptions;
 
@@ -36,20 +38,31 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
 
     public void Forward(TurnSignal signal) => _signals.Writer.TryWrite(signal);
 
-    /// <summary>Starts sending and listening (once the database is up). Safe to call more than once.</summary>
-    public void Start(SessionEventHub hub, TurnSignals signals)
+    /// <summary>
+    /// Starts sending and listening (once the database is up); completes when this process is listening, so nothing
+    /// published after that is missed. Safe to call more than once.
+    /// </summary>
+    public Task StartAsync(SessionEventHub hub, TurnSignals signals, CancellationToken cancellationToken)
     {
         lock (_stop)
         {
             _running ??= Task.WhenAll(
-                Task.Run(() => SendLoopAsync(_stop.Token)),
-                Task.Run(() => SignalLoopAsync(_stop.Token)),
-                Task.Run(() => ListenLoopAsync(hub, signals, _stop.Token)));
+                Task.Run(() => SendLoopAsync(_stop.Token), CancellationToken.None),
+                Task.Run(() => SignalLoopAsync(_stop.Token), CancellationToken.None),
+                Task.Run(() => ListenLoopAsync(hub, signals, _stop.Token), CancellationToken.None));
         }
+
+        return _listening.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
+        // Registered under three service types, so the container disposes it three times.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _outgoing.Writer.TryComplete();
         _signals.Writer.TryComplete();
         if (_running is not null)
@@ -140,6 +153,8 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
                 {
                     await listen.ExecuteNonQueryAsync(ct);
                 }
+
+                _listening.TrySetResult();
 
                 while (!ct.IsCancellationRequested)
                 {

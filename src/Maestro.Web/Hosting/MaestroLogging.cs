@@ -25,6 +25,8 @@ public static class MaestroLogging
         logging.SetMinimumLevel(level);
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // A failed start is reported once, by whoever started the host (the CLI prints it as one line).
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         logging.AddFilter("Npgsql", LogLevel.Warning);
         logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         if (configuration.GetFlag("HTTP_DEBUG"))

@@ -1,0 +1,59 @@
+using Maestro.Cli.Approvals;
+using Maestro.Cli.Output;
+using Maestro.Core.Events;
+using Maestro.Core.Sessions;
+using Maestro.Core.Turns;
+using Maestro.Data.Notifications;
+using Spectre.Console;
+
+namespace Maestro.Cli.Commands;
+
+/// <summary>
+/// Runs a session's turn in this process and shows it as it happens; other viewers (the UI, `maestro attach`) follow it
+/// live. Ctrl+C stops the turn (its partial answer is kept). "Ask" tools are asked at the terminal, or, with no
+/// terminal, denied by the non-interactive default (and the output says so).
+/// </summary>
+public static class SessionTurns
+{
+    public static async Task<int> RunAsync(CliContext ctx, Session session, TurnInput input, bool json, CancellationToken cancellationToken)
+    {
+        await ctx.Services.StartLiveEventsAsync(cancellationToken);
+        var hub = ctx.Get<SessionEventHub>();
+        var engine = ctx.Get<TurnEngine>();
+        var interactive = ctx.StdinIsTerminal && !json;
+        using var terminal = interactive ? new TerminalApprovals(ctx.Console, ctx.Get<ApprovalService>()) : null;
+        IApprovalHandler approvals = terminal is not null ? terminal : new DenyWhenNonInteractive(ctx.Get<ApprovalService>());
+        var printer = new SessionEventPrinter(ctx.Console, ctx.Stdout, Console.Error, json, !Console.IsOutputRedirected) { AnswersApprovals = interactive };
+
+        // Subscribed before the turn starts, so not one event is missed.
+        using var subscription = hub.Subscribe(session.Id);
+        var handle = await engine.StartAsync(session.Id, input, approvals, cancellationToken);
+        using var interrupt = ctx.OnInterrupt(() =>
+        {
+            _ = engine.StopAsync(session.Id, CancellationToken.None);
+            return true;
+        });
+
+        await foreach (var e in subscription.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (e.TurnId is { } turnId && turnId != handle.TurnId)
+            {
+                continue;
+            }
+
+            printer.Print(e);
+            if (e.Type == SessionEventTypes.TurnFinished && e.TurnId == handle.TurnId)
+            {
+                break;
+            }
+        }
+
+        var outcome = await handle.Completion;
+        return outcome.Status switch
+        {
+            TurnStatus.Completed => 0,
+            TurnStatus.Cancelled => 130,
+            _ => 3,
+        };
+    }
+}

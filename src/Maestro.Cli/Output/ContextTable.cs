@@ -1,0 +1,21 @@
+using System.Globalization;
+using Maestro.Core.Context;
+using Spectre.Console;
+
+namespace Maestro.Cli.Output;
+
+public static class ContextTable
+{
+    public static void Write(IAnsiConsole console, ContextReport report)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("Chunk", "Role", "Kind", "Chars", "~Tokens", "Preview");
+        foreach (var c in report.Chunks)
+        {
+            table.AddRow(c.Id.ToString(), c.Role, c.Kind, c.Chars.ToString("N0", CultureInfo.InvariantCulture),
+                c.Tokens.ToString("N0", CultureInfo.InvariantCulture), Markup.Escape(c.Preview));
+        }
+
+        console.Write(table);
+        console.MarkupLine($"~{report.TotalTokens:N0} tokens (system prompt ~{report.InstructionTokens:N0}) of a {report.ContextWindow:N0}-token window: {report.PercentOfWindow:0.#}%.");
+    }
+}

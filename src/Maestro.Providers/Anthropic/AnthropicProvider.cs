@@ -1,0 +1,35 @@
+using Maestro.Core.Auths;
+using Maestro.Core.Providers;
+using Microsoft.Extensions.AI;
+
+namespace Maestro.Providers.Anthropic;
+
+/// <summary>Anthropic's Messages API: API keys, and OAuth logins sent with the documented OAuth headers.</summary>
+public sealed class AnthropicProvider(AnthropicOptions options) : IProvider
+{
+    public const string Id = "anthropic";
+
+    public ProviderDescriptor Descriptor { get; } = new(
+        Id,
+        "Anthropic",
+        [AuthType.ApiKey, AuthType.OAuth],
+        new HashSet<string>(StringComparer.Ordinal)
+        {
+            ProviderFeatures.Streaming,
+            ProviderFeatures.Tools,
+            ProviderFeatures.Images,
+            ProviderFeatures.Reasoning,
+            ProviderFeatures.ReasoningReplay,
+            ProviderFeatures.ModelListing,
+            ProviderFeatures.OAuth,
+        },
+        options.BaseUrl,
+        "API keys work everywhere. Anthropic permits Claude subscription (OAuth) logins only in its own apps; Maestro "
+        + "sends such a login with Anthropic's documented OAuth headers and never presents itself as another product.",
+        options.DefaultModel);
+
+    public IChatClient CreateChatClient(ProviderConnection connection) => new AnthropicChatClient(connection, options);
+
+    public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
+        AnthropicModelCatalog.ListAsync(connection, options, cancellationToken);
+}

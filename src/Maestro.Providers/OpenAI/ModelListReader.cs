@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Maestro.Core.Auths;
+using Maestro.Core.Providers;
+using Maestro.Core.Providers.Http;
+
+namespace Maestro.Providers.OpenAI;
+
+/// <summary>
+/// Reads OpenAI's model list format (<c>{"object":"list","data":[{"id","created","owned_by"}]}</c>), which
+/// OpenAI-compatible servers share, following <c>has_more</c>/<c>last_id</c> pages where a server paginates.
+/// Extra fields some servers add (OpenRouter's <c>name</c> and <c>context_length</c>, vLLM's <c>max_model_len</c>) are kept.
+/// </summary>
+public static class ModelListReader
+{
+    private const int MaxPages = 100;
+
+    public sealed record Page(IReadOnlyList<ModelInfo> Models, bool HasMore, string? LastId);
+
+    /// <param name="createRequest">A GET for the given page URL with the given credentials.</param>
+    /// <param name="enrich">Adds what the provider's own tables know about a model.</param>
+    public static async Task<IReadOnlyList<ModelInfo>> ListAllAsync(
+        ProviderConnection connection,
+        Uri url,
+        Func<AuthCredentials, Uri, HttpRequestMessage> createRequest,
+        Func<ModelInfo, ModelInfo>? enrich,
+        CancellationToken cancellationToken)
+    {
+        var models = new List<ModelInfo>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pageUrl = url;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var current = pageUrl;
+            using var response = await ProviderHttp.SendAsync(
+                connection, credentials => createRequest(credentials, current), OpenAIErrorMapper.Instance, null, cancellationToken);
+            var body = await OpenAIRequests.ReadBodyAsync(connection, response, null, cancellationToken);
+
+            Page result;
+            try
+            {
+                result = Read(body, enrich);
+            }
+            catch (JsonException ex)
+            {
+                throw ProviderHttp.StreamFailure(connection, null, new InvalidDataException($"the model list was not valid JSON ({ex.Message})", ex));
+            }
+
+            foreach (var model in result.Models)
+            {
+                if (seen.Add(model.Id))
+                {
+                    models.Add(model);
+                }
+            }
+
+            if (!result.HasMore || result.LastId is null || result.Models.Count == 0)
+            {
+                break;
+            }
+
+            pageUrl = WithQuery(url, "after", result.LastId);
+        }
+
+        return models;
+    }
+
+    public static Page Read(ReadOnlySpan<byte> body, Func<ModelInfo, ModelInfo>? enrich = null)
+    {
+        using var document = JsonDocument.Parse(body.ToArray());
+        var root = document.RootElement;
+        var list = root.ValueKind == JsonValueKind.Array ? root
+            : root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array ? data
+            : root.TryGetProperty("models", out var alt) && alt.ValueKind == JsonValueKind.Array ? alt
+            : throw new JsonException("expected a \"data\" array of models");
+        var models = new List<ModelInfo>();
+        foreach (var entry in list.EnumerateArray())
+        {
+            if (Str(entry, "id") is not { Length: > 0 } id)
+            {
+                continue;
+            }
+
+            var info = new ModelInfo(
+                id,
+                DisplayName: Str(entry, "name") ?? Str(entry, "display_name"),
+                ContextWindow: Int(entry, "context_length") ?? Int(entry, "context_window") ?? Int(entry, "max_model_len"),
+                CreatedAt: entry.TryGetProperty("created", out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetInt64(out var s)
+                    ? DateTimeOffset.FromUnixTimeSeconds(s)
+                    : null,
+                OwnedBy: Str(entry, "owned_by"));
+            models.Add(enrich is null ? info : enrich(info));
+        }
+
+        var hasMore = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True;
+        var lastId = root.ValueKind == JsonValueKind.Object ? Str(root, "last_id") : null;
+        lastId ??= hasMore && models.Count > 0 ? models[^1].Id : null;
+        return new Page(models, hasMore, lastId);
+    }
+
+    private static Uri WithQuery(Uri url, string name, string value)
+    {
+        var separator = string.IsNullOrEmpty(url.Query) ? "?" : "&";
+        return new Uri($"{url}{separator}{name}={Uri.EscapeDataString(value)}");
+    }
+
+    private static string? Str(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static int? Int(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) &&
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n)
+            ? n
+            : null;
+}

@@ -1,0 +1,47 @@
+using Maestro.Core.Configuration;
+using Maestro.Core.Errors;
+using Microsoft.Extensions.Configuration;
+
+namespace Maestro.Providers.OpenAI;
+
+/// <summary>Settings of the OpenAI provider, read from environment variables by name.</summary>
+public sealed class OpenAIOptions
+{
+    public const string DefaultBaseUrl = "https://api.openai.com";
+
+    /// <summary>
+    /// OPENAI_API_BASE_URL (default https://api.openai.com). <c>/v1/responses</c> and <c>/v1/models</c> are appended;
+    /// a base that already ends in <c>/v1</c> is accepted without doubling it.
+    /// </summary>
+    public Uri BaseUrl { get; init; } = new(DefaultBaseUrl);
+
+    /// <summary>OPENAI_ORG_ID: sent as the OpenAI-Organization header when set.</summary>
+    public string? Organization { get; init; }
+
+    /// <summary>OPENAI_PROJECT: sent as the OpenAI-Project header when set.</summary>
+    public string? Project { get; init; }
+
+    /// <summary>
+    /// OPENAI_REASONING_SUMMARY: the reasoning summary reasoning models are asked for (auto, concise, detailed or
+    /// none; default auto). OpenAI gives summaries only to verified organizations; an unverified one is retried once
+    /// without, so "none" only saves that round trip.
+    /// </summary>
+    public string ReasoningSummary { get; init; } = "auto";
+
+    public static OpenAIOptions FromConfiguration(IConfiguration configuration)
+    {
+        var summary = configuration.GetString("OPENAI_REASONING_SUMMARY")?.ToLowerInvariant() ?? "auto";
+        if (summary is not ("auto" or "concise" or "detailed" or "none"))
+        {
+            throw new MaestroException($"OPENAI_REASONING_SUMMARY='{summary}' must be auto, concise, detailed or none.");
+        }
+
+        return new OpenAIOptions
+        {
+            BaseUrl = configuration.GetUrl("OPENAI_API_BASE_URL", DefaultBaseUrl),
+            Organization = configuration.GetString("OPENAI_ORG_ID"),
+            Project = configuration.GetString("OPENAI_PROJECT"),
+            ReasoningSummary = summary,
+        };
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Maestro.Providers.OpenAI;
+
+/// <summary>OpenAI takes a tool result as a string: text as it is, anything else as JSON.</summary>
+public static class ToolResultText
+{
+    // AIJsonUtilities.DefaultOptions indents; a tool result costs tokens, so it goes compact.
+    private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
+    public static string From(FunctionResultContent result) => result.Result switch
+    {
+        null when result.Exception is { } ex => $"Error: {ex.Message}",
+        null => "",
+        string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString() ?? "",
+        JsonElement element => element.GetRawText(),
+        TextContent text => text.Text,
+        var other => JsonSerializer.Serialize(other, other.GetType(), Compact),
+    };
+}
