@@ -32,7 +32,10 @@ public sealed class McpApiTests(PostgresFixture postgres) : IAsyncLifetime
     {
         var created = await Http.PostAsJsonAsync("/api/mcp-servers", new
         {
-            name = "everything", command = "node", args = new[] { EverythingServer.Script, "stdio" }, env = new Dictionary<string, string> { ["API_TOKEN"] = Token },
+            name = "everything",
+            command = "node",
+            args = new[] { EverythingServer.Script, "stdio" },
+            env = new Dictionary<string, string> { ["API_TOKEN"] = Token },
         });
         created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         created.Headers.Location!.ToString().ShouldBe("/api/mcp-servers/everything");
@@ -83,7 +86,9 @@ public sealed class McpApiTests(PostgresFixture postgres) : IAsyncLifetime
         await using var remote = await EverythingServer.StartHttpAsync();
         var created = await Http.PostAsJsonAsync("/api/mcp-servers", new
         {
-            name = "remote", url = remote.Url(), headers = new Dictionary<string, string> { ["Authorization"] = Token },
+            name = "remote",
+            url = remote.Url(),
+            headers = new Dictionary<string, string> { ["Authorization"] = Token },
         });
         created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         (await created.Content.ReadAsStringAsync()).ShouldNotContain(Token);

@@ -75,13 +75,18 @@ public sealed class McpServiceTests(PostgresFixture postgres) : IAsyncLifetime
     {
         var env = await Should.ThrowAsync<ValidationFailedException>(() => _mcp.CreateAsync(new McpServerSpec
         {
-            Name = "remote", Url = "https://x.example.com/mcp", Env = new Dictionary<string, string?> { ["TOKEN"] = "x" },
+            Name = "remote",
+            Url = "https://x.example.com/mcp",
+            Env = new Dictionary<string, string?> { ["TOKEN"] = "x" },
         }, CancellationToken.None));
         env.Errors["env"].ShouldHaveSingleItem().ShouldStartWith("Env variables apply only to stdio servers");
 
         var headers = await Should.ThrowAsync<ValidationFailedException>(() => _mcp.CreateAsync(new McpServerSpec
         {
-            Name = "local", Command = "npx", Headers = new Dictionary<string, string?> { ["Authorization"] = "x" }, Env = new Dictionary<string, string?> { ["1BAD"] = "x" },
+            Name = "local",
+            Command = "npx",
+            Headers = new Dictionary<string, string?> { ["Authorization"] = "x" },
+            Env = new Dictionary<string, string?> { ["1BAD"] = "x" },
         }, CancellationToken.None));
         headers.Errors["headers"].ShouldHaveSingleItem().ShouldStartWith("Headers apply only to http and sse servers");
         headers.Errors["env"].ShouldHaveSingleItem().ShouldBe("'1BAD' is not an environment variable name (letters, digits and '_', not starting with a digit).");
@@ -103,12 +108,17 @@ public sealed class McpServiceTests(PostgresFixture postgres) : IAsyncLifetime
     {
         await _mcp.CreateAsync(new McpServerSpec
         {
-            Name = "srv", Command = "npx", Args = ["one"], Env = new Dictionary<string, string?> { ["KEEP"] = "1", ["DROP"] = "2" },
+            Name = "srv",
+            Command = "npx",
+            Args = ["one"],
+            Env = new Dictionary<string, string?> { ["KEEP"] = "1", ["DROP"] = "2" },
         }, CancellationToken.None);
 
         var edited = await _mcp.UpdateAsync("srv", new McpServerSpec
         {
-            Name = "srv2", Env = new Dictionary<string, string?> { ["DROP"] = null, ["ADD"] = "3" }, Enabled = false,
+            Name = "srv2",
+            Env = new Dictionary<string, string?> { ["DROP"] = null, ["ADD"] = "3" },
+            Enabled = false,
         }, CancellationToken.None);
         edited.Name.ShouldBe("srv2");
         edited.Command.ShouldBe("npx");
@@ -132,11 +142,15 @@ public sealed class McpServiceTests(PostgresFixture postgres) : IAsyncLifetime
     {
         var a = await _mcp.CreateAsync(new McpServerSpec
         {
-            Name = "enc-stdio", Command = "npx", Env = new Dictionary<string, string?> { ["API_TOKEN"] = EnvSecret },
+            Name = "enc-stdio",
+            Command = "npx",
+            Env = new Dictionary<string, string?> { ["API_TOKEN"] = EnvSecret },
         }, CancellationToken.None);
         await _mcp.CreateAsync(new McpServerSpec
         {
-            Name = "enc-http", Url = "https://x.example.com/mcp", Headers = new Dictionary<string, string?> { ["Authorization"] = $"Bearer {Token}" },
+            Name = "enc-http",
+            Url = "https://x.example.com/mcp",
+            Headers = new Dictionary<string, string?> { ["Authorization"] = $"Bearer {Token}" },
         }, CancellationToken.None);
 
         await using var connection = await postgres.OpenAsync(_env.DatabaseUrl);

@@ -50,7 +50,10 @@ public sealed class McpSessionTests(PostgresFixture postgres) : IAsyncLifetime
         await Mcp.CreateAsync(EverythingServer.StdioSpec("everything"), CancellationToken.None);
         var session = await Sessions.CreateAsync(new SessionSpec
         {
-            Name = "agent", Auth = $"{ScriptedProvider.Id}/test", Model = "m", McpServers = ["everything"],
+            Name = "agent",
+            Auth = $"{ScriptedProvider.Id}/test",
+            Model = "m",
+            McpServers = ["everything"],
         }, CancellationToken.None);
         _provider.Enqueue(ScriptedProvider.Call("call_1", "everything_echo", new Dictionary<string, object?> { ["message"] = JsonSerializer.SerializeToElement("from the model") }));
         _provider.Enqueue(ScriptedProvider.Text("The server said it back."));
@@ -75,7 +78,10 @@ public sealed class McpSessionTests(PostgresFixture postgres) : IAsyncLifetime
 
         var session = await Sessions.CreateAsync(new SessionSpec
         {
-            Name = "named-session", Auth = $"{ScriptedProvider.Id}/test", Model = "m", McpServers = ["named"],
+            Name = "named-session",
+            Auth = $"{ScriptedProvider.Id}/test",
+            Model = "m",
+            McpServers = ["named"],
         }, CancellationToken.None);
         session.McpServerIds.ShouldBe([everything.Id]);
 
@@ -92,7 +98,10 @@ public sealed class McpSessionTests(PostgresFixture postgres) : IAsyncLifetime
         await Mcp.CreateAsync(EverythingServer.StdioSpec("off") with { Enabled = false }, CancellationToken.None);
         var session = await Sessions.CreateAsync(new SessionSpec
         {
-            Name = "tools-session", Auth = $"{ScriptedProvider.Id}/test", Model = "m", McpServers = ["tools", "broken", "off"],
+            Name = "tools-session",
+            Auth = $"{ScriptedProvider.Id}/test",
+            Model = "m",
+            McpServers = ["tools", "broken", "off"],
         }, CancellationToken.None);
 
         var set = await _services.GetRequiredService<TurnEngine>().ToolsAsync(session, CancellationToken.None);
@@ -109,11 +118,17 @@ public sealed class McpSessionTests(PostgresFixture postgres) : IAsyncLifetime
         await Mcp.CreateAsync(new McpServerSpec { Name = "gone", Command = "npx" }, CancellationToken.None);
         var first = await Sessions.CreateAsync(new SessionSpec
         {
-            Name = "first", Auth = $"{ScriptedProvider.Id}/test", Model = "m", McpServers = ["gone", "keep"],
+            Name = "first",
+            Auth = $"{ScriptedProvider.Id}/test",
+            Model = "m",
+            McpServers = ["gone", "keep"],
         }, CancellationToken.None);
         var second = await Sessions.CreateAsync(new SessionSpec
         {
-            Name = "second", Auth = $"{ScriptedProvider.Id}/test", Model = "m", McpServers = ["gone"],
+            Name = "second",
+            Auth = $"{ScriptedProvider.Id}/test",
+            Model = "m",
+            McpServers = ["gone"],
         }, CancellationToken.None);
 
         await Mcp.DeleteAsync("gone", CancellationToken.None);
