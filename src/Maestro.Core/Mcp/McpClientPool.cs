@@ -7,7 +7,7 @@ namespace Maestro.Core.Mcp;
 /// use, made again when the server's configuration changed (a newer <see cref="McpServer.Version"/>) or when the server
 /// crashed, and closed (the process stopped) when the pool is disposed with the application.
 /// </summary>
-public sealed class McpClientPool(McpConnector connector, ILogger<McpClientPool> logger) : IAsyncDisposable
+public sealed class McpClientPool(McpConnector connector, ILogger<McpClientPool> logger) : IAsyncDisposable, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Entry> _entries = [];
@@ -50,6 +50,30 @@ public sealed class McpClientPool(McpConnector connector, ILogger<McpClientPool>
         }
     }
 
+    /// <summary>
+    /// Drops a connection that failed under a call (a remote server that lost the session, a pipe that broke), so the
+    /// next call connects again; a newer connection made meanwhile is left alone.
+    /// </summary>
+    public async Task DiscardAsync(Guid serverId, McpConnection connection)
+    {
+        Entry? entry = null;
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(serverId, out var current) && current.Connecting.IsCompletedSuccessfully &&
+                ReferenceEquals(current.Connecting.Result, connection))
+            {
+                _entries.Remove(serverId);
+                entry = current;
+            }
+        }
+
+        if (entry is not null)
+        {
+            logger.LogInformation("Dropped the connection to MCP server {Server} after a failed call; the next call reconnects", connection.Server.Name);
+            await CloseAsync(entry);
+        }
+    }
+
     /// <summary>Closes the server's connection, if any (after it was deleted, disabled or edited).</summary>
     public async Task EvictAsync(Guid serverId)
     {
@@ -84,6 +108,9 @@ public sealed class McpClientPool(McpConnector connector, ILogger<McpClientPool>
         await Task.WhenAll(entries.Select(CloseAsync));
         _shutdown.Dispose();
     }
+
+    /// <summary>For containers disposed synchronously; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private void Forget(Guid serverId, Entry entry)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -74,6 +75,26 @@ public sealed class McpConnection : IAsyncDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"The tool did not finish within {_settings.CallTimeout.TotalSeconds:0} s (MAESTRO_MCP_CALL_TIMEOUT).");
+        }
+    }
+
+    /// <summary>Whether the server still answers on this connection (within a few seconds).</summary>
+    public async Task<bool> PingAsync()
+    {
+        if (!IsAlive)
+        {
+            return false;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await Client.PingAsync(cancellationToken: timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is McpException or IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
         }
     }
 

@@ -17,9 +17,10 @@ internal sealed class McpTool(McpClientPool pool, McpServer server, Tool tool) :
     {
         var details = new Dictionary<string, object?> { ["server"] = server.Name, ["tool"] = tool.Name };
         CallToolResult result;
+        McpConnection? connection = null;
         try
         {
-            var connection = await pool.GetAsync(server, cancellationToken);
+            connection = await pool.GetAsync(server, cancellationToken);
             result = await connection.CallToolAsync(tool.Name, call.Arguments, cancellationToken);
         }
         catch (McpConnectionException ex)
@@ -30,15 +31,29 @@ internal sealed class McpTool(McpClientPool pool, McpServer server, Tool tool) :
         {
             return Failed($"{tool.Name} (MCP server '{server.Name}'): {ex.Message}", details);
         }
-        catch (McpProtocolException ex)
+        catch (McpProtocolException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // The server refused the call (unknown tool, invalid arguments): the model can correct it.
+            // Either the server refused this call (unknown tool, invalid arguments: the model can correct it), or the
+            // connection no longer works (a restarted remote server answers "no valid session"). A ping tells which.
+            if (connection is not null && !await connection.PingAsync())
+            {
+                await pool.DiscardAsync(server.Id, connection);
+                return Failed($"Lost the connection to MCP server '{server.Name}' ({ex.Message}); the next call reconnects.", details);
+            }
+
             return Failed($"{tool.Name} (MCP server '{server.Name}') refused the call: {ex.Message}", details);
         }
-        catch (Exception ex) when (ex is ClientTransportClosedException or McpException or IOException or ObjectDisposedException
+        catch (Exception ex) when (ex is ClientTransportClosedException or McpException or IOException or HttpRequestException or ObjectDisposedException
                                    && !cancellationToken.IsCancellationRequested)
         {
-            return Failed($"MCP server '{server.Name}' stopped while running {tool.Name}: {ex.Message}", details);
+            // The connection is broken (a crashed process, a remote server that forgot the session): the next call
+            // connects again. This call is not repeated: the tool may have done part of its work.
+            if (connection is not null)
+            {
+                await pool.DiscardAsync(server.Id, connection);
+            }
+
+            return Failed($"MCP server '{server.Name}' failed while running {tool.Name}: {ex.Message}", details);
         }
 
         var text = OutputTruncation.HeadTail(McpToolOutput.Format(result), context.Limits.MaxOutputChars);

@@ -29,10 +29,10 @@ public static class EverythingServer
     };
 
     /// <summary>The same server over streamable HTTP on a free loopback port; stopped when disposed.</summary>
-    public static async Task<HttpServer> StartHttpAsync(string mode = "streamableHttp")
+    public static async Task<HttpServer> StartHttpAsync(string mode = "streamableHttp", int? port = null)
     {
         await EnsureInstalledAsync();
-        var port = CliProcess.FreePort();
+        port ??= CliProcess.FreePort();
         var start = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
@@ -41,8 +41,8 @@ public static class EverythingServer
         };
         start.ArgumentList.Add(Script);
         start.ArgumentList.Add(mode);
-        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var server = new HttpServer(Process.Start(start)!, port);
+        start.Environment["PORT"] = port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var server = new HttpServer(Process.Start(start)!, port.Value);
         await server.WaitUntilListeningAsync();
         return server;
     }

@@ -97,12 +97,16 @@ public sealed class McpToolSourceTests : IAsyncLifetime
         var broken = Server("broken", "maestro-no-such-command-42");
         var crashing = Server("crashing", "sh", ["-c", "exit 1"]);
         var everything = Everything(marker: _marker);
-        var source = Source(broken, crashing, everything);
+        var logger = new ListLogger<McpToolSource>();
+        var source = new McpToolSource(new InMemoryMcpServerStore(broken, crashing, everything), _pool, logger);
 
         var tools = await source.GetToolsAsync(Request(broken.Id, crashing.Id, everything.Id), CancellationToken.None);
 
         tools.ShouldNotBeEmpty();
         tools.ShouldAllBe(t => t.Definition.Source == "mcp:everything");
+        logger.Warnings.Count.ShouldBe(2);
+        logger.Warnings.ShouldContain(w => w.StartsWith("MCP server broken is unavailable", StringComparison.Ordinal) && w.Contains("was not found on PATH", StringComparison.Ordinal));
+        logger.Warnings.ShouldContain(w => w.StartsWith("MCP server crashing is unavailable", StringComparison.Ordinal) && w.Contains("exited", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -151,6 +155,44 @@ public sealed class McpToolSourceTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_call_that_runs_too_long_is_an_error_and_the_server_stays_usable()
+    {
+        var pool = new McpClientPool(Connector(new McpSettings { CallTimeout = TimeSpan.FromSeconds(1) }), NullLogger<McpClientPool>.Instance);
+        await using var _ = pool;
+        var everything = Everything(marker: _marker);
+        var tools = await new McpToolSource(new InMemoryMcpServerStore(everything), pool, NullLogger<McpToolSource>.Instance)
+            .GetToolsAsync(Request(everything.Id), CancellationToken.None);
+
+        var slow = await Call(tools, "trigger-long-running-operation", """{"duration": 20, "steps": 20}""");
+
+        slow.IsError.ShouldBeTrue();
+        slow.Text.ShouldBe("trigger-long-running-operation (MCP server 'everything'): The tool did not finish within 1 s (MAESTRO_MCP_CALL_TIMEOUT).");
+        (await Call(tools, "echo", """{"message": "still here"}""")).Text.ShouldBe("Echo: still here");
+    }
+
+    [Fact]
+    public async Task A_remote_server_that_restarted_is_reached_again()
+    {
+        var port = Infrastructure.CliProcess.FreePort();
+        var first = await EverythingServer.StartHttpAsync(port: port);
+        var remote = Server("remote", url: first.Url());
+        var tools = await ToolsAsync(remote);
+        (await Call(tools, "echo", """{"message": "one"}""")).Text.ShouldBe("Echo: one");
+
+        await first.DisposeAsync();
+        await using var second = await EverythingServer.StartHttpAsync(port: port);
+
+        // The old session is gone: at most the first call fails (and drops the connection); the next one reconnects.
+        var results = new List<ToolResult>();
+        for (var i = 0; i < 2 && results.LastOrDefault() is not { IsError: false }; i++)
+        {
+            results.Add(await Call(tools, "echo", """{"message": "two"}"""));
+        }
+
+        results[^1].Text.ShouldBe("Echo: two", string.Join("\n", results.Select(r => r.Text)));
+    }
+
     private McpToolSource Source(params McpServer[] servers) =>
         new(new InMemoryMcpServerStore(servers), _pool, NullLogger<McpToolSource>.Instance);
 
@@ -165,5 +207,37 @@ public sealed class McpToolSourceTests : IAsyncLifetime
         var arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(argumentsJson)!;
         var context = new ToolContext { WorkingDirectory = Path.GetTempPath(), SessionId = Guid.NewGuid(), Limits = limits ?? new ToolLimits() };
         return tool.InvokeAsync(new ToolCall("call_1", name, arguments), context, CancellationToken.None);
+    }
+}
+
+/// <summary>Keeps the warnings a component logs.</summary>
+public sealed class ListLogger<T> : Microsoft.Extensions.Logging.ILogger<T>
+{
+    private readonly List<string> _warnings = [];
+
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            lock (_warnings)
+            {
+                return [.. _warnings];
+            }
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (logLevel == Microsoft.Extensions.Logging.LogLevel.Warning)
+        {
+            lock (_warnings)
+            {
+                _warnings.Add(formatter(state, exception));
+            }
+        }
     }
 }
