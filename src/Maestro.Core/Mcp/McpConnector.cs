@@ -31,8 +31,6 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<McpConnector>();
 
-    public McpSettings Settings => settings;
-
     /// <exception cref="McpConnectionException">The server could not be started, reached or initialized.</exception>
     public async Task<McpConnection> ConnectAsync(McpServer server, CancellationToken cancellationToken)
     {
@@ -63,11 +61,16 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
             connection.Attach(await McpClient.CreateAsync(transport, options, sdkLogging, timeout.Token));
             return connection;
         }
-        catch (Exception ex) when (ex is not McpConnectionException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not McpConnectionException)
         {
             if (transport is IAsyncDisposable disposable)
             {
                 await disposable.DisposeAsync();
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
             }
 
             if (server.Transport == McpTransport.Stdio && !timeout.IsCancellationRequested)
