@@ -28,7 +28,7 @@ public sealed class DashboardTests(PostgresFixture postgres) : IAsyncLifetime
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var html = await response.Content.ReadAsStringAsync();
-        html.ShouldContain("Added anthropic/from_ui");
+        html.ShouldContain("Added anthropic/from_ui", customMessage: html);
         html.ShouldContain("hx-swap-oob");
         html.ShouldNotContain("sk-ant-ui-0123456789abcdef");
 
