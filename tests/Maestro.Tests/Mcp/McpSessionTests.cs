@@ -1,114 +1,90 @@
-using System.Text.Json;
-using Maestro.Core.Auths;
+using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
+using Maestro.Core.Events;
 using Maestro.Core.Mcp;
-using Maestro.Core.Providers;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
+using Maestro.Emulator;
 using Maestro.Tests.Infrastructure;
-using Maestro.Web.Hosting;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Maestro.Tests.Mcp;
 
-/// <summary>MCP servers attached to sessions by name, used by a real turn, and detached when deleted.</summary>
+/// <summary>
+/// MCP servers attached to sessions by name, their tools called in real turns (every provider, through the emulator
+/// and the real adapters), and detached when the server is deleted.
+/// </summary>
 public sealed class McpSessionTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private readonly ScriptedProvider _provider = new();
-    private MaestroTestEnvironment _env = null!;
-    private ServiceProvider _services = null!;
+    private SessionTestBed _bed = null!;
 
-    private McpService Mcp => _services.GetRequiredService<McpService>();
+    public static TheoryData<string> Providers => ["anthropic", "openai", "gemini"];
 
-    private SessionService Sessions => _services.GetRequiredService<SessionService>();
+    private McpService Mcp => _bed.Get<McpService>();
+
+    private SessionService Sessions => _bed.Get<SessionService>();
 
     public async ValueTask InitializeAsync()
     {
         await EverythingServer.EnsureInstalledAsync();
-        _env = await MaestroTestEnvironment.CreateAsync(postgres, "mcpsession");
-        var configuration = _env.Configuration();
-        var services = new ServiceCollection();
-        services.AddSingleton(configuration);
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddMaestro(configuration);
-        services.AddSingleton<IProvider>(_provider);
-        _services = services.BuildServiceProvider();
-        await _services.GetRequiredService<AuthService>().CreateApiKeyAsync(ScriptedProvider.Id, "test", "scripted-key-0123456789", null, CancellationToken.None);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _env.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task A_turn_calls_an_mcp_tool_of_an_attached_server_and_the_model_gets_its_result()
-    {
+        _bed = await SessionTestBed.CreateAsync(postgres, "mcpsession");
         await Mcp.CreateAsync(EverythingServer.StdioSpec("everything"), CancellationToken.None);
-        var session = await Sessions.CreateAsync(new SessionSpec
-        {
-            Name = "agent",
-            Auth = $"{ScriptedProvider.Id}/test",
-            Model = "m",
-            McpServers = ["everything"],
-        }, CancellationToken.None);
-        _provider.Enqueue(ScriptedProvider.Call("call_1", "everything_echo", new Dictionary<string, object?> { ["message"] = JsonSerializer.SerializeToElement("from the model") }));
-        _provider.Enqueue(ScriptedProvider.Text("The server said it back."));
+    }
 
-        var engine = _services.GetRequiredService<TurnEngine>();
-        var handle = await engine.StartAsync(session.Id, new TurnInput("Use the echo tool."), _services.GetRequiredService<WaitForDecision>(), CancellationToken.None);
-        var outcome = await handle.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+    public ValueTask DisposeAsync() => _bed.DisposeAsync();
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_turn_calls_mcp_tools_of_an_attached_server_and_the_model_gets_their_results(string provider)
+    {
+        var session = await _bed.CreateSessionAsync(provider, $"agent-{provider}", new SessionSpec { McpServers = ["everything"] });
+        _bed.Script(provider,
+            ScriptedResponse.FromToolCalls(
+                ScriptedToolCall.Create("everything_echo", """{"message": "from the model"}"""),
+                ScriptedToolCall.Create("everything_get-sum", """{"a": 2, "b": 40}""")),
+            ScriptedResponse.FromText("The server answered."));
+
+        var (outcome, events) = await _bed.RunTurnAsync(session, "Use the MCP tools.");
 
         outcome.Status.ShouldBe(TurnStatus.Completed, outcome.Error);
         outcome.Rounds.ShouldBe(2);
-        _provider.Requests[0].Tools.ShouldNotBeNull().Select(t => t.Name).ShouldContain("everything_echo");
-        var result = _provider.Requests[1].Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().ShouldHaveSingleItem();
-        result.CallId.ShouldBe("call_1");
-        // Read back from the stored conversation, the result is JSON text.
-        result.Result?.ToString().ShouldBe("Echo: from the model");
+        var thread = (await Sessions.GetAsync(session.Id, CancellationToken.None)).CurrentThreadId!.Value;
+        var messages = await _bed.Get<IConversationStore>().ListMessagesAsync(thread, null, 100, CancellationToken.None);
+        var results = messages.Single(m => m.Role == MessageRole.Tool).Contents.OfType<FunctionResultContent>().Select(r => r.Result?.ToString()).ToList();
+        results.ShouldBe(["Echo: from the model", "The sum of 2 and 40 is 42."]);
+        events.Where(e => e.Type == SessionEventTypes.ToolFinished).Select(e => (e.Tool!.Name, e.Tool.IsError)).ShouldBe([("echo", false), ("get-sum", false)], ignoreOrder: true);
+
+        // The first request declared the tools under provider-safe names; the second carried the results back.
+        var requests = _bed.Requests(provider).Where(r => r.Method == "POST").ToList();
+        requests[0].BodyText.ShouldContain("everything_get-sum");
+        requests[1].BodyText.ShouldContain("The sum of 2 and 40 is 42.");
     }
 
     [Fact]
     public async Task Sessions_name_their_servers_and_unknown_names_are_refused()
     {
-        var everything = await Mcp.CreateAsync(EverythingServer.StdioSpec("named"), CancellationToken.None);
+        var everything = await Mcp.GetAsync("everything", CancellationToken.None);
 
-        var session = await Sessions.CreateAsync(new SessionSpec
-        {
-            Name = "named-session",
-            Auth = $"{ScriptedProvider.Id}/test",
-            Model = "m",
-            McpServers = ["named"],
-        }, CancellationToken.None);
+        var session = await _bed.CreateSessionAsync("anthropic", "named", new SessionSpec { McpServers = ["everything"] });
         session.McpServerIds.ShouldBe([everything.Id]);
 
         var error = await Should.ThrowAsync<ValidationFailedException>(() => Sessions.UpdateAsync(session.Id,
-            new SessionSpec { McpServers = ["named", "nope"] }, CancellationToken.None));
+            new SessionSpec { McpServers = ["everything", "nope"] }, CancellationToken.None));
         error.Errors["mcp_servers"].ShouldBe(["No MCP server named 'nope' (see `maestro mcp list`)."]);
     }
 
     [Fact]
     public async Task A_session_gets_the_tools_of_its_enabled_servers_and_a_broken_one_does_not_stop_it()
     {
-        await Mcp.CreateAsync(EverythingServer.StdioSpec("tools"), CancellationToken.None);
         await Mcp.CreateAsync(new McpServerSpec { Name = "broken", Command = "maestro-no-such-command-42" }, CancellationToken.None);
         await Mcp.CreateAsync(EverythingServer.StdioSpec("off") with { Enabled = false }, CancellationToken.None);
-        var session = await Sessions.CreateAsync(new SessionSpec
-        {
-            Name = "tools-session",
-            Auth = $"{ScriptedProvider.Id}/test",
-            Model = "m",
-            McpServers = ["tools", "broken", "off"],
-        }, CancellationToken.None);
+        var session = await _bed.CreateSessionAsync("openai", "tools", new SessionSpec { McpServers = ["everything", "broken", "off"] });
 
-        var set = await _services.GetRequiredService<TurnEngine>().ToolsAsync(session, CancellationToken.None);
+        var set = await _bed.Get<TurnEngine>().ToolsAsync(session, CancellationToken.None);
 
-        set.ModelNames.ShouldContain("tools_echo");
-        set.ModelNames.ShouldContain("tools_get-sum");
-        set.Tools.Select(t => t.Definition.Source).Where(s => s.StartsWith("mcp:", StringComparison.Ordinal)).Distinct().ShouldBe(["mcp:tools"]);
+        set.ModelNames.ShouldContain("everything_echo");
+        set.ModelNames.ShouldContain("read_file");
+        set.Tools.Select(t => t.Definition.Source).Where(s => s.StartsWith("mcp:", StringComparison.Ordinal)).Distinct().ShouldBe(["mcp:everything"]);
     }
 
     [Fact]
@@ -116,20 +92,8 @@ public sealed class McpSessionTests(PostgresFixture postgres) : IAsyncLifetime
     {
         var keep = await Mcp.CreateAsync(new McpServerSpec { Name = "keep", Command = "npx" }, CancellationToken.None);
         await Mcp.CreateAsync(new McpServerSpec { Name = "gone", Command = "npx" }, CancellationToken.None);
-        var first = await Sessions.CreateAsync(new SessionSpec
-        {
-            Name = "first",
-            Auth = $"{ScriptedProvider.Id}/test",
-            Model = "m",
-            McpServers = ["gone", "keep"],
-        }, CancellationToken.None);
-        var second = await Sessions.CreateAsync(new SessionSpec
-        {
-            Name = "second",
-            Auth = $"{ScriptedProvider.Id}/test",
-            Model = "m",
-            McpServers = ["gone"],
-        }, CancellationToken.None);
+        var first = await _bed.CreateSessionAsync("anthropic", "first", new SessionSpec { McpServers = ["gone", "keep"] });
+        var second = await _bed.CreateSessionAsync("gemini", "second", new SessionSpec { McpServers = ["gone"] });
 
         await Mcp.DeleteAsync("gone", CancellationToken.None);
 
