@@ -3,6 +3,7 @@ using Maestro.Core.Configuration;
 using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Events;
+using Maestro.Core.Mcp;
 using Maestro.Core.Models;
 using Maestro.Core.Providers;
 using Maestro.Core.Providers.Http;
@@ -67,6 +68,7 @@ public static class Extensions
             DefaultRoundLimit = configuration.GetInt("MAESTRO_ROUND_LIMIT", SessionSettings.DefaultRoundLimit, min: 1, max: 500),
         });
         services.AddBuiltInTools(configuration);
+        services.AddMcp(configuration);
         services.AddSingleton<ContextWindows>();
         services.AddSingleton<ContextAssembler>();
         services.AddSingleton<ContextCompactor>();
