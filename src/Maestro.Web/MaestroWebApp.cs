@@ -72,6 +72,8 @@ public static class MaestroWebApp
         app.MapProviderApi();
         app.MapAuthApi();
         app.MapSessionApi();
+        app.MapPromptApi();
+        app.MapMcpApi();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();
