@@ -4,6 +4,7 @@ using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Events;
 using Maestro.Core.Models;
+using Maestro.Core.OAuth;
 using Maestro.Core.Providers;
 using Maestro.Core.Providers.Http;
 using Maestro.Core.Sessions;
@@ -52,6 +53,7 @@ public static class Extensions
         }
 
         services.AddMaestroSessions(configuration);
+        services.AddMaestroOAuth(configuration);
         return services;
     }
 
