@@ -91,7 +91,8 @@ public static class AuthLoginCommand
         {
             console.MarkupLine($"To sign in to {Errors.Escape(display)}, open this page on any device:");
             console.WriteLine();
-            console.WriteLine($"  {flow.VerificationUrl}");
+            // Written raw: the console would wrap a long URL with line breaks that break copying it.
+            ctx.Stdout.WriteLine($"  {flow.VerificationUrl!.AbsoluteUri}");
             console.WriteLine();
             console.MarkupLine("and enter the code:");
             console.WriteLine();
@@ -103,7 +104,7 @@ public static class AuthLoginCommand
 
         console.MarkupLine($"Sign in to {Errors.Escape(display)} in your browser:");
         console.WriteLine();
-        console.WriteLine($"  {flow.AuthorizationUrl}");
+        ctx.Stdout.WriteLine($"  {flow.AuthorizationUrl!.AbsoluteUri}");
         console.WriteLine();
         if (openBrowser && AuthLoginBrowser.Available(ctx.Configuration) && AuthLoginBrowser.TryOpen(ctx.Configuration, flow.AuthorizationUrl!))
         {

@@ -160,6 +160,12 @@ public sealed class OAuthLoginService(
             var flow = await GetAsync(flowId, cancellationToken);
             if (flow.Status.IsFinal())
             {
+                if (running is not null)
+                {
+                    // Ended in this process a moment ago: let it finish publishing, so callers see its events first.
+                    await Task.WhenAny(running.Done.Task, Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken));
+                }
+
                 await EndAsync(flowId);
                 return flow;
             }
