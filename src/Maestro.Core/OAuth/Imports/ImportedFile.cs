@@ -38,20 +38,20 @@ public sealed class ImportedFile
 
             if (info.Length > MaxBytes)
             {
-                throw new ValidationFailedException(Field, $"{full} is larger than 1 MB; it is not a {tool} credentials file.");
+                throw new ValidationFailedException(Field, $"{full} is larger than 1 MB; it is not a credentials file of {tool}.");
             }
 
             using var document = JsonDocument.Parse(File.ReadAllBytes(full));
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new ValidationFailedException(Field, $"{full} is not a JSON object; a {tool} credentials file looks like {expectedShape}.");
+                throw new ValidationFailedException(Field, $"{full} is not a JSON object; expected {expectedShape}.");
             }
 
             return new ImportedFile(full, document.RootElement.Clone(), expectedShape);
         }
         catch (JsonException ex)
         {
-            throw new ValidationFailedException(Field, $"{full} is not valid JSON ({ex.Message}); a {tool} credentials file looks like {expectedShape}.");
+            throw new ValidationFailedException(Field, $"{full} is not valid JSON ({ex.Message}); expected {expectedShape}.");
         }
         catch (UnauthorizedAccessException)
         {
