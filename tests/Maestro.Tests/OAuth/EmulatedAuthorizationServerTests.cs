@@ -117,8 +117,12 @@ public sealed class EmulatedAuthorizationServerTests : IAsyncLifetime
         var code2 = await AuthorizeAsync("anthropic", pkce2, "anth-state");
         var json = await PostJsonAsync("/oauth/anthropic/v1/oauth/token", new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["code"] = code2, ["state"] = "anth-state", ["client_id"] = ClientId,
-            ["redirect_uri"] = Redirect, ["code_verifier"] = pkce2.Verifier,
+            ["grant_type"] = "authorization_code",
+            ["code"] = code2,
+            ["state"] = "anth-state",
+            ["client_id"] = ClientId,
+            ["redirect_uri"] = Redirect,
+            ["code_verifier"] = pkce2.Verifier,
         });
         json.Status.ShouldBe(200, json.Json.ToString());
         json.Json.GetProperty("account").GetProperty("email_address").GetString().ShouldBe(_emulator.OAuth.User.Email);

@@ -43,7 +43,9 @@ public sealed class RefreshGraceTests
     {
         var old = new AuthCredentials
         {
-            AccessToken = "old-access", RefreshToken = "old-refresh", IdToken = "old-id",
+            AccessToken = "old-access",
+            RefreshToken = "old-refresh",
+            IdToken = "old-id",
             Extra = new Dictionary<string, string> { ["api_key"] = "sk-kept" },
         };
         var fresh = new AuthCredentials { AccessToken = "new-access", ExpiresAt = Issued.AddHours(1) };

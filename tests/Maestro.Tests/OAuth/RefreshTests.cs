@@ -101,7 +101,9 @@ public sealed class RefreshTests(PostgresFixture postgres) : IAsyncLifetime
         // Another program holding a copy of the login rotates it behind Maestro's back.
         using (var rotated = await _bed.Browser.PostAsJsonAsync(new Uri(_bed.Environment.Settings["OPENAI_TOKEN_ENDPOINT"]!), new Dictionary<string, string>
         {
-            ["client_id"] = "app_EMoamEEZ73f0CkXaXp7hrann", ["grant_type"] = "refresh_token", ["refresh_token"] = stored.Credentials.RefreshToken!,
+            ["client_id"] = "app_EMoamEEZ73f0CkXaXp7hrann",
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = stored.Credentials.RefreshToken!,
         }, Ct))
         {
             rotated.IsSuccessStatusCode.ShouldBeTrue();
