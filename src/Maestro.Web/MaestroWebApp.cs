@@ -74,6 +74,7 @@ public static class MaestroWebApp
         app.MapAuthApi();
         app.MapOAuthApi();
         app.MapSessionApi();
+        app.MapPromptApi();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();

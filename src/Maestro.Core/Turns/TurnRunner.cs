@@ -148,6 +148,7 @@ internal sealed class TurnRunner(
         var clock = Stopwatch.StartNew();
         var lastSave = clock.Elapsed;
         int? firstToken = null;
+        var deltas = new List<StreamEvent>(2);
         MessageStatus status;
         string? error = null;
         try
@@ -160,9 +161,11 @@ internal sealed class TurnRunner(
                     firstToken = (int)clock.ElapsedMilliseconds;
                 }
 
-                foreach (var e in StreamEvent.From(update))
+                deltas.Clear();
+                StreamEvent.AddTo(deltas, update);
+                for (var i = 0; i < deltas.Count; i++)
                 {
-                    deps.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = e });
+                    deps.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = deltas[i] });
                 }
 
                 if (clock.Elapsed - lastSave >= deps.Options.PersistInterval)
