@@ -43,6 +43,11 @@ public static class AuthImportCommand
             var who = auth.MetadataValue(AuthMetadata.Email) is { } email ? $" ({email})" : "";
             ctx.Console.MarkupLine($"[green]Imported[/] {Errors.Escape(path)} as {Errors.Escape(auth.Ref.ToString())}{Errors.Escape(who)}: OAuth, stored encrypted.");
             ctx.Console.MarkupLine($"{Errors.Escape(auth.Ref.ToString())}: {Errors.Escape(AuthStateText.Describe(auth, DateTimeOffset.UtcNow))}.");
+            if (ctx.Get<OAuthImportService>().Get(parse.GetValue(source)!).Caveat is { } caveat)
+            {
+                ctx.Console.MarkupLine($"[grey]{Errors.Escape(caveat)}[/]");
+            }
+
             return 0;
         });
         return command;

@@ -14,6 +14,9 @@ public interface IOAuthImporter
     /// <summary>The file's format in short, for messages: <c>{"tokens": {"access_token", "refresh_token", "id_token"}}</c>.</summary>
     string ExpectedShape { get; }
 
+    /// <summary>What the user should know after importing (e.g. that the tool's copy goes stale), or null.</summary>
+    string? Caveat { get; }
+
     /// <summary>The auth name used without <c>--name</c>.</summary>
     string DefaultName { get; }
 

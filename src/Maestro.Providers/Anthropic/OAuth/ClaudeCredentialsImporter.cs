@@ -19,6 +19,8 @@ public sealed class ClaudeCredentialsImporter : IOAuthImporter
 
     public string ProviderId => AnthropicProvider.Id;
 
+    public string? Caveat => "Refresh tokens rotate: once Maestro refreshes this login, Claude Code's own copy stops working; sign in to Claude Code again if you keep using it.";
+
     public string DefaultName => "claude";
 
     public IReadOnlyList<string> Modes { get; } = [];

@@ -19,6 +19,8 @@ public sealed class GeminiCredentialsImporter : IOAuthImporter
 
     public string ProviderId => GeminiProvider.Id;
 
+    public string? Caveat => "Refreshing it needs the OAuth client that issued it (the Gemini CLI's) in GEMINI_OAUTH_CLIENT_ID and GEMINI_OAUTH_CLIENT_SECRET.";
+
     public string DefaultName => "gemini";
 
     public IReadOnlyList<string> Modes { get; } = [GeminiOAuthProvider.CodeAssistMode, GeminiOAuthProvider.ApiMode];

@@ -19,6 +19,8 @@ public sealed class CodexLoginImporter(TimeProvider time) : IOAuthImporter
 
     public string ProviderId => OpenAIProvider.Id;
 
+    public string? Caveat => "Refresh tokens rotate: once Maestro refreshes this login, the Codex CLI's own copy stops working; sign in to the Codex CLI again if you keep using it.";
+
     public string DefaultName => "codex";
 
     public IReadOnlyList<string> Modes { get; } = [OpenAIOAuthProvider.ChatGptMode];
