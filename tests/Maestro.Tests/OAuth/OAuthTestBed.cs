@@ -51,6 +51,8 @@ public sealed partial class OAuthTestBed : IAsyncDisposable
         environment.Settings["ANTHROPIC_API_BASE_URL"] = emulator.ProviderUrl(EmulatorProviders.Anthropic).AbsoluteUri;
         environment.Settings["OPENAI_API_BASE_URL"] = emulator.ProviderUrl(EmulatorProviders.OpenAI).AbsoluteUri;
         environment.Settings["GEMINI_API_BASE_URL"] = emulator.ProviderUrl(EmulatorProviders.Gemini).AbsoluteUri;
+        environment.Settings["OPENAI_CHATGPT_BASE_URL"] = emulator.ProviderUrl(EmulatorProviders.ChatGpt).AbsoluteUri;
+        environment.Settings["GEMINI_CODE_ASSIST_ENDPOINT"] = emulator.ProviderUrl(EmulatorProviders.CodeAssist).AbsoluteUri;
         environment.Settings["OPENAI_REDIRECT_URI"] = $"http://localhost:{openAIPort}/auth/callback";
         environment.Settings["GEMINI_OAUTH_REDIRECT_URI"] = $"http://localhost:{geminiPort}/oauth2callback";
         // Long messages on one line, as in a wide terminal.
