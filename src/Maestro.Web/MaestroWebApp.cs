@@ -75,6 +75,7 @@ public static class MaestroWebApp
         app.MapOAuthApi();
         app.MapSessionApi();
         app.MapPromptApi();
+        app.MapMcpApi();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();
