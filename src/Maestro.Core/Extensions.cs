@@ -5,6 +5,7 @@ using Maestro.Core.Conversations;
 using Maestro.Core.Events;
 using Maestro.Core.Mcp;
 using Maestro.Core.Models;
+using Maestro.Core.OAuth;
 using Maestro.Core.Providers;
 using Maestro.Core.Providers.Http;
 using Maestro.Core.Sessions;
@@ -54,6 +55,7 @@ public static class Extensions
         }
 
         services.AddMaestroSessions(configuration);
+        services.AddMaestroOAuth(configuration);
         return services;
     }
 

@@ -34,6 +34,7 @@ public static class Extensions
         services.AddSingleton<IPromptStore, PostgresPromptStore>();
         services.AddSingleton<IUsageStore, PostgresUsageStore>();
         services.AddSingleton<IMcpServerStore, PostgresMcpServerStore>();
+        services.AddSingleton<Core.OAuth.IOAuthFlowStore, OAuth.PostgresOAuthFlowStore>();
         services.AddSingleton<PostgresNotifier>();
         services.AddSingleton<IEventBridge>(sp => sp.GetRequiredService<PostgresNotifier>());
         services.AddSingleton<ISignalBridge>(sp => sp.GetRequiredService<PostgresNotifier>());

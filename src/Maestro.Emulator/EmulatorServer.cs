@@ -5,6 +5,7 @@ using Maestro.Emulator.CodeAssist;
 using Maestro.Emulator.Control;
 using Maestro.Emulator.Gemini;
 using Maestro.Emulator.Hosting;
+using Maestro.Emulator.OAuth;
 using Maestro.Emulator.OpenAI;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -28,11 +29,12 @@ public sealed class EmulatorServer : IAsyncDisposable
     private readonly WebApplication _app;
     private int _disposed;
 
-    private EmulatorServer(WebApplication app, Uri baseUrl, EmulatorControl control)
+    private EmulatorServer(WebApplication app, Uri baseUrl, EmulatorControl control, EmulatedAuthorizationServer oauth)
     {
         _app = app;
         BaseUrl = baseUrl;
         Control = control;
+        OAuth = oauth;
     }
 
     /// <summary><c>http://127.0.0.1:N</c>.</summary>
@@ -40,6 +42,9 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     /// <summary>Scripts and recorded requests, in process.</summary>
     public EmulatorControl Control { get; }
+
+    /// <summary>The emulated authorization servers (OpenAI, Anthropic, Google): settings, recorded token requests, revocation.</summary>
+    public EmulatedAuthorizationServer OAuth { get; }
 
     /// <summary>Starts listening on 127.0.0.1 (on a free port when <see cref="EmulatorOptions.Port"/> is 0).</summary>
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
@@ -74,13 +79,14 @@ public sealed class EmulatorServer : IAsyncDisposable
         GeminiEndpoints.Map(app, services);
         ChatGptEndpoints.Map(app, services);
         CodeAssistEndpoints.Map(app, services);
+        OAuthEndpoints.Map(app, services);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
         logger.LogInformation("Provider emulator listening on {BaseUrl}", baseUrl);
-        return new EmulatorServer(app, baseUrl, services.Control);
+        return new EmulatorServer(app, baseUrl, services.Control, services.OAuth);
     }
 
     /// <summary>
@@ -100,6 +106,25 @@ public sealed class EmulatorServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// The settings that point Maestro's OAuth logins at this emulator (endpoint URLs, and a client id and secret for
+    /// Google), by environment-variable name.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> OAuthSettings() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["OPENAI_AUTHORIZATION_ENDPOINT"] = Url(OAuthDialect.OpenAI.AuthorizePath),
+        ["OPENAI_TOKEN_ENDPOINT"] = Url(OAuthDialect.OpenAI.TokenPath),
+        ["OPENAI_DEVICE_AUTH_BASE_URL"] = Url("/oauth/openai"),
+        ["ANTHROPIC_AUTHORIZATION_ENDPOINT"] = Url(OAuthDialect.Anthropic.AuthorizePath),
+        ["ANTHROPIC_TOKEN_ENDPOINT"] = Url(OAuthDialect.Anthropic.TokenPath),
+        ["ANTHROPIC_REDIRECT_URI"] = Url(OAuthEndpoints.AnthropicCodePagePath),
+        ["ANTHROPIC_CREATE_API_KEY_ENDPOINT"] = Url(OAuthEndpoints.AnthropicCreateApiKeyPath),
+        ["GEMINI_AUTHORIZATION_ENDPOINT"] = Url(OAuthDialect.Google.AuthorizePath),
+        ["GEMINI_TOKEN_ENDPOINT"] = Url(OAuthDialect.Google.TokenPath),
+        ["GEMINI_OAUTH_CLIENT_ID"] = "emulator-client.apps.googleusercontent.com",
+        ["GEMINI_OAUTH_CLIENT_SECRET"] = "emulator-client-secret",
+    };
+
+    /// <summary>
     /// Runs until <paramref name="cancellationToken"/> is cancelled (e.g. Ctrl+C in <c>maestro emulate</c>), then stops
     /// the server gracefully; returns normally in that case.
     /// </summary>
@@ -107,6 +132,8 @@ public sealed class EmulatorServer : IAsyncDisposable
     {
         await _app.WaitForShutdownAsync(cancellationToken);
     }
+
+    private string Url(string path) => new Uri(BaseUrl, path).AbsoluteUri;
 
     public async ValueTask DisposeAsync()
     {

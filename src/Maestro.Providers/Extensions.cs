@@ -1,7 +1,10 @@
 using Maestro.Core.Providers;
 using Maestro.Providers.Anthropic;
+using Maestro.Providers.Anthropic.OAuth;
 using Maestro.Providers.Gemini;
+using Maestro.Providers.Gemini.OAuth;
 using Maestro.Providers.OpenAI;
+using Maestro.Providers.OpenAI.OAuth;
 using Maestro.Providers.OpenAICompatible;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +19,9 @@ public static class Extensions
         services.AddSingleton(AnthropicOptions.From(configuration)).AddSingleton<IProvider, AnthropicProvider>();
         services.AddGeminiProvider(configuration);
         services.AddSingleton<IProvider>(new OpenAIProvider(OpenAIOptions.FromConfiguration(configuration)));
+        services.AddAnthropicOAuth(configuration);
+        services.AddGeminiOAuth(configuration);
+        services.AddOpenAIOAuth(configuration);
         services.AddSingleton<IProviderSource>(sp => new CompatibleProviderSource(configuration, sp.GetServices<IProvider>()));
         return services;
     }

@@ -54,6 +54,7 @@ public static class MaestroWebApp
         builder.Services.AddSingleton<SessionEventStream>();
         builder.Services.AddHostedService<LiveEventsService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.Turns.TurnRecovery>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.OAuth.OAuthRefreshService>());
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -71,6 +72,7 @@ public static class MaestroWebApp
         app.MapHealth();
         app.MapProviderApi();
         app.MapAuthApi();
+        app.MapOAuthApi();
         app.MapSessionApi();
         app.MapPromptApi();
         app.MapMcpApi();

@@ -19,6 +19,9 @@ public static class AuthCommands
         auth.Subcommands.Add(Update(context));
         auth.Subcommands.Add(Rename(context));
         auth.Subcommands.Add(Remove(context));
+        auth.Subcommands.Add(AuthLoginCommand.Create(context));
+        auth.Subcommands.Add(AuthRefreshCommand.Create(context));
+        auth.Subcommands.Add(AuthImportCommand.Create(context));
         return auth;
     }
 
@@ -118,7 +121,11 @@ public static class AuthCommands
             var grid = new Grid().AddColumn().AddColumn();
             grid.AddRow("[bold]Auth[/]", Errors.Escape(view.Ref));
             grid.AddRow("[bold]Type[/]", view.Type == "api_key" ? "API key" : "OAuth");
-            grid.AddRow("[bold]Status[/]", StatusMarkup(view) + (view.StatusMessage is { } m ? $" ({Errors.Escape(m)})" : ""));
+            grid.AddRow("[bold]Status[/]", StatusMarkup(view));
+            if (view.RefreshedAt is { } refreshed)
+            {
+                grid.AddRow("[bold]Refreshed[/]", refreshed.ToLocalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture));
+            }
             if (view.ExpiresAt is { } expires)
             {
                 grid.AddRow("[bold]Expires[/]", expires.ToLocalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture));
@@ -228,11 +235,12 @@ public static class AuthCommands
         return command;
     }
 
+    /// <summary>The state in words (<see cref="AuthView.State"/>), coloured by status.</summary>
     internal static string StatusMarkup(AuthView auth) => auth.Status switch
     {
-        "needs_relogin" => "[red]needs re-login[/]",
-        "refreshing" => "[yellow]refreshing[/]",
-        _ when auth.ExpiresAt is { } e && e < DateTimeOffset.UtcNow => "[yellow]expired (refresh pending)[/]",
-        _ => "[green]active[/]",
+        "needs_relogin" => $"[red]{Errors.Escape(auth.State)}[/]",
+        "refreshing" => $"[yellow]{Errors.Escape(auth.State)}[/]",
+        _ when auth.ExpiresAt is { } e && e < DateTimeOffset.UtcNow => $"[yellow]{Errors.Escape(auth.State)}[/]",
+        _ => $"[green]{Errors.Escape(auth.State)}[/]",
     };
 }

@@ -1,11 +1,17 @@
 namespace Maestro.Emulator.Hosting;
 
 /// <summary>Which API keys and bearer tokens the emulated providers accept (see <see cref="EmulatorOptions.ApiKeys"/>).</summary>
-internal sealed class CredentialPolicy(IReadOnlySet<string>? accepted)
+/// <remarks>Access tokens the emulated authorization servers issued are honoured until they expire or are revoked.</remarks>
+internal sealed class CredentialPolicy(IReadOnlySet<string>? accepted, OAuth.EmulatedAuthorizationServer? issuer = null)
 {
-    public bool Accepts(string credential) => accepted is not null
-        ? accepted.Contains(credential)
-        : credential.Length > 0 && !credential.StartsWith("invalid", StringComparison.OrdinalIgnoreCase);
+    public bool Accepts(string credential) => issuer?.Check(credential) switch
+    {
+        OAuth.TokenState.Valid => true,
+        OAuth.TokenState.Rejected => false,
+        _ => accepted is not null
+            ? accepted.Contains(credential)
+            : credential.Length > 0 && !credential.StartsWith("invalid", StringComparison.OrdinalIgnoreCase),
+    };
 
     /// <summary>The token of an <c>Authorization: Bearer</c> header, or null.</summary>
     public static string? BearerToken(string? authorization)

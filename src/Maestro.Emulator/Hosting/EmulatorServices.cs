@@ -13,7 +13,8 @@ internal sealed class EmulatorServices
         Scripts = new ScriptQueues();
         RequestLog = new RequestLog();
         Fixtures = new FixtureLibrary();
-        Credentials = new CredentialPolicy(options.ApiKeys);
+        OAuth = new OAuth.EmulatedAuthorizationServer(options.TimeProvider);
+        Credentials = new CredentialPolicy(options.ApiKeys, OAuth);
         Resolver = new ScenarioResolver(Scripts, options);
         Recorder = new RequestRecorder(RequestLog, options.TimeProvider);
         Control = new EmulatorControl(Scripts, RequestLog);
@@ -33,6 +34,9 @@ internal sealed class EmulatorServices
     public FixtureLibrary Fixtures { get; }
 
     public CredentialPolicy Credentials { get; }
+
+    /// <summary>The emulated authorization servers; the access tokens they issue are honoured by <see cref="Credentials"/>.</summary>
+    public OAuth.EmulatedAuthorizationServer OAuth { get; }
 
     public ScenarioResolver Resolver { get; }
 

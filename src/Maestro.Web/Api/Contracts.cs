@@ -4,6 +4,7 @@ using Maestro.Core.Providers;
 namespace Maestro.Web.Api;
 
 /// <summary>An auth as the API, `--json` output and the UI show it: never any secret.</summary>
+/// <param name="State">The status in words: "active (expires in 42 min)", "refreshing (…)", "needs re-login: reason".</param>
 public sealed record AuthView(
     string Provider,
     string Name,
@@ -15,11 +16,13 @@ public sealed record AuthView(
     IReadOnlyDictionary<string, string> Metadata,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? RefreshedAt)
+    DateTimeOffset? RefreshedAt,
+    string State)
 {
     public static AuthView From(AuthRecord auth) => new(
         auth.Provider, auth.Name, auth.Ref.ToString(), auth.Type.ToWire(), auth.Status.ToWire(), auth.StatusMessage,
-        auth.ExpiresAt, auth.Metadata, auth.CreatedAt, auth.UpdatedAt, auth.RefreshedAt);
+        auth.ExpiresAt, auth.Metadata, auth.CreatedAt, auth.UpdatedAt, auth.RefreshedAt,
+        Core.OAuth.AuthStateText.Describe(auth, DateTimeOffset.UtcNow));
 }
 
 /// <summary>An auth with its secrets redacted (first and last characters only), for show/detail.</summary>

@@ -70,6 +70,13 @@ public sealed class CliProcess : IAsyncDisposable
         return new CliProcess(Process.Start(start)!);
     }
 
+    /// <summary>Types a line on the process's standard input (e.g. a pasted code).</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>Waits until the output contains <paramref name="text"/> (or the process exits).</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
     {
