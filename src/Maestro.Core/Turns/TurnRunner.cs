@@ -148,6 +148,7 @@ internal sealed class TurnRunner(
         var clock = Stopwatch.StartNew();
         var lastSave = clock.Elapsed;
         int? firstToken = null;
+        long textOffset = 0;
         MessageStatus status;
         string? error = null;
         try
@@ -162,7 +163,14 @@ internal sealed class TurnRunner(
 
                 foreach (var e in StreamEvent.From(update))
                 {
-                    deps.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = e });
+                    var delta = e;
+                    if (e is { Type: "text", Text: { } text })
+                    {
+                        delta = e with { Offset = textOffset };
+                        textOffset += text.Length;
+                    }
+
+                    deps.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = delta });
                 }
 
                 if (clock.Elapsed - lastSave >= deps.Options.PersistInterval)
