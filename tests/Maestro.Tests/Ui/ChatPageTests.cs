@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Maestro.Emulator;
+using Maestro.Tests.Infrastructure;
+
+namespace Maestro.Tests.Ui;
+
+/// <summary>The chat page and its live stream over HTTP: fragments, throttled tail updates, and exact resume.</summary>
+public sealed class ChatPageTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private MaestroTestEnvironment _env = null!;
+    private EmulatorServer _emulator = null!;
+    private WebServer _server = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _env = await MaestroTestEnvironment.CreateAsync(postgres, "uichat");
+        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
+        _server = await WebServer.StartAsync(_env);
+        (await _server.Client.PostAsJsonAsync("/api/auths", new
+        {
+            provider = "anthropic",
+            name = "emu",
+            api_key = "key-ui",
+            base_url = _emulator.ProviderUrl(EmulatorProviders.Anthropic).ToString(),
+        })).EnsureSuccessStatusCode();
+        (await _server.Client.PostAsJsonAsync("/api/sessions", new { name = "talk", auth = "anthropic/emu", model = "claude-sonnet-4-5" })).EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _emulator.DisposeAsync();
+        await _env.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_chat_page_renders_the_composer_and_connects_its_live_stream()
+    {
+        var response = await _server.Client.GetAsync("/sessions/talk");
+        var html = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+        html.ShouldContain("id=\"composer\"");
+        html.ShouldContain("sse-connect=\"/ui/live/sessions/");
+        html.ShouldContain("data-enter-submits");
+        (await _server.Client.GetStringAsync("/sessions/nope")).ShouldContain("There is no session named &#x27;nope&#x27;.");
+    }
+
+    [Fact]
+    public async Task An_empty_prompt_is_refused_inline_with_the_api_message()
+    {
+        var session = await SessionIdAsync();
+        var response = await PostForm($"/ui/sessions/{session}/turns", ("prompt", "  "));
+
+        var html = await response.Content.ReadAsStringAsync();
+        html.ShouldContain("id=\"composer-error\"");
+        html.ShouldContain("The prompt is empty.");
+        response.Headers.Contains("HX-Trigger").ShouldBeFalse();
+    }
+
+    private async Task<string> SessionIdAsync() =>
+        (await _server.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/sessions/talk")).GetProperty("id").GetString()!;
+
+    private async Task<HttpResponseMessage> PostForm(string path, params (string Key, string Value)[] fields)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))),
+        };
+        request.Headers.Add("HX-Request", "true");
+        return await _server.Client.SendAsync(request);
+    }
+}
