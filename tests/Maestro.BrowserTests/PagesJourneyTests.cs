@@ -56,10 +56,10 @@ public sealed class PagesJourneyTests(PostgresFixture postgres, BrowserFixture b
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(_host.Url("/sessions/notes/settings"));
-        await page.GetByLabel("Working directory").FillAsync("/no/such/folder");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Working directory (optional)" }).FillAsync("/no/such/folder");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(page.Locator("#working_directory-error")).ToContainTextAsync("does not exist");
-        await Expect(page.GetByLabel("Working directory")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Working directory (optional)" })).ToHaveAttributeAsync("aria-invalid", "true");
         await browser.ScreenshotAsync(page, "session-settings");
 
         await page.GotoAsync(_host.Url("/auths/anthropic/notes"));

@@ -67,6 +67,10 @@ public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore 
         return Wrap(await renderer.RenderAsync<AssistantMessage>(new Dictionary<string, object?> { ["View"] = view, ["SessionId"] = sessionId }));
     }
 
+    /// <summary>A call that moved on: its status, duration and result replace those on the card.</summary>
+    public Task<string> ToolProgressAsync(ToolCallView call) =>
+        renderer.RenderAsync<ToolCallParts>(new Dictionary<string, object?> { ["Call"] = call, ["Oob"] = true });
+
     public Task<string> ToolCardAsync(Guid sessionId, ToolCallView call) =>
         renderer.RenderAsync<ToolCallCard>(new Dictionary<string, object?> { ["Call"] = call, ["SessionId"] = sessionId, ["Oob"] = true });
 

@@ -15,7 +15,6 @@ namespace Maestro.Web.Ui;
 internal sealed class ChatViewer(Guid sessionId, ChatFragments fragments)
 {
     private readonly Dictionary<Guid, StreamingMessage> _streaming = [];
-    private readonly Dictionary<string, string> _approvalNotes = new(StringComparer.Ordinal);
     private bool _lastAnswerFailed;
 
     public bool HasPending
@@ -117,15 +116,12 @@ internal sealed class ChatViewer(Guid sessionId, ChatFragments fragments)
                 break;
 
             case SessionEventTypes.ApprovalResolved when e.Approval is { } approval:
-                var note = ApprovalNotes.Describe(approval.Status, approval.Reason);
-                _approvalNotes[approval.CallId] = note;
-                ChatFragments.ApprovalResolved(html, approval.CallId, approval.Status, note);
+                ChatFragments.ApprovalResolved(html, approval.CallId, approval.Status, ApprovalNotes.Describe(approval.Status, approval.Reason));
                 break;
 
             case SessionEventTypes.ToolStarted or SessionEventTypes.ToolFinished when e.Tool is { } tool:
-                html.Append(await fragments.ToolCardAsync(sessionId, new ToolCallView(
-                    tool.CallId, tool.Name, ChatItems.ArgumentsJson(tool.Arguments), tool.Status, tool.Result, tool.IsError, tool.DurationMs,
-                    ApprovalNote: _approvalNotes.GetValueOrDefault(tool.CallId))));
+                html.Append(await fragments.ToolProgressAsync(new ToolCallView(
+                    tool.CallId, tool.Name, "", tool.Status, tool.Result, tool.IsError, tool.DurationMs)));
                 break;
 
             case SessionEventTypes.Notice or SessionEventTypes.ContextCompacted when e.Notice is { } notice:
