@@ -28,6 +28,7 @@ root.Subcommands.Add(ChatCommand.Create(ctx));
 root.Subcommands.Add(E2eCommand.Create(ctx));
 root.Subcommands.Add(SessionCommands.Create(ctx));
 root.Subcommands.Add(AttachCommand.Create(ctx));
+root.Subcommands.Add(PromptCommands.Create(ctx));
 root.Subcommands.Add(ServeCommand.Create(ctx));
 root.Subcommands.Add(EmulateCommand.Create(ctx));
 

@@ -74,6 +74,7 @@ public static class Extensions
         services.AddSingleton<ApprovalService>();
         services.AddSingleton<WaitForDecision>();
         services.AddSingleton<SessionService>();
+        services.AddSingleton<Prompts.PromptService>();
         services.AddSingleton<ConversationService>();
         services.AddSingleton<TurnRecovery>();
         services.AddSingleton(sp => new TurnDependencies(

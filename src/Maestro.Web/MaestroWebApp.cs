@@ -77,6 +77,7 @@ public static class MaestroWebApp
         app.MapProviderApi();
         app.MapAuthApi();
         app.MapSessionApi();
+        app.MapPromptApi();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();

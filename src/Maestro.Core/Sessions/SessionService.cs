@@ -50,18 +50,18 @@ public sealed class SessionService(
             errors.Add("model", "Model is required (see `maestro models <auth>`).");
         }
 
-        errors.ThrowIfAny();
+        // Every field is checked before reporting, so the user fixes them all at once.
         var now = time.GetUtcNow();
-        var blank = new Session(Guid.CreateVersion7(), spec.Name!, null, null, spec.Model!.Trim(), null, null, ToolPolicy.Empty, [], [], null,
+        var blank = new Session(Guid.CreateVersion7(), spec.Name ?? "", null, null, spec.Model?.Trim() ?? "", null, null, ToolPolicy.Empty, [], [], null,
             new SessionSettings(), null, now, now);
-        var session = await ApplyAsync(blank, spec with { Name = null }, creating: true, cancellationToken);
+        var session = await ApplyAsync(blank, spec with { Name = null, Model = null }, cancellationToken, errors);
         return await sessions.CreateAsync(session, cancellationToken);
     }
 
     public async Task<Session> UpdateAsync(Guid id, SessionSpec spec, CancellationToken cancellationToken)
     {
         var existing = await GetAsync(id, cancellationToken);
-        var updated = await ApplyAsync(existing, spec, creating: false, cancellationToken);
+        var updated = await ApplyAsync(existing, spec, cancellationToken);
         var saved = await sessions.UpdateAsync(updated, cancellationToken);
         events.Publish(new SessionEvent { SessionId = id, Type = SessionEventTypes.SessionChanged, Notice = "Session settings changed." });
         return saved;
@@ -80,9 +80,9 @@ public sealed class SessionService(
         }
     }
 
-    private async Task<Session> ApplyAsync(Session session, SessionSpec spec, bool creating, CancellationToken cancellationToken)
+    private async Task<Session> ApplyAsync(Session session, SessionSpec spec, CancellationToken cancellationToken, FieldErrors? errors = null)
     {
-        var errors = new FieldErrors();
+        errors ??= new FieldErrors();
         var result = session;
 
         if (spec.Name is not null)
@@ -304,11 +304,6 @@ public sealed class SessionService(
         }
 
         result = result with { Settings = settings };
-        if (creating && result.AuthId is null && !errors.Any)
-        {
-            errors.Add("auth", "Auth is required, as provider/name.");
-        }
-
         errors.ThrowIfAny();
         return result;
     }

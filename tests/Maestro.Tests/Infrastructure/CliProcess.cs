@@ -33,6 +33,8 @@ public sealed class CliProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Pid => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static CliProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)

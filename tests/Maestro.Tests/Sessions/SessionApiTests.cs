@@ -1,0 +1,206 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Maestro.Emulator;
+using Maestro.Tests.Infrastructure;
+
+namespace Maestro.Tests.Sessions;
+
+/// <summary>Sessions over REST: create, run a turn, follow its events (and resume them), approve, context.</summary>
+public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private SessionTestBed _bed = null!;
+    private WebServer _server = null!;
+
+    private HttpClient Http => _server.Client;
+
+    public async ValueTask InitializeAsync()
+    {
+        _bed = await SessionTestBed.CreateAsync(postgres, "sessionapi");
+        _server = await WebServer.StartAsync(_bed.Env);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _bed.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Create_validates_per_field()
+    {
+        var response = await Http.PostAsJsonAsync("/api/sessions", new { name = "bad name!", auth = "anthropic/nope", model = "", working_directory = "/not/here", tools = new[] { "teleport" }, approve = "maybe" });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var errors = problem.RootElement.GetProperty("errors");
+        foreach (var field in new[] { "name", "model" })
+        {
+            errors.TryGetProperty(field, out _).ShouldBeTrue(field);
+        }
+
+        (await Http.GetStringAsync("/api/sessions")).ShouldBe("[]");
+    }
+
+    [Fact]
+    public async Task A_turn_started_over_rest_streams_its_events_and_a_dropped_connection_resumes_without_losing_or_repeating_text()
+    {
+        var session = await CreateAsync("resume", "synthetic:400@200");
+        var started = await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Tell me a long story" });
+        started.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        var text = new StringBuilder();
+        string? lastId = null;
+        using (var firstConnection = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            var deltas = 0;
+            await foreach (var e in SseClient.ReadAsync(Http, $"/api/sessions/{session}/events", null, firstConnection.Token))
+            {
+                if (e.Type == "snapshot")
+                {
+                    text.Append(e.Data.GetProperty("delta").GetProperty("text").GetString());
+                }
+                else if (e.Type == "delta" && e.Data.GetProperty("delta").GetProperty("type").GetString() == "text")
+                {
+                    text.Append(e.Data.GetProperty("delta").GetProperty("text").GetString());
+                    deltas++;
+                }
+
+                lastId = e.Id;
+                if (deltas == 40)
+                {
+                    break; // The connection drops mid-stream.
+                }
+            }
+        }
+
+        await Task.Delay(300); // Events keep coming while nobody listens.
+        using (var second = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await foreach (var e in SseClient.ReadAsync(Http, $"/api/sessions/{session}/events", lastId, second.Token))
+            {
+                e.Type.ShouldNotBe("snapshot", "a resume within the kept window needs no snapshot");
+                if (e.Type == "delta" && e.Data.GetProperty("delta").GetProperty("type").GetString() == "text")
+                {
+                    text.Append(e.Data.GetProperty("delta").GetProperty("text").GetString());
+                }
+
+                if (e.Type == "turn_finished")
+                {
+                    break;
+                }
+            }
+        }
+
+        using var messages = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}/messages"));
+        var answer = messages.RootElement.EnumerateArray().Last();
+        var stored = string.Concat(answer.GetProperty("blocks").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "text").Select(b => b.GetProperty("text").GetString()));
+        text.ToString().ShouldBe(stored);
+        answer.GetProperty("status").GetString().ShouldBe("complete");
+    }
+
+    [Fact]
+    public async Task A_viewer_joining_mid_stream_gets_the_text_so_far_then_the_rest()
+    {
+        var session = await CreateAsync("join", "synthetic:300@150");
+        await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" });
+        await Task.Delay(800);
+
+        var text = new StringBuilder();
+        var sawSnapshot = false;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var e in SseClient.ReadAsync(Http, $"/api/sessions/{session}/events", null, timeout.Token))
+        {
+            if (e.Type == "snapshot")
+            {
+                sawSnapshot = true;
+                e.Data.GetProperty("turn").GetProperty("status").GetString().ShouldBe("running");
+                text.Append(e.Data.GetProperty("delta").GetProperty("text").GetString());
+            }
+            else if (e.Type == "delta" && e.Data.GetProperty("delta").GetProperty("type").GetString() == "text")
+            {
+                text.Append(e.Data.GetProperty("delta").GetProperty("text").GetString());
+            }
+            else if (e.Type == "turn_finished")
+            {
+                break;
+            }
+        }
+
+        sawSnapshot.ShouldBeTrue();
+        using var messages = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}/messages"));
+        var stored = messages.RootElement.EnumerateArray().Last().GetProperty("blocks")[0].GetProperty("text").GetString();
+        text.ToString().ShouldBe(stored);
+    }
+
+    [Fact]
+    public async Task Approvals_are_listed_and_decided_over_rest_and_a_second_turn_is_refused_meanwhile()
+    {
+        var session = await CreateAsync("rest-approve", SessionTestBed.Models["anthropic"]);
+        _bed.Script("anthropic",
+            ScriptedResponse.FromToolCalls(ScriptedToolCall.Create("write_file", """{"path": "rest.txt", "content": "via rest"}""")),
+            ScriptedResponse.FromText("Written."));
+        (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Write" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        JsonElement pending = default;
+        for (var i = 0; i < 100 && pending.ValueKind != JsonValueKind.Object; i++)
+        {
+            using var list = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}/approvals"));
+            pending = list.RootElement.GetArrayLength() > 0 ? list.RootElement[0].Clone() : default;
+            await Task.Delay(100);
+        }
+
+        pending.GetProperty("tool").GetString().ShouldBe("write_file");
+        var busy = await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Another" });
+        busy.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await busy.Content.ReadAsStringAsync()).ShouldContain("already running");
+
+        var bad = await Http.PostAsJsonAsync($"/api/sessions/{session}/approvals/{pending.GetProperty("id").GetString()}", new { decision = "perhaps" });
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var ok = await Http.PostAsJsonAsync($"/api/sessions/{session}/approvals/{pending.GetProperty("id").GetString()}", new { decision = "approve" });
+        ok.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        for (var i = 0; i < 100 && !File.Exists(Path.Combine(_bed.Workdir, "rest.txt")); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        (await File.ReadAllTextAsync(Path.Combine(_bed.Workdir, "rest.txt"))).ShouldBe("via rest");
+        var again = await Http.PostAsJsonAsync($"/api/sessions/{session}/approvals/{pending.GetProperty("id").GetString()}", new { decision = "deny" });
+        again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Context_chunks_over_rest_and_deleting_a_missing_chunk_is_a_404()
+    {
+        var session = await CreateAsync("rest-context", SessionTestBed.Models["gemini"], "gemini");
+        _bed.Script("gemini", ScriptedResponse.FromText("Hi."));
+        await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Hello" });
+        for (var i = 0; i < 100; i++)
+        {
+            using var s = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}"));
+            if (s.RootElement.GetProperty("running_turn_id").ValueKind == JsonValueKind.Null)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        using var context = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}/context"));
+        context.RootElement.GetProperty("chunks").GetArrayLength().ShouldBe(2);
+        context.RootElement.GetProperty("context_window").GetInt32().ShouldBeGreaterThan(0);
+
+        (await Http.DeleteAsync($"/api/sessions/{session}/context/{Guid.NewGuid()}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var first = context.RootElement.GetProperty("chunks")[0].GetProperty("id").GetString();
+        (await Http.DeleteAsync($"/api/sessions/{session}/context/{first}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private async Task<string> CreateAsync(string name, string model, string provider = "anthropic")
+    {
+        var response = await Http.PostAsJsonAsync("/api/sessions", new { name, auth = $"{provider}/bed", model, working_directory = _bed.Workdir });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return name;
+    }
+}
