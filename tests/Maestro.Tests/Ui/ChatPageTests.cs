@@ -60,6 +60,72 @@ public sealed class ChatPageTests(PostgresFixture postgres) : IAsyncLifetime
         response.Headers.Contains("HX-Trigger").ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task The_live_stream_sends_tail_updates_and_resumes_from_the_last_event_id()
+    {
+        var session = await SessionIdAsync();
+        var words = string.Join(' ', Enumerable.Range(1, 60).Select(i => $"w{i}"));
+        _emulator.Control.Enqueue("key-ui", new ScriptedResponse { Text = words, TokensPerSecond = 30 });
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        // A viewer connects, sees the turn start and some of the answer, then its connection drops.
+        var first = await OpenStreamAsync($"/ui/live/sessions/{session}?after=0", null, cts.Token);
+        (await PostForm($"/ui/sessions/{session}/turns", ("prompt", "Count"))).Headers.GetValues("HX-Trigger").ShouldContain("prompt-sent");
+        string? lastId = null;
+        await foreach (var item in first.Events)
+        {
+            if (item.EventType == "html" && item.Data.Contains("class=\"md-tail\"", StringComparison.Ordinal) && item.EventId is not null)
+            {
+                item.Data.ShouldNotContain("id=\"messages\"");
+                lastId = item.EventId;
+                break;
+            }
+        }
+
+        first.Response.Dispose();
+        lastId.ShouldNotBeNull();
+
+        // It reconnects with Last-Event-ID: the message being written is re-rendered from the snapshot, then it goes on.
+        var second = await OpenStreamAsync($"/ui/live/sessions/{session}", lastId, cts.Token);
+        var reset = false;
+        string? finished = null;
+        await foreach (var item in second.Events)
+        {
+            if (item.EventType != "html")
+            {
+                continue;
+            }
+
+            reset |= item.Data.Contains("class=\"msg assistant status-streaming\"", StringComparison.Ordinal);
+            if (item.Data.Contains("status-complete", StringComparison.Ordinal))
+            {
+                finished = item.Data;
+                break;
+            }
+        }
+
+        second.Response.Dispose();
+        reset.ShouldBeTrue();
+        finished.ShouldNotBeNull();
+        finished.ShouldContain(words);
+    }
+
+    private async Task<(HttpResponseMessage Response, IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<string>> Events)> OpenStreamAsync(
+        string path, string? lastEventId, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        var response = await _server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        response.EnsureSuccessStatusCode();
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
+        var stream = await response.Content.ReadAsStreamAsync(ct);
+        return (response, System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(ct));
+    }
+
     private async Task<string> SessionIdAsync() =>
         (await _server.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/sessions/talk")).GetProperty("id").GetString()!;
 
