@@ -91,9 +91,18 @@ public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore 
     }
 
     /// <summary>The last page of the conversation, replacing the list (after a viewer missed events it cannot replay).</summary>
-    public async Task<string> ConversationAsync(Session session, IReadOnlyList<Approval> pending, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="withoutStreaming"/>, a message still being written is left out: the viewer builds it from
+    /// the events that follow (a retry or an edit re-renders the list when its turn starts, before the answer begins).
+    /// </remarks>
+    public async Task<string> ConversationAsync(Session session, IReadOnlyList<Approval> pending, CancellationToken cancellationToken, bool withoutStreaming = false)
     {
         var messages = await conversations.ListMessagesAsync(session.CurrentThreadId ?? Guid.Empty, null, MessageList.PageSize, cancellationToken);
+        if (withoutStreaming)
+        {
+            messages = [.. messages.Where(m => m.Status != MessageStatus.Streaming)];
+        }
+
         var running = await turns.GetRunningAsync(session.Id, cancellationToken) is not null;
         var list = await renderer.RenderAsync<MessageList>(new Dictionary<string, object?>
         {
@@ -103,6 +112,10 @@ public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore 
         });
         return new StringBuilder().Replace("div", "messages", "messages", list).ToString();
     }
+
+    /// <summary>The conversation as stored, after a retry or an edit removed messages that other tabs still show.</summary>
+    public async Task<string> ConversationAsync(Guid sessionId, CancellationToken cancellationToken) =>
+        await ConversationAsync(await sessions.GetAsync(sessionId, cancellationToken), [], cancellationToken, withoutStreaming: true);
 
     /// <summary>A decided approval: the prompt becomes a note, the status badge follows.</summary>
     public static void ApprovalResolved(StringBuilder html, string callId, string status, string note)

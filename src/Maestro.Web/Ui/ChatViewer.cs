@@ -94,6 +94,11 @@ internal sealed class ChatViewer(Guid sessionId, ChatFragments fragments)
                 {
                     html.Append(await fragments.UserMessageAsync(sessionId, new UserMessageView(userId, user.Text ?? e.Turn?.Input ?? "", true, e.At)));
                 }
+                else
+                {
+                    // A retry or an edit: the answer after the last user message is gone, in every tab.
+                    html.Append(await fragments.ConversationAsync(sessionId, cancellationToken));
+                }
 
                 html.Append(await fragments.ComposerActionsAsync(sessionId, running: true));
                 html.Append(await fragments.TurnStatusAsync("The assistant is writing."));

@@ -82,6 +82,13 @@ public static class SessionFormEndpoints
             }
             catch (ConflictException ex)
             {
+                if (redirect == true)
+                {
+                    // The settings page: only the reason, beside its delete button.
+                    var message = System.Text.Encodings.Web.HtmlEncoder.Default.Encode(ex.Message);
+                    return (IResult)ChatEndpoints.Html($"<p id=\"session-table\" class=\"field-error\" role=\"alert\">{message}</p>");
+                }
+
                 errors = UiErrors.Fields(ex, "session");
             }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Maestro.Emulator;
 using Maestro.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.Tests.Ui;
 
@@ -109,6 +110,40 @@ public sealed class ChatPageTests(PostgresFixture postgres) : IAsyncLifetime
         finished.ShouldNotBeNull();
         finished.ShouldContain(words);
     }
+
+    [Fact]
+    public async Task A_long_conversation_opens_with_its_last_page_and_loads_older_pages_on_demand()
+    {
+        var services = _server.App.Services;
+        var sessions = services.GetRequiredService<Maestro.Core.Sessions.SessionService>();
+        var store = services.GetRequiredService<Maestro.Core.Conversations.IConversationStore>();
+        var session = await sessions.GetAsync("talk", CancellationToken.None);
+        var thread = await services.GetRequiredService<Maestro.Core.Conversations.ConversationService>().NewThreadAsync(session, CancellationToken.None);
+        for (var i = 1; i <= 1000; i++)
+        {
+            await store.AppendAsync(new Maestro.Core.Conversations.NewMessage(thread.Id,
+                i % 2 == 1 ? Maestro.Core.Conversations.MessageRole.User : Maestro.Core.Conversations.MessageRole.Assistant,
+                [new Microsoft.Extensions.AI.TextContent($"message number {i}")], Maestro.Core.Conversations.MessageStatus.Complete), CancellationToken.None);
+        }
+
+        var page = await _server.Client.GetStringAsync("/sessions/talk");
+        Count(page, "class=\"msg ").ShouldBe(50);
+        page.ShouldContain("message number 1000");
+        page.ShouldNotContain("message number 950<");
+        var older = System.Text.RegularExpressions.Regex.Match(page, "hx-get=\"(/ui/sessions/[^\"]+/messages\\?before=\\d+)\"");
+        older.Success.ShouldBeTrue();
+        page.ShouldContain("hx-trigger=\"intersect once, click\"");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, older.Groups[1].Value);
+        request.Headers.Add("HX-Request", "true");
+        var previous = await (await _server.Client.SendAsync(request)).Content.ReadAsStringAsync();
+        Count(previous, "class=\"msg ").ShouldBe(50);
+        previous.ShouldContain("message number 950<");
+        previous.ShouldContain("message number 901<");
+        previous.ShouldContain("id=\"older\"");
+    }
+
+    private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     private async Task<(HttpResponseMessage Response, IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<string>> Events)> OpenStreamAsync(
         string path, string? lastEventId, CancellationToken ct)
