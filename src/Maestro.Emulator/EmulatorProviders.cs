@@ -7,5 +7,11 @@ public static class EmulatorProviders
     public const string OpenAI = "openai";
     public const string Gemini = "gemini";
 
-    public static IReadOnlyList<string> All { get; } = [Anthropic, OpenAI, Gemini];
+    /// <summary>The ChatGPT Codex backend that serves ChatGPT (subscription) logins: <c>OPENAI_CHATGPT_BASE_URL</c>.</summary>
+    public const string ChatGpt = "chatgpt";
+
+    /// <summary>Google's Code Assist server that serves Gemini Code Assist logins: <c>GEMINI_CODE_ASSIST_ENDPOINT</c>.</summary>
+    public const string CodeAssist = "codeassist";
+
+    public static IReadOnlyList<string> All { get; } = [Anthropic, OpenAI, Gemini, ChatGpt, CodeAssist];
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using Maestro.Emulator.Anthropic;
+using Maestro.Emulator.ChatGpt;
+using Maestro.Emulator.CodeAssist;
 using Maestro.Emulator.Control;
 using Maestro.Emulator.Gemini;
 using Maestro.Emulator.Hosting;
@@ -18,7 +20,8 @@ namespace Maestro.Emulator;
 
 /// <summary>
 /// Wire-faithful fakes of the Anthropic, OpenAI and Gemini HTTP APIs on one loopback port, under
-/// <c>/anthropic</c>, <c>/openai</c> and <c>/gemini</c>, plus the <c>/_emulator</c> control API.
+/// <c>/anthropic</c>, <c>/openai</c> and <c>/gemini</c>, the subscription backends under <c>/chatgpt</c> and
+/// <c>/codeassist</c>, plus the <c>/_emulator</c> control API.
 /// </summary>
 public sealed class EmulatorServer : IAsyncDisposable
 {
@@ -69,6 +72,8 @@ public sealed class EmulatorServer : IAsyncDisposable
         AnthropicEndpoints.Map(app, services);
         OpenAIEndpoints.Map(app, services);
         GeminiEndpoints.Map(app, services);
+        ChatGptEndpoints.Map(app, services);
+        CodeAssistEndpoints.Map(app, services);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

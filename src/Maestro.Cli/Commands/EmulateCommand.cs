@@ -69,6 +69,9 @@ public static class EmulateCommand
                 ctx.Console.MarkupLine($"  Anthropic  {anthropic}");
                 ctx.Console.MarkupLine($"  OpenAI     {openai}");
                 ctx.Console.MarkupLine($"  Gemini     {gemini}");
+                // The subscription backends, for OAuth logins: OPENAI_CHATGPT_BASE_URL and GEMINI_CODE_ASSIST_ENDPOINT.
+                ctx.Console.MarkupLine($"  ChatGPT    {server.ProviderUrl(EmulatorProviders.ChatGpt)}  [grey](OPENAI_CHATGPT_BASE_URL)[/]");
+                ctx.Console.MarkupLine($"  CodeAssist {server.ProviderUrl(EmulatorProviders.CodeAssist)}  [grey](GEMINI_CODE_ASSIST_ENDPOINT)[/]");
                 ctx.Console.MarkupLine("Try it (any key works; keys starting with 'invalid' are refused):");
                 ctx.Console.MarkupLine($"  [grey]echo demo-key | maestro auth add anthropic demo --api-key-stdin --base-url {anthropic}[/]");
                 ctx.Console.MarkupLine("  [grey]maestro chat anthropic/demo \"Hello\"[/]");

@@ -50,35 +50,44 @@ public sealed record StreamEvent
     public string? ResponseId { get; init; }
 
     /// <summary>The events one update carries, in order (an update may hold several contents and a finish reason).</summary>
-    public static IEnumerable<StreamEvent> From(ChatResponseUpdate update)
+    public static List<StreamEvent> From(ChatResponseUpdate update)
     {
-        foreach (var content in update.Contents)
+        var events = new List<StreamEvent>(update.Contents.Count + 1);
+        AddTo(events, update);
+        return events;
+    }
+
+    /// <summary>Appends the update's events to a list the caller reuses (the turn engine does, once per token).</summary>
+    public static void AddTo(List<StreamEvent> events, ChatResponseUpdate update)
+    {
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            switch (content)
+            switch (contents[i])
             {
                 case TextContent text:
-                    yield return new StreamEvent { Type = "text", Text = text.Text };
+                    events.Add(new StreamEvent { Type = "text", Text = text.Text });
                     break;
                 case TextReasoningContent reasoning:
-                    yield return new StreamEvent
+                    events.Add(new StreamEvent
                     {
                         Type = "reasoning",
                         Text = reasoning.Text.Length == 0 ? null : reasoning.Text,
                         HasProtectedData = reasoning.ProtectedData is null ? null : true,
-                    };
+                    });
                     break;
                 case FunctionCallContent call:
-                    yield return new StreamEvent
+                    events.Add(new StreamEvent
                     {
                         Type = "tool_call",
                         CallId = call.CallId,
                         Name = call.Name,
                         Arguments = call.Arguments,
                         Error = call.Exception?.Message,
-                    };
+                    });
                     break;
                 case UsageContent usage:
-                    yield return new StreamEvent
+                    events.Add(new StreamEvent
                     {
                         Type = "usage",
                         InputTokens = usage.Details.InputTokenCount,
@@ -86,10 +95,10 @@ public sealed record StreamEvent
                         CachedInputTokens = usage.Details.CachedInputTokenCount,
                         ReasoningTokens = usage.Details.ReasoningTokenCount,
                         TotalTokens = usage.Details.TotalTokenCount ?? (usage.Details.InputTokenCount ?? 0) + (usage.Details.OutputTokenCount ?? 0),
-                    };
+                    });
                     break;
                 case ErrorContent error:
-                    yield return new StreamEvent { Type = "error", Error = error.Message, Code = error.ErrorCode };
+                    events.Add(new StreamEvent { Type = "error", Error = error.Message, Code = error.ErrorCode });
                     break;
                 default:
                     break;
@@ -98,7 +107,7 @@ public sealed record StreamEvent
 
         if (update.FinishReason is { } finish)
         {
-            yield return new StreamEvent { Type = "finish", FinishReason = finish.Value, Model = update.ModelId, ResponseId = update.ResponseId };
+            events.Add(new StreamEvent { Type = "finish", FinishReason = finish.Value, Model = update.ModelId, ResponseId = update.ResponseId });
         }
     }
 

@@ -11,7 +11,9 @@ namespace Maestro.Core.Events;
 /// </summary>
 public sealed record SessionEvent
 {
-    public long Id { get; init; }
+    /// <summary>Stamped by the hub when the event is published (set in place: publishing is per token and must not copy).</summary>
+    [System.Text.Json.Serialization.JsonInclude]
+    public long Id { get; internal set; }
 
     public required Guid SessionId { get; init; }
 
@@ -21,7 +23,8 @@ public sealed record SessionEvent
 
     public Guid? MessageId { get; init; }
 
-    public DateTimeOffset At { get; init; }
+    [System.Text.Json.Serialization.JsonInclude]
+    public DateTimeOffset At { get; internal set; }
 
     /// <summary>"delta": one normalized stream event of the message being written.</summary>
     public StreamEvent? Delta { get; init; }

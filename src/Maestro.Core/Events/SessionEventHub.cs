@@ -20,10 +20,16 @@ public sealed class SessionEventHub(TimeProvider time, IEventBridge? bridge = nu
     /// <summary>Publishes an event that happened in this process (and forwards it to other instances).</summary>
     public SessionEvent Publish(SessionEvent e)
     {
-        var stamped = e with { Id = NextId(), At = e.At == default ? time.GetUtcNow() : e.At };
-        Deliver(stamped);
-        bridge?.Forward(stamped);
-        return stamped;
+        // Stamped in place: the event is new and not yet shared, and this runs for every streamed token.
+        e.Id = NextId();
+        if (e.At == default)
+        {
+            e.At = time.GetUtcNow();
+        }
+
+        Deliver(e);
+        bridge?.Forward(e);
+        return e;
     }
 
     /// <summary>Delivers an event that another instance published; it keeps its id and is not forwarded again.</summary>

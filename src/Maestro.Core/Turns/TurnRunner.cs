@@ -149,6 +149,7 @@ internal sealed class TurnRunner(
         var lastSave = clock.Elapsed;
         int? firstToken = null;
         long textOffset = 0;
+        var deltas = new List<StreamEvent>(2);
         MessageStatus status;
         string? error = null;
         try
@@ -161,12 +162,15 @@ internal sealed class TurnRunner(
                     firstToken = (int)clock.ElapsedMilliseconds;
                 }
 
-                foreach (var e in StreamEvent.From(update))
+                deltas.Clear();
+                StreamEvent.AddTo(deltas, update);
+                for (var i = 0; i < deltas.Count; i++)
                 {
-                    var delta = e;
-                    if (e is { Type: "text", Text: { } text })
+                    var delta = deltas[i];
+                    if (delta is { Type: "text", Text: { } text })
                     {
-                        delta = e with { Offset = textOffset };
+                        // Where this text goes in the message, so a viewer resuming from a snapshot skips what it has.
+                        delta = delta with { Offset = textOffset };
                         textOffset += text.Length;
                     }
 

@@ -24,8 +24,11 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
 
     private readonly string _instance = Guid.NewGuid().ToString("N");
-    private readonly Channel<SessionEvent> _outgoing = Channel.CreateBounded<SessionEvent>(
-        new BoundedChannelOptions(20_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    // Unbounded (lock-free) with a count kept by hand: a bounded channel takes a lock on every write, and Forward runs
+    // per token. Past the cap (the database is gone), new events are dropped; viewers on other instances then reload.
+    private const int MaxPending = 20_000;
+    private readonly Channel<SessionEvent> _outgoing = Channel.CreateUnbounded<SessionEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private int _pending;
     private readonly Channel<TurnSignal> _signals = Channel.CreateUnbounded<TurnSignal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,7 +37,16 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
 
     public static readonly JsonSerializerOptions Json = StreamEvent.JsonOptions;
 
-    public void Forward(SessionEvent e) => _outgoing.Writer.TryWrite(e);
+    public void Forward(SessionEvent e)
+    {
+        if (Interlocked.Increment(ref _pending) > MaxPending)
+        {
+            Interlocked.Decrement(ref _pending);
+            return;
+        }
+
+        _outgoing.Writer.TryWrite(e);
+    }
 
     public void Forward(TurnSignal signal) => _signals.Writer.TryWrite(signal);
 
@@ -93,6 +105,7 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
             SessionEvent? pending = null;
             while (_outgoing.Reader.TryRead(out var e))
             {
+                Interlocked.Decrement(ref _pending);
                 if (pending is not null && Mergeable(pending, e))
                 {
                     run.Append(e.Delta!.Text);
@@ -233,7 +246,7 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
             if (bytes > MaxPayloadBytes)
             {
                 // Too large to carry (a long tool result or user message): tell remote viewers to reload instead.
-                item = new SessionEvent { Id = e.Id, SessionId = e.SessionId, Type = SessionEventTypes.SessionChanged, TurnId = e.TurnId, MessageId = e.MessageId, At = e.At, Notice = "reload" };
+                item = e with { Type = SessionEventTypes.SessionChanged, Delta = null, Message = null, Tool = null, Approval = null, Turn = null, Notice = "reload" };
                 bytes = 300;
             }
 

@@ -34,13 +34,13 @@ internal sealed class GeminiRequestReader : IChatRequestReader
 
     public string? PeekModel(HttpContext context, JsonElement? root) => GeminiTarget.Of(context).Model;
 
-    private static bool IncludesThoughts(JsonElement root) =>
+    internal static bool IncludesThoughts(JsonElement root) =>
         root.TryGetProperty("generationConfig", out var config) && config.ValueKind == JsonValueKind.Object
         && config.TryGetProperty("thinkingConfig", out var thinking) && thinking.ValueKind == JsonValueKind.Object
         && thinking.TryGetProperty("includeThoughts", out var include) && include.ValueKind == JsonValueKind.True;
 
     /// <summary>The text parts of the last user turn; if it holds only function responses, their JSON.</summary>
-    private static string LastUserText(JsonElement contents)
+    internal static string LastUserText(JsonElement contents)
     {
         for (var i = contents.GetArrayLength() - 1; i >= 0; i--)
         {

@@ -1,10 +1,14 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
+using Maestro.Providers.Gemini.CodeAssist;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Providers.Gemini;
 
-/// <summary>Google Gemini (the public Gemini API, generativelanguage.googleapis.com), with API keys or Google OAuth.</summary>
+/// <summary>
+/// Google Gemini (the public Gemini API, generativelanguage.googleapis.com), with API keys or Google OAuth; OAuth auths in
+/// Code Assist mode are served by Google's Code Assist server instead (<see cref="CodeAssistMode"/>).
+/// </summary>
 public sealed class GeminiProvider : IProvider
 {
     public const string Id = "gemini";
@@ -15,11 +19,20 @@ public sealed class GeminiProvider : IProvider
     private readonly GeminiOptions _options;
     private readonly GeminiErrorMapper _errors = new();
     private readonly GeminiModelCatalog _catalog;
+    private readonly CodeAssistModelCatalog _codeAssistCatalog;
 
+    /// <summary>Without storage: a Code Assist login's project is kept in memory only (adapter tests).</summary>
     public GeminiProvider(GeminiOptions options)
+        : this(options, new CodeAssistSetup(options, null, new GeminiErrorMapper()))
+    {
+    }
+
+    public GeminiProvider(GeminiOptions options, CodeAssistSetup codeAssist)
     {
         _options = options;
         _catalog = new GeminiModelCatalog(options, _errors);
+        CodeAssist = codeAssist;
+        _codeAssistCatalog = new CodeAssistModelCatalog(codeAssist, _errors);
         Descriptor = new ProviderDescriptor(
             Id,
             "Google Gemini",
@@ -36,14 +49,25 @@ public sealed class GeminiProvider : IProvider
             },
             options.BaseUrl,
             "API keys come from Google AI Studio. OAuth signs in with your Google account through an OAuth client you " +
-            "configure (GEMINI_OAUTH_CLIENT_ID/SECRET); requests are billed to GEMINI_USER_PROJECT or the login's project.",
+            "configure (GEMINI_OAUTH_CLIENT_ID/SECRET); requests are billed to GEMINI_USER_PROJECT or the login's project. " +
+            "OAuth auths in Code Assist mode use Google's Code Assist server (the one Gemini Code Assist and Gemini CLI use), " +
+            "for accounts Google lets use it; the login's Code Assist project is set up at first use.",
             DefaultModel);
     }
 
     public ProviderDescriptor Descriptor { get; }
 
-    public IChatClient CreateChatClient(ProviderConnection connection) => new GeminiChatClient(connection, _options, _errors);
+    /// <summary>Code Assist onboarding; the login flow may call <see cref="CodeAssistSetup.EnsureProjectAsync"/> right after login.</summary>
+    public CodeAssistSetup CodeAssist { get; }
+
+    // The auth chooses the backend: Code Assist logins go to the Code Assist server, everything else to the Gemini API.
+    public IChatClient CreateChatClient(ProviderConnection connection) =>
+        CodeAssistMode.Serves(connection.Auth)
+            ? new CodeAssistChatClient(CodeAssistMode.Connect(connection, _options), CodeAssist, _errors)
+            : new GeminiChatClient(connection, _options, _errors);
 
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
-        _catalog.ListAsync(connection, cancellationToken);
+        CodeAssistMode.Serves(connection.Auth)
+            ? _codeAssistCatalog.ListAsync(CodeAssistMode.Connect(connection, _options), cancellationToken)
+            : _catalog.ListAsync(connection, cancellationToken);
 }

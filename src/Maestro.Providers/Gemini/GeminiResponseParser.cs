@@ -58,6 +58,12 @@ internal sealed class GeminiResponseParser(string requestedModel, StreamDiagnost
 
     public string? ResponseId => _responseId;
 
+    /// <summary>
+    /// The id to use when the response names none (Code Assist gives its <c>traceId</c> beside the response instead), so
+    /// generated call ids stay unique in the conversation.
+    /// </summary>
+    public void UseResponseIdIfMissing(string? id) => _responseId ??= id;
+
     public string ModelId => _modelVersion ?? requestedModel;
 
     /// <summary>Parses one response object; returns the contents of its first candidate, or null when there are none.</summary>

@@ -9,9 +9,12 @@ namespace Maestro.Providers.Gemini;
 internal static class GeminiResponseReader
 {
     /// <exception cref="ProviderException">The body is an error, a blocked prompt, or not JSON.</exception>
-    public static ChatResponse Read(ReadOnlySpan<byte> body, string model, ProviderRequestContext context, IProviderErrorMapper errors)
+    /// <param name="fallbackResponseId">The response id when the body has none (Code Assist's traceId).</param>
+    public static ChatResponse Read(
+        ReadOnlySpan<byte> body, string model, ProviderRequestContext context, IProviderErrorMapper errors, string? fallbackResponseId = null)
     {
         var parser = new GeminiResponseParser(model);
+        parser.UseResponseIdIfMissing(fallbackResponseId);
         List<AIContent>? contents;
         try
         {

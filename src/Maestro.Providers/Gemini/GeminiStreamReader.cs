@@ -10,7 +10,8 @@ namespace Maestro.Providers.Gemini;
 /// completion signal is a candidate with a <c>finishReason</c> (a stream that ends without one is a transport error).
 /// The usage Gemini repeats on every chunk is emitted once, after the body ends, with the finish reason.
 /// </summary>
-internal sealed class GeminiStreamReader(ProviderConnection connection, string model, IProviderErrorMapper errors) : SseChatStream
+/// <remarks>Code Assist streams the same chunks inside an envelope; its reader overrides <see cref="Payload"/>.</remarks>
+internal class GeminiStreamReader(ProviderConnection connection, string model, IProviderErrorMapper errors) : SseChatStream
 {
     private const string DataEvent = "message";
 
@@ -18,6 +19,12 @@ internal sealed class GeminiStreamReader(ProviderConnection connection, string m
     private RawProviderEvent? _last;
 
     private ProviderRequestContext Context => new(connection.Auth.Provider, connection.AuthLabel, model, connection.BaseUrl);
+
+    /// <summary>The parser shared by every chunk of this stream (a subclass may give it a fallback response id).</summary>
+    private protected GeminiResponseParser Parser => _parser;
+
+    /// <summary>The GenerateContentResponse inside one SSE data line: the whole line for the Gemini API.</summary>
+    private protected virtual ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> data) => data;
 
     protected override ChatResponseUpdate? OnEvent(string eventType, ReadOnlySpan<byte> data)
     {
@@ -27,10 +34,11 @@ internal sealed class GeminiStreamReader(ProviderConnection connection, string m
             return null;
         }
 
-        var contents = _parser.Parse(data);
+        var payload = Payload(data);
+        var contents = _parser.Parse(payload);
         if (_parser.HasError)
         {
-            StreamError = errors.Map(null, data, null, Context);
+            StreamError = errors.Map(null, payload, null, Context);
             return null;
         }
 

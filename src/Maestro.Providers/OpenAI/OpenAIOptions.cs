@@ -9,11 +9,20 @@ public sealed class OpenAIOptions
 {
     public const string DefaultBaseUrl = "https://api.openai.com";
 
+    /// <summary>Where ChatGPT (subscription) logins are served: the backend of OpenAI's Codex apps.</summary>
+    public const string DefaultChatGptBaseUrl = "https://chatgpt.com/backend-api/codex";
+
     /// <summary>
     /// OPENAI_API_BASE_URL (default https://api.openai.com). <c>/v1/responses</c> and <c>/v1/models</c> are appended;
     /// a base that already ends in <c>/v1</c> is accepted without doubling it.
     /// </summary>
     public Uri BaseUrl { get; init; } = new(DefaultBaseUrl);
+
+    /// <summary>
+    /// OPENAI_CHATGPT_BASE_URL (default https://chatgpt.com/backend-api/codex): used instead of the API for OAuth auths
+    /// in ChatGPT mode (see <see cref="ChatGpt.ChatGptBackend"/>); <c>/responses</c> and <c>/models</c> are appended.
+    /// </summary>
+    public Uri ChatGptBaseUrl { get; init; } = new(DefaultChatGptBaseUrl);
 
     /// <summary>OPENAI_ORG_ID: sent as the OpenAI-Organization header when set.</summary>
     public string? Organization { get; init; }
@@ -39,6 +48,7 @@ public sealed class OpenAIOptions
         return new OpenAIOptions
         {
             BaseUrl = configuration.GetUrl("OPENAI_API_BASE_URL", DefaultBaseUrl),
+            ChatGptBaseUrl = configuration.GetUrl("OPENAI_CHATGPT_BASE_URL", DefaultChatGptBaseUrl),
             Organization = configuration.GetString("OPENAI_ORG_ID"),
             Project = configuration.GetString("OPENAI_PROJECT"),
             ReasoningSummary = summary,

@@ -1,10 +1,14 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
+using Maestro.Providers.OpenAI.ChatGpt;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Providers.OpenAI;
 
-/// <summary>OpenAI through the Responses API: chat with tools, images and replayable reasoning; the live model list.</summary>
+/// <summary>
+/// OpenAI through the Responses API: chat with tools, images and replayable reasoning; the live model list. API keys go
+/// to api.openai.com; ChatGPT logins (OAuth, mode <c>chatgpt</c>) to the ChatGPT Codex backend (<see cref="ChatGptBackend"/>).
+/// </summary>
 public sealed class OpenAIProvider(OpenAIOptions options) : IProvider
 {
     public const string Id = "openai";
@@ -25,14 +29,23 @@ public sealed class OpenAIProvider(OpenAIOptions options) : IProvider
         },
         options.BaseUrl,
         "API keys from platform.openai.com. Requests use the Responses API statelessly (store=false): nothing is kept " +
-        "at OpenAI between turns, and encrypted reasoning is sent back with the history.",
+        "at OpenAI between turns, and encrypted reasoning is sent back with the history. ChatGPT (Plus/Pro) logins are " +
+        "served by the backend OpenAI built for its Codex apps (chatgpt.com/backend-api/codex) and count against the plan's " +
+        "usage limits; Maestro identifies as itself there, so OpenAI may refuse or restrict it. Those logins take no " +
+        "max_output_tokens, temperature or top_p.",
         DefaultModel);
 
     /// <summary>Used when no model is given: a current reasoning model every API account can use.</summary>
     public const string DefaultModel = "gpt-5-mini";
 
-    public IChatClient CreateChatClient(ProviderConnection connection) => new OpenAIChatClient(connection, options);
+    // The auth chooses the backend: a ChatGPT login is served by the ChatGPT Codex backend, everything else by the API.
+    public IChatClient CreateChatClient(ProviderConnection connection) =>
+        ChatGptBackend.Serves(connection.Auth)
+            ? new ChatGptChatClient(ChatGptBackend.Connect(connection, options), options)
+            : new OpenAIChatClient(connection, options);
 
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
-        OpenAIModelCatalog.ListAsync(connection, options, cancellationToken);
+        ChatGptBackend.Serves(connection.Auth)
+            ? ChatGptModelCatalog.ListAsync(ChatGptBackend.Connect(connection, options), cancellationToken)
+            : OpenAIModelCatalog.ListAsync(connection, options, cancellationToken);
 }
