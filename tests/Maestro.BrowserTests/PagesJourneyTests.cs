@@ -40,6 +40,24 @@ public sealed class PagesJourneyTests(PostgresFixture postgres, BrowserFixture b
     }
 
     [Fact]
+    public async Task The_model_can_be_switched_between_turns()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(_host.Url("/sessions/notes"));
+        var model = page.GetByLabel("Model", new() { Exact = true });
+        await model.FillAsync("claude-haiku-4-5-20251001");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.Locator("#bar-status")).ToContainTextAsync("Saved: the next turn uses claude-haiku-4-5-20251001");
+
+        await model.FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.Locator("#bar-model-error")).ToContainTextAsync("Model cannot be empty.");
+
+        var session = await _host.Server.Client.GetStringAsync("/api/sessions/notes");
+        session.ShouldContain("\"model\":\"claude-haiku-4-5-20251001\"");
+    }
+
+    [Fact]
     public async Task History_finds_messages_and_lists_threads()
     {
         var page = await browser.NewPageAsync();

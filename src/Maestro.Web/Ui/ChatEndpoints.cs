@@ -185,18 +185,27 @@ public static class ChatEndpoints
         });
 
         chat.MapPost("/model", async ([FromForm] string? auth, [FromForm] string? model, string session, SessionService sessions,
-            Core.Auths.AuthService auths, CancellationToken ct) =>
+            Core.Auths.AuthService auths, FragmentRenderer renderer, CancellationToken ct) =>
         {
             var s = await sessions.GetAsync(session, ct);
             var list = (await auths.ListAsync(null, ct)).Select(AuthView.From).ToList();
             try
             {
                 var updated = await sessions.UpdateAsync(s.Id, new SessionSpec { Auth = auth ?? "", Model = model ?? "" }, ct);
-                return new RazorComponentResult<SessionBar>(new { Session = updated, Auths = list, Saved = true });
+                var bar = await renderer.RenderAsync<SessionBar>(new Dictionary<string, object?> { ["Session"] = updated, ["Auths"] = list });
+                // The confirmation sits outside the form: the live stream re-renders the form for every tab.
+                var saved = System.Text.Encodings.Web.HtmlEncoder.Default.Encode($"Saved: the next turn uses {updated.Model} through {updated.Auth}.");
+                return Html($"{bar}<p id=\"bar-status\" class=\"bar-status\" role=\"status\" hx-swap-oob=\"true\">{saved}</p>");
             }
             catch (Exception ex) when (UiErrors.IsUserError(ex))
             {
-                return new RazorComponentResult<SessionBar>(new { Session = s with { Model = model ?? "" }, Auths = list, Errors = UiErrors.Fields(ex, "model") });
+                var bar = await renderer.RenderAsync<SessionBar>(new Dictionary<string, object?>
+                {
+                    ["Session"] = s with { Model = model ?? "" },
+                    ["Auths"] = list,
+                    ["Errors"] = UiErrors.Fields(ex, "model"),
+                });
+                return Html($"{bar}<p id=\"bar-status\" class=\"bar-status\" role=\"status\" hx-swap-oob=\"true\"></p>");
             }
         });
 

@@ -43,9 +43,8 @@ public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore 
             return "";
         }
 
-        var view = ChatItems.Assistant(stored, new Dictionary<string, Microsoft.Extensions.AI.FunctionResultContent>(), new Dictionary<string, Approval>(), turnRunning: true)
-            with
-        { Status = "streaming", Html = text.Completed };
+        var asStored = ChatItems.Assistant(stored, new Dictionary<string, Microsoft.Extensions.AI.FunctionResultContent>(), new Dictionary<string, Approval>(), turnRunning: true);
+        var view = asStored with { Status = "streaming", Html = text.Completed };
         return Wrap(await renderer.RenderAsync<AssistantMessage>(new Dictionary<string, object?>
         {
             ["View"] = view,
