@@ -25,6 +25,7 @@ root.Subcommands.Add(AuthCommands.Create(ctx));
 root.Subcommands.Add(ProviderCommands.Create(ctx));
 root.Subcommands.Add(ModelsCommand.Create(ctx));
 root.Subcommands.Add(ChatCommand.Create(ctx));
+root.Subcommands.Add(McpCommands.Create(ctx));
 root.Subcommands.Add(E2eCommand.Create(ctx));
 root.Subcommands.Add(SessionCommands.Create(ctx));
 root.Subcommands.Add(AttachCommand.Create(ctx));

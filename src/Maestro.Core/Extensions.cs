@@ -3,6 +3,7 @@ using Maestro.Core.Configuration;
 using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Events;
+using Maestro.Core.Mcp;
 using Maestro.Core.Models;
 using Maestro.Core.Providers;
 using Maestro.Core.Providers.Http;
@@ -29,6 +30,7 @@ public static class Extensions
         services.AddSingleton<ProviderConnections>();
         services.AddSingleton(new ModelCatalogOptions { Ttl = configuration.GetSeconds("MAESTRO_MODELS_TTL", TimeSpan.FromHours(1)) });
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<DefaultModels>();
 
         services.AddSingleton(new ProviderRuntimeOptions
         {
@@ -66,6 +68,7 @@ public static class Extensions
             DefaultRoundLimit = configuration.GetInt("MAESTRO_ROUND_LIMIT", SessionSettings.DefaultRoundLimit, min: 1, max: 500),
         });
         services.AddBuiltInTools(configuration);
+        services.AddMcp(configuration);
         services.AddSingleton<ContextWindows>();
         services.AddSingleton<ContextAssembler>();
         services.AddSingleton<ContextCompactor>();

@@ -1,6 +1,7 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Conversations;
 using Maestro.Core.Events;
+using Maestro.Core.Mcp;
 using Maestro.Core.Prompts;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
@@ -8,6 +9,7 @@ using Maestro.Core.Usage;
 using Maestro.Data.Auths;
 using Maestro.Data.Connection;
 using Maestro.Data.Conversations;
+using Maestro.Data.Mcp;
 using Maestro.Data.Notifications;
 using Maestro.Data.Prompts;
 using Maestro.Data.Sessions;
@@ -31,6 +33,7 @@ public static class Extensions
         services.AddSingleton<IApprovalStore, PostgresApprovalStore>();
         services.AddSingleton<IPromptStore, PostgresPromptStore>();
         services.AddSingleton<IUsageStore, PostgresUsageStore>();
+        services.AddSingleton<IMcpServerStore, PostgresMcpServerStore>();
         services.AddSingleton<PostgresNotifier>();
         services.AddSingleton<IEventBridge>(sp => sp.GetRequiredService<PostgresNotifier>());
         services.AddSingleton<ISignalBridge>(sp => sp.GetRequiredService<PostgresNotifier>());

@@ -78,6 +78,7 @@ public static class MaestroWebApp
         app.MapAuthApi();
         app.MapSessionApi();
         app.MapPromptApi();
+        app.MapMcpApi();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();

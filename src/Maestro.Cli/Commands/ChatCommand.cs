@@ -60,7 +60,8 @@ public static class ChatCommand
             var target = CommonOptions.ParseAuth(args[0]);
             var text = args.Length > 1 ? string.Join(' ', args[1..]) : (ctx.StdinIsTerminal ? "" : await ctx.Stdin.ReadToEndAsync(ct));
             var (provider, connection) = await ctx.Get<ProviderConnections>().ConnectAsync(target, ct);
-            var (messages, options) = new ChatRequest(target, parse.GetValue(model), parse.GetValue(system), text).Build(provider.Descriptor);
+            var chosen = await ctx.Get<Core.Models.DefaultModels>().ResolveAsync(target, provider.Descriptor, parse.GetValue(model), ct);
+            var (messages, options) = new ChatRequest(target, chosen, parse.GetValue(system), text).Build(provider.Descriptor);
             var client = provider.CreateChatClient(connection);
             var printer = new ChatStreamPrinter(ctx.Console, ctx.Stdout, Console.Error, parse.GetValue(json), !Console.IsOutputRedirected);
             await printer.PrintAsync(client.GetStreamingResponseAsync(messages, options, ct));

@@ -53,7 +53,7 @@ public static class SessionCommands
             var created = await ctx.Get<SessionService>().CreateAsync(spec, ct);
             if (parse.GetValue(json))
             {
-                Json.Write(ctx.Stdout, SessionView.From(created));
+                Json.Write(ctx.Stdout, await ctx.Get<SessionViews>().CreateAsync(created, ct));
                 return 0;
             }
 
@@ -72,13 +72,7 @@ public static class SessionCommands
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
-            var sessions = await ctx.Get<SessionService>().ListAsync(ct);
-            var turns = ctx.Get<ITurnStore>();
-            var views = new List<SessionView>();
-            foreach (var s in sessions)
-            {
-                views.Add(SessionView.From(s, (await turns.GetRunningAsync(s.Id, ct))?.Id));
-            }
+            var views = await ctx.Get<SessionViews>().CreateAsync(await ctx.Get<SessionService>().ListAsync(ct), ct);
 
             if (parse.GetValue(json))
             {
@@ -117,7 +111,7 @@ public static class SessionCommands
             var running = await ctx.Get<ITurnStore>().GetRunningAsync(s.Id, ct);
             if (parse.GetValue(json))
             {
-                Json.Write(ctx.Stdout, SessionView.From(s, running?.Id));
+                Json.Write(ctx.Stdout, await ctx.Get<SessionViews>().CreateAsync(s, ct));
                 return 0;
             }
 

@@ -43,10 +43,14 @@ public sealed class GeminiOptions
     /// <summary>Models per page when listing (Google allows at most 1000). Tests lower it to exercise pagination.</summary>
     public int ModelsPageSize { get; init; } = 1000;
 
+    /// <summary>The model used when none is given (GEMINI_DEFAULT_MODEL).</summary>
+    public string DefaultModel { get; init; } = GeminiProvider.DefaultModel;
+
     public static GeminiOptions FromConfiguration(IConfiguration configuration) => new()
     {
         BaseUrl = configuration.GetUrl("GEMINI_API_BASE_URL", DefaultBaseUrl),
         UserProject = configuration.GetString("GEMINI_USER_PROJECT"),
         CodeAssistEndpoint = configuration.GetUrl("GEMINI_CODE_ASSIST_ENDPOINT", DefaultCodeAssistEndpoint),
+        DefaultModel = configuration.GetString("GEMINI_DEFAULT_MODEL") ?? GeminiProvider.DefaultModel,
     };
 }

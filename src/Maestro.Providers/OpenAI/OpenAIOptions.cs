@@ -37,6 +37,9 @@ public sealed class OpenAIOptions
     /// </summary>
     public string ReasoningSummary { get; init; } = "auto";
 
+    /// <summary>The model used when none is given (OPENAI_DEFAULT_MODEL).</summary>
+    public string DefaultModel { get; init; } = OpenAIProvider.DefaultModel;
+
     public static OpenAIOptions FromConfiguration(IConfiguration configuration)
     {
         var summary = configuration.GetString("OPENAI_REASONING_SUMMARY")?.ToLowerInvariant() ?? "auto";
@@ -52,6 +55,7 @@ public sealed class OpenAIOptions
             Organization = configuration.GetString("OPENAI_ORG_ID"),
             Project = configuration.GetString("OPENAI_PROJECT"),
             ReasoningSummary = summary,
+            DefaultModel = configuration.GetString("OPENAI_DEFAULT_MODEL") ?? OpenAIProvider.DefaultModel,
         };
     }
 }

@@ -33,9 +33,9 @@ public sealed class OpenAIProvider(OpenAIOptions options) : IProvider
         "served by the backend OpenAI built for its Codex apps (chatgpt.com/backend-api/codex) and count against the plan's " +
         "usage limits; Maestro identifies as itself there, so OpenAI may refuse or restrict it. Those logins take no " +
         "max_output_tokens, temperature or top_p.",
-        DefaultModel);
+        options.DefaultModel);
 
-    /// <summary>Used when no model is given: a current reasoning model every API account can use.</summary>
+    /// <summary>Used when no model is given (OPENAI_DEFAULT_MODEL): a current reasoning model every API account can use.</summary>
     public const string DefaultModel = "gpt-5-mini";
 
     // The auth chooses the backend: a ChatGPT login is served by the ChatGPT Codex backend, everything else by the API.

@@ -14,7 +14,8 @@ public sealed record SessionView(
     string? WorkingDirectory,
     IReadOnlyList<string>? Tools,
     PolicyView Policy,
-    IReadOnlyList<Guid> McpServers,
+    IReadOnlyList<string> McpServers,
+    IReadOnlyList<Guid> McpServerIds,
     IReadOnlyList<PromptRef> Prompts,
     string? SystemPrompt,
     SessionSettings Settings,
@@ -23,8 +24,10 @@ public sealed record SessionView(
     DateTimeOffset UpdatedAt,
     Guid? RunningTurnId = null)
 {
-    public static SessionView From(Session s, Guid? runningTurn = null) => new(
-        s.Id, s.Name, s.Auth?.ToString(), s.Model, s.WorkingDirectory, s.EnabledTools, PolicyView.From(s.Policy), s.McpServerIds,
+    /// <param name="mcpServerNames">The names of the session's MCP servers (see <see cref="SessionViews"/>).</param>
+    public static SessionView From(Session s, Guid? runningTurn = null, IReadOnlyList<string>? mcpServerNames = null) => new(
+        s.Id, s.Name, s.Auth?.ToString(), s.Model, s.WorkingDirectory, s.EnabledTools, PolicyView.From(s.Policy),
+        mcpServerNames ?? [.. s.McpServerIds.Select(id => id.ToString())], s.McpServerIds,
         s.PromptStack, s.SystemPrompt, s.Settings, s.CurrentThreadId, s.CreatedAt, s.UpdatedAt, runningTurn);
 }
 

@@ -18,25 +18,22 @@ public static class SessionEndpoints
     {
         var group = app.MapGroup("/api/sessions");
 
-        group.MapGet("/", async (SessionService sessions, CancellationToken ct) =>
-            Results.Ok((await sessions.ListAsync(ct)).Select(s => SessionView.From(s))));
+        group.MapGet("/", async (SessionService sessions, SessionViews views, CancellationToken ct) =>
+            Results.Ok(await views.CreateAsync(await sessions.ListAsync(ct), ct)));
 
-        group.MapPost("/", async (SessionRequest? request, SessionService sessions, CancellationToken ct) =>
+        group.MapPost("/", async (SessionRequest? request, SessionService sessions, SessionViews views, CancellationToken ct) =>
         {
             var created = await sessions.CreateAsync((request ?? Empty).ToSpec(), ct);
-            return Results.Created($"/api/sessions/{created.Id}", SessionView.From(created));
+            return Results.Created($"/api/sessions/{created.Id}", await views.CreateAsync(created, ct));
         });
 
-        group.MapGet("/{session}", async (string session, SessionService sessions, ITurnStore turns, CancellationToken ct) =>
-        {
-            var s = await sessions.GetAsync(session, ct);
-            return Results.Ok(SessionView.From(s, (await turns.GetRunningAsync(s.Id, ct))?.Id));
-        });
+        group.MapGet("/{session}", async (string session, SessionService sessions, SessionViews views, CancellationToken ct) =>
+            Results.Ok(await views.CreateAsync(await sessions.GetAsync(session, ct), ct)));
 
-        group.MapPatch("/{session}", async (string session, SessionRequest? request, SessionService sessions, CancellationToken ct) =>
+        group.MapPatch("/{session}", async (string session, SessionRequest? request, SessionService sessions, SessionViews views, CancellationToken ct) =>
         {
             var s = await sessions.GetAsync(session, ct);
-            return Results.Ok(SessionView.From(await sessions.UpdateAsync(s.Id, (request ?? Empty).ToSpec(), ct)));
+            return Results.Ok(await views.CreateAsync(await sessions.UpdateAsync(s.Id, (request ?? Empty).ToSpec(), ct), ct));
         });
 
         group.MapDelete("/{session}", async (string session, SessionService sessions, CancellationToken ct) =>
