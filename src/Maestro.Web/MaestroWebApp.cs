@@ -57,6 +57,7 @@ public static class MaestroWebApp
         builder.Services.AddSingleton<ChatFragments>();
         builder.Services.AddSingleton<LiveChatStream>();
         builder.Services.AddSingleton<LiveDashboardStream>();
+        builder.Services.AddSingleton<McpHubData>();
         builder.Services.AddHostedService<LiveEventsService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.Turns.TurnRecovery>());
         configureServices?.Invoke(builder.Services);
@@ -86,6 +87,7 @@ public static class MaestroWebApp
         ui.MapChatUi();
         ui.MapContextUi();
         ui.MapHistoryUi();
+        ui.MapMcpUi();
         app.MapLiveUi();
 
         app.MapRazorComponents<App>();

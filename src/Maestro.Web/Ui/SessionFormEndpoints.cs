@@ -1,5 +1,6 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Errors;
+using Maestro.Core.Mcp;
 using Maestro.Core.Models;
 using Maestro.Core.Sessions;
 using Maestro.Core.Tools;
@@ -19,7 +20,7 @@ public static class SessionFormEndpoints
 {
     public static RouteGroupBuilder MapSessionUi(this RouteGroupBuilder ui)
     {
-        ui.MapPost("/sessions", async (HttpContext http, SessionService sessions, AuthService auths, IBuiltInTools tools, CancellationToken ct) =>
+        ui.MapPost("/sessions", async (HttpContext http, SessionService sessions, AuthService auths, IBuiltInTools tools, McpService mcp, CancellationToken ct) =>
         {
             var form = await http.Request.ReadFormAsync(ct);
             var all = ToolNames(tools);
@@ -35,11 +36,11 @@ public static class SessionFormEndpoints
             }
             catch (Exception ex) when (UiErrors.IsUserError(ex))
             {
-                return await FormAsync("/ui/sessions", "Create session", values, auths, tools, UiErrors.Fields(ex, "session"), false, ct);
+                return await FormAsync("/ui/sessions", "Create session", values, auths, tools, UiErrors.Fields(ex, "session"), false, mcp, ct);
             }
         });
 
-        ui.MapPost("/sessions/{session}", async (string session, HttpContext http, SessionService sessions, AuthService auths, IBuiltInTools tools, CancellationToken ct) =>
+        ui.MapPost("/sessions/{session}", async (string session, HttpContext http, SessionService sessions, AuthService auths, IBuiltInTools tools, McpService mcp, CancellationToken ct) =>
         {
             var s = await sessions.GetAsync(session, ct);
             var form = await http.Request.ReadFormAsync(ct);
@@ -57,11 +58,12 @@ public static class SessionFormEndpoints
                     http.Response.Headers["HX-Redirect"] = $"/sessions/{Uri.EscapeDataString(updated.Name)}/settings";
                 }
 
-                return await FormAsync(action, "Save changes", SessionFormValues.From(updated), auths, tools, null, true, ct);
+                var names = (await mcp.ListAsync(ct)).ToDictionary(m => m.Id, m => m.Name);
+                return await FormAsync(action, "Save changes", SessionFormValues.From(updated, names), auths, tools, null, true, mcp, ct);
             }
             catch (Exception ex) when (UiErrors.IsUserError(ex))
             {
-                return await FormAsync(action, "Save changes", values, auths, tools, UiErrors.Fields(ex, "session"), false, ct);
+                return await FormAsync(action, "Save changes", values, auths, tools, UiErrors.Fields(ex, "session"), false, mcp, ct);
             }
         });
 
@@ -132,9 +134,10 @@ public static class SessionFormEndpoints
     private static List<string> ToolNames(IBuiltInTools tools) => [.. tools.Definitions.Select(d => d.Name)];
 
     private static async Task<IResult> FormAsync(string action, string label, SessionFormValues values, AuthService auths, IBuiltInTools tools,
-        IReadOnlyDictionary<string, string[]>? errors, bool saved, CancellationToken ct) =>
+        IReadOnlyDictionary<string, string[]>? errors, bool saved, McpService mcp, CancellationToken ct) =>
         new RazorComponentResult<SessionForm>(new
         {
+            McpServers = (await mcp.ListAsync(ct)).Select(McpServerView.From).ToList(),
             Action = action,
             SubmitLabel = label,
             Values = values,

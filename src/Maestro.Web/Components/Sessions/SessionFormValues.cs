@@ -18,6 +18,9 @@ public sealed record SessionFormValues
     /// <summary>Enabled built-in tools; null = all of them.</summary>
     public IReadOnlySet<string>? Tools { get; init; }
 
+    /// <summary>Names of the attached MCP servers.</summary>
+    public IReadOnlySet<string> McpServers { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>"" = the default policy (read-only tools run, others ask), or allow/ask/deny.</summary>
     public string Approve { get; init; } = "";
 
@@ -36,8 +39,9 @@ public sealed record SessionFormValues
 
     public bool AutoCompact { get; init; } = true;
 
-    public static SessionFormValues From(Session s) => new()
+    public static SessionFormValues From(Session s, IReadOnlyDictionary<Guid, string>? mcpNames = null) => new()
     {
+        McpServers = s.McpServerIds.Select(id => mcpNames?.GetValueOrDefault(id)).OfType<string>().ToHashSet(StringComparer.Ordinal),
         Name = s.Name,
         Auth = s.Auth?.ToString() ?? "",
         Model = s.Model,
@@ -63,6 +67,7 @@ public sealed record SessionFormValues
             WorkingDirectory = form["working_directory"].ToString().Trim(),
             Tools = tools.Count == allTools.Count && allTools.All(tools.Contains) ? null : tools,
             ToolsPosted = true,
+            McpServers = form["mcp_servers"].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).ToHashSet(StringComparer.Ordinal),
             Approve = form["approve"].ToString(),
             SystemPrompt = form["system_prompt"].ToString(),
             Temperature = form["temperature"].ToString().Trim(),
@@ -91,6 +96,7 @@ public sealed record SessionFormValues
         ReasoningEffort = ReasoningEffort.Length == 0 && creating ? null : ReasoningEffort,
         RoundLimit = Number(RoundLimit, "round_limit", "The round limit must be between 1 and 500.", errors, int.Parse),
         AutoCompact = AutoCompact,
+        McpServers = creating && McpServers.Count == 0 ? null : [.. McpServers.Order(StringComparer.Ordinal)],
     };
 
     private static T? Number<T>(string text, string field, string message, Core.Errors.FieldErrors errors, Func<string, IFormatProvider, T> parse)
