@@ -53,8 +53,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    public Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+    public async Task ScreenshotAsync(IPage page, string name)
+    {
+        // From the top: sticky bars (the top bar, the composer) are drawn where the viewport is.
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+    }
 
     public async ValueTask DisposeAsync()
     {

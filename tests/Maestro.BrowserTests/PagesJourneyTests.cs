@@ -58,6 +58,45 @@ public sealed class PagesJourneyTests(PostgresFixture postgres, BrowserFixture b
     }
 
     [Fact]
+    public async Task Mcp_servers_are_added_tested_imported_and_attached_to_a_session()
+    {
+        await McpServerPackage.EnsureInstalledAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(_host.Url("/mcp"));
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("everything");
+        await page.GetByLabel("Command (stdio)").FillAsync($"node {McpServerPackage.Script} stdio");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add server" }).ClickAsync();
+        await Expect(page.Locator("#mcp-form")).ToContainTextAsync("Added everything.");
+        await Expect(page.Locator("#mcp-table")).ToContainTextAsync("everything");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test everything" }).ClickAsync();
+        await Expect(page.Locator(".test-result")).ToContainTextAsync("connected");
+        await Expect(page.Locator(".test-result")).ToContainTextAsync("echo");
+
+        var json = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            mcpServers = new Dictionary<string, object> { ["imported"] = new { command = "node", args = new[] { McpServerPackage.Script, "stdio" } } },
+        });
+        await page.GetByLabel("Configuration").FillAsync(json);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
+        await Expect(page.Locator("#mcp-import")).ToContainTextAsync("1 imported");
+        await Expect(page.Locator("#mcp-table")).ToContainTextAsync("imported");
+        await browser.ScreenshotAsync(page, "mcp");
+
+        // Adding one that is not valid shows the service's message beside the field.
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("broken");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add server" }).ClickAsync();
+        await Expect(page.Locator("#mcp-form .field-error").First).ToBeVisibleAsync();
+
+        await page.GotoAsync(_host.Url("/sessions/notes/settings"));
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "everything" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator("#session-form")).ToContainTextAsync("Saved.");
+        await page.GotoAsync(_host.Url("/mcp"));
+        await Expect(page.Locator("#mcp-table tr", new() { HasText = "everything" }).First).ToContainTextAsync("notes");
+    }
+
+    [Fact]
     public async Task History_finds_messages_and_lists_threads()
     {
         var page = await browser.NewPageAsync();
