@@ -43,7 +43,7 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Added anthropic/work");
         await browser.ScreenshotAsync(page, "dashboard");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "New session" }).ClickAsync();
+        await page.Locator("#main").GetByRole(AriaRole.Link, new() { Name = "New session" }).ClickAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("demo");
         await Expect(page.GetByLabel("Auth", new() { Exact = true })).ToHaveValueAsync("anthropic/work");
         await Expect(page.GetByLabel("Model", new() { Exact = true })).ToHaveValueAsync("claude-sonnet-4-5");
@@ -99,6 +99,55 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await Expect(page.Locator(".msg.assistant").Last).ToContainTextAsync("I wrote note.txt for you.");
         File.ReadAllText(Path.Combine(_host.Workspace, "note.txt")).ShouldBe("hello from the model");
         await browser.ScreenshotAsync(page, "chat-tool-done");
+    }
+
+    [Fact]
+    public async Task Denying_a_tool_call_with_a_reason_tells_the_model()
+    {
+        await _host.AddAuthAsync("deny", "key-deny");
+        await _host.AddSessionAsync("careful", "anthropic/deny", _host.Workspace);
+        _host.Emulator.Control.Enqueue("key-deny",
+            ScriptedResponse.FromToolCalls(ScriptedToolCall.Create("shell", """{"command": "rm -rf build"}""")),
+            ScriptedResponse.FromText("Understood, I will not delete it."));
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(_host.Url("/sessions/careful"));
+        var box = page.GetByLabel("Message", new() { Exact = true });
+        await box.FillAsync("Clean up");
+        await box.PressAsync("Enter");
+
+        var card = page.Locator(".tool-card").First;
+        await card.GetByLabel("Reason for denying (optional)").FillAsync("keep the build folder");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Deny" }).ClickAsync();
+        await Expect(card).ToContainTextAsync("Denied: keep the build folder");
+        await Expect(page.Locator(".msg.assistant").Last).ToContainTextAsync("Understood, I will not delete it.");
+        var chats = _host.Emulator.Control.Requests("key-deny").Where(r => r.Method == "POST").ToList();
+        chats.Count.ShouldBe(2);
+        chats[1].BodyText.ShouldContain("keep the build folder");
+    }
+
+    [Fact]
+    public async Task Shift_enter_adds_a_line_and_escape_stops_a_running_answer()
+    {
+        await _host.AddAuthAsync("stop", "key-stop");
+        await _host.AddSessionAsync("stoppable", "anthropic/stop");
+        var words = string.Join(' ', Enumerable.Range(1, 400).Select(i => $"s{i}"));
+        _host.Emulator.Control.Enqueue("key-stop", new ScriptedResponse { Text = words, TokensPerSecond = 10 });
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(_host.Url("/sessions/stoppable"));
+        var box = page.GetByLabel("Message", new() { Exact = true });
+        await box.PressSequentiallyAsync("first line");
+        await box.PressAsync("Shift+Enter");
+        await box.PressSequentiallyAsync("second line");
+        await box.PressAsync("Enter");
+        await Expect(page.Locator(".msg.user .user-text")).ToHaveTextAsync("first line\nsecond line");
+
+        await Expect(page.Locator(".msg.assistant").Last).ToContainTextAsync("s3 ");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.Locator(".msg-stopped")).ToContainTextAsync("Stopped.");
+        await Expect(page.Locator(".msg-stopped").GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#send-button")).ToBeVisibleAsync();
     }
 
     [Fact]
