@@ -52,6 +52,12 @@ public static class MaestroWebApp
         builder.Services.AddAntiforgery();
         builder.Services.AddMaestro(configuration);
         builder.Services.AddSingleton<SessionEventStream>();
+        builder.Services.AddSingleton(new LiveStreamOptions { MaxDuration = configuration.GetSeconds("MAESTRO_UI_STREAM_MAX_SECONDS", TimeSpan.FromMinutes(10)) });
+        builder.Services.AddSingleton<FragmentRenderer>();
+        builder.Services.AddSingleton<ChatFragments>();
+        builder.Services.AddSingleton<LiveChatStream>();
+        builder.Services.AddSingleton<LiveDashboardStream>();
+        builder.Services.AddSingleton<McpHubData>();
         builder.Services.AddHostedService<LiveEventsService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.Turns.TurnRecovery>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.OAuth.OAuthRefreshService>());
@@ -79,6 +85,12 @@ public static class MaestroWebApp
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();
+        ui.MapSessionUi();
+        ui.MapChatUi();
+        ui.MapContextUi();
+        ui.MapHistoryUi();
+        ui.MapMcpUi();
+        app.MapLiveUi();
 
         app.MapRazorComponents<App>();
         return app;

@@ -14,6 +14,12 @@ public sealed record StreamEvent
 
     public string? Text { get; init; }
 
+    /// <summary>
+    /// For "text" deltas of a turn: how many characters of the message's text came before this one. A viewer that
+    /// starts from a snapshot of N characters skips what it already has, so nothing is shown twice or lost.
+    /// </summary>
+    public long? Offset { get; init; }
+
     /// <summary>Reasoning replay data is opaque; only whether it is present is shown.</summary>
     public bool? HasProtectedData { get; init; }
 

@@ -148,6 +148,7 @@ internal sealed class TurnRunner(
         var clock = Stopwatch.StartNew();
         var lastSave = clock.Elapsed;
         int? firstToken = null;
+        long textOffset = 0;
         var deltas = new List<StreamEvent>(2);
         MessageStatus status;
         string? error = null;
@@ -165,7 +166,15 @@ internal sealed class TurnRunner(
                 StreamEvent.AddTo(deltas, update);
                 for (var i = 0; i < deltas.Count; i++)
                 {
-                    deps.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = deltas[i] });
+                    var delta = deltas[i];
+                    if (delta is { Type: "text", Text: { } text })
+                    {
+                        // Where this text goes in the message, so a viewer resuming from a snapshot skips what it has.
+                        delta = delta with { Offset = textOffset };
+                        textOffset += text.Length;
+                    }
+
+                    deps.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = delta });
                 }
 
                 if (clock.Elapsed - lastSave >= deps.Options.PersistInterval)

@@ -1,7 +1,9 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Errors;
+using Maestro.Core.Models;
 using Maestro.Core.Providers;
 using Maestro.Web.Api;
+using Maestro.Web.Components.Auths;
 using Maestro.Web.Components.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -41,11 +43,15 @@ public static class AuthFragments
             }
         });
 
-        ui.MapDelete("/auths/{provider}/{name}", async (string provider, string name, AuthService auths, CancellationToken ct) =>
+        ui.MapDelete("/auths/{provider}/{name}", async (string provider, string name, bool? redirect, HttpContext http, AuthService auths, CancellationToken ct) =>
         {
             try
             {
                 await auths.DeleteAsync(new AuthRef(provider, name), ct);
+                if (redirect == true)
+                {
+                    http.Response.Headers["HX-Redirect"] = "/";
+                }
             }
             catch (NotFoundException)
             {
@@ -53,6 +59,63 @@ public static class AuthFragments
             }
 
             return new RazorComponentResult<AuthTable>(new { Auths = await ListAsync(auths, ct) });
+        });
+
+        ui.MapPost("/auths/{provider}/{name}", async (string provider, string name, [FromForm(Name = "api_key")] string? apiKey,
+            [FromForm(Name = "base_url")] string? baseUrl, HttpContext http, AuthService auths, ModelCatalog models, CancellationToken ct) =>
+        {
+            var auth = new AuthRef(provider, name);
+            var record = await auths.GetAsync(auth, ct);
+            try
+            {
+                var changed = new List<string>();
+                // The base URL is validated before the key is replaced, so a bad URL changes nothing.
+                var currentBase = record.MetadataValue(AuthMetadata.BaseUrl) ?? "";
+                var newBase = (baseUrl ?? "").Trim();
+                if (newBase.TrimEnd('/') != currentBase)
+                {
+                    if (newBase.Length > 0 && (!Uri.TryCreate(newBase, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+                    {
+                        throw new ValidationFailedException("base_url", $"'{baseUrl}' is not an absolute http(s) URL, e.g. https://api.example.com.");
+                    }
+                }
+
+                if (!string.IsNullOrWhiteSpace(apiKey))
+                {
+                    record = await auths.ReplaceApiKeyAsync(auth, apiKey, ct);
+                    changed.Add("key replaced");
+                }
+
+                if (newBase.TrimEnd('/') != currentBase)
+                {
+                    record = await auths.SetBaseUrlAsync(auth, newBase, ct);
+                    changed.Add(newBase.Length == 0 ? "base URL removed" : "base URL set");
+                }
+
+                models.Invalidate(record.Id);
+                return new RazorComponentResult<AuthKeyForm>(new
+                {
+                    Auth = AuthView.From(record),
+                    Saved = changed.Count == 0 ? "Nothing to change." : $"Saved: {string.Join(", ", changed)}.",
+                });
+            }
+            catch (Exception ex) when (UiErrors.IsUserError(ex))
+            {
+                return new RazorComponentResult<AuthKeyForm>(new { Auth = AuthView.From(record), Errors = UiErrors.Fields(ex), BaseUrl = baseUrl ?? "" });
+            }
+        });
+
+        ui.MapGet("/auths/{provider}/{name}/models", async (string provider, string name, bool? refresh, ModelCatalog models, CancellationToken ct) =>
+        {
+            try
+            {
+                var list = await models.GetAsync(new AuthRef(provider, name), refresh ?? false, ct);
+                return new RazorComponentResult<AuthModels>(new { Provider = provider, Name = name, List = list });
+            }
+            catch (Exception ex) when (ex is MaestroException or HttpRequestException)
+            {
+                return new RazorComponentResult<AuthModels>(new { Provider = provider, Name = name, Error = ex.Message });
+            }
         });
 
         return ui;

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Maestro.Core.Conversations;
+using Maestro.Core.Turns;
+using Maestro.Web.Rendering;
+using Microsoft.Extensions.AI;
+
+namespace Maestro.Web.Components.Chat;
+
+/// <summary>
+/// Turns stored messages into what the chat shows: each assistant message with its tool calls as cards (their results
+/// come from the tool message that follows), user messages, summaries. Tool messages are not shown on their own.
+/// </summary>
+public static class ChatItems
+{
+    private static readonly JsonSerializerOptions Indented = new(AIJsonUtilities.DefaultOptions) { WriteIndented = true };
+
+    public static IReadOnlyList<object> From(IReadOnlyList<ConversationMessage> messages, IReadOnlyList<Approval> pending, bool turnRunning)
+    {
+        var results = new Dictionary<string, FunctionResultContent>(StringComparer.Ordinal);
+        foreach (var m in messages)
+        {
+            if (m.Role == MessageRole.Tool)
+            {
+                foreach (var c in m.Contents)
+                {
+                    if (c is FunctionResultContent r)
+                    {
+                        results[r.CallId] = r;
+                    }
+                }
+            }
+        }
+
+        var approvals = new Dictionary<string, Approval>(StringComparer.Ordinal);
+        foreach (var a in pending)
+        {
+            approvals[a.CallId] = a;
+        }
+
+        var items = new List<object>(messages.Count);
+        foreach (var m in messages)
+        {
+            switch (m.Role)
+            {
+                case MessageRole.User:
+                    items.Add(User(m));
+                    break;
+                case MessageRole.Assistant:
+                    items.Add(Assistant(m, results, approvals, turnRunning));
+                    break;
+                case MessageRole.Summary:
+                    items.Add(new SummaryMessageView(m.Id, MarkdownRenderer.ToHtml(m.Text), m.CreatedAt));
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return items;
+    }
+
+    public static UserMessageView User(ConversationMessage m) => new(m.Id, m.Text, m.InContext, m.CreatedAt);
+
+    public static AssistantMessageView Assistant(
+        ConversationMessage m, IReadOnlyDictionary<string, FunctionResultContent> results, IReadOnlyDictionary<string, Approval> approvals, bool turnRunning)
+    {
+        var reasoning = new System.Text.StringBuilder();
+        var calls = new List<ToolCallView>();
+        foreach (var c in m.Contents)
+        {
+            switch (c)
+            {
+                case TextReasoningContent r when r.Text.Length > 0:
+                    reasoning.Append(r.Text);
+                    break;
+                case FunctionCallContent call:
+                    calls.Add(Call(call, results.GetValueOrDefault(call.CallId), approvals.GetValueOrDefault(call.CallId), turnRunning));
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return new AssistantMessageView(
+            m.Id, m.Status.ToWire(), m.Model, m.AuthLabel, reasoning.ToString(), MarkdownRenderer.ToHtml(m.Text), calls, m.Usage,
+            m.LatencyMs, m.FirstTokenMs, m.Error, m.InContext, m.CreatedAt);
+    }
+
+    public static string ArgumentsJson(IDictionary<string, object?>? arguments) =>
+        arguments is null || arguments.Count == 0 ? "{}" : JsonSerializer.Serialize(arguments, Indented);
+
+    private static ToolCallView Call(FunctionCallContent call, FunctionResultContent? result, Approval? approval, bool turnRunning)
+    {
+        var args = ArgumentsJson(call.Arguments);
+        if (result is not null)
+        {
+            var isError = result.AdditionalProperties?.ContainsKey("is_error") == true;
+            return new ToolCallView(call.CallId, call.Name, args, isError ? "error" : "done", result.Result?.ToString(), isError,
+                Duration(result.AdditionalProperties?.GetValueOrDefault("duration_ms")));
+        }
+
+        if (approval is not null)
+        {
+            return new ToolCallView(call.CallId, call.Name, args, "awaiting_approval", PendingApprovalId: approval.Id);
+        }
+
+        return new ToolCallView(call.CallId, call.Name, args, turnRunning ? "queued" : "not_run");
+    }
+
+    private static double? Duration(object? value) => value switch
+    {
+        double d => d,
+        JsonElement { ValueKind: JsonValueKind.Number } e => e.GetDouble(),
+        null => null,
+        _ => double.TryParse(value.ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null,
+    };
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using Maestro.Core.Sessions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Maestro.Web.Ui;
+
+/// <summary>
+/// /ui/live: the UI's server-sent event streams (HTML fragments). EventSource cannot send htmx's header, so these
+/// GET-only, read-only streams sit outside the HtmxOnly group; another site's page cannot read them (no CORS).
+/// </summary>
+public static class LiveEndpoints
+{
+    public static IEndpointRouteBuilder MapLiveUi(this IEndpointRouteBuilder app)
+    {
+        var live = app.MapGroup("/ui/live");
+
+        live.MapGet("/sessions/{session}", async (string session, long? after, HttpContext http, SessionService sessions, LiveChatStream stream, CancellationToken ct) =>
+        {
+            var s = await sessions.GetAsync(session, ct);
+            // The browser's own reconnect sends Last-Event-ID; a fresh EventSource (after an error) passes ?after= instead.
+            var from = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } lastId &&
+                long.TryParse(lastId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : after;
+            return TypedResults.ServerSentEvents(stream.ReadAsync(s, from, ct));
+        });
+
+        live.MapGet("/dashboard", (LiveDashboardStream stream, CancellationToken ct) =>
+            TypedResults.ServerSentEvents(stream.ReadAsync(ct)));
+
+        return app;
+    }
+}

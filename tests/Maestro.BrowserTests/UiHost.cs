@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Maestro.Emulator;
+
+namespace Maestro.BrowserTests;
+
+/// <summary>
+/// What a journey runs against: its own database, the provider emulator and the web host. Live UI streams are recycled
+/// every second here, so every journey also exercises reconnecting and resuming mid-stream.
+/// </summary>
+public sealed class UiHost : IAsyncDisposable
+{
+    private UiHost(MaestroTestEnvironment env, EmulatorServer emulator, WebServer server, string workspace)
+    {
+        Env = env;
+        Emulator = emulator;
+        Server = server;
+        Workspace = workspace;
+    }
+
+    public MaestroTestEnvironment Env { get; }
+
+    public EmulatorServer Emulator { get; }
+
+    public WebServer Server { get; }
+
+    /// <summary>A folder sessions may use as their working directory.</summary>
+    public string Workspace { get; }
+
+    public string Url(string path) => new Uri(Server.BaseUrl, path).ToString();
+
+    public static async Task<UiHost> StartAsync(PostgresFixture postgres, string label)
+    {
+        var env = await MaestroTestEnvironment.CreateAsync(postgres, label);
+        env.Settings["MAESTRO_UI_STREAM_MAX_SECONDS"] = "1";
+        var emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
+        var server = await WebServer.StartAsync(env);
+        var workspace = Path.Combine(env.Home, "workspace");
+        Directory.CreateDirectory(workspace);
+        return new UiHost(env, emulator, server, workspace);
+    }
+
+    /// <summary>An Anthropic auth pointing at the emulator; scripts queued for <paramref name="key"/> answer its requests.</summary>
+    public async Task AddAuthAsync(string name, string key)
+    {
+        using var response = await Server.Client.PostAsJsonAsync("/api/auths", new
+        {
+            provider = "anthropic",
+            name,
+            api_key = key,
+            base_url = Emulator.ProviderUrl(EmulatorProviders.Anthropic).ToString(),
+        });
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task AddSessionAsync(string name, string auth, string? workingDirectory = null)
+    {
+        using var response = await Server.Client.PostAsJsonAsync("/api/sessions", new Dictionary<string, object?>
+        {
+            ["name"] = name,
+            ["auth"] = auth,
+            ["model"] = "claude-sonnet-4-5",
+            ["working_directory"] = workingDirectory,
+        });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Runs a turn through the REST API and waits until it finished.</summary>
+    public async Task ChatAsync(string session, string text)
+    {
+        using var started = await Server.Client.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text });
+        started.EnsureSuccessStatusCode();
+        var turnId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("turn_id").GetString();
+        for (var i = 0; i < 600; i++)
+        {
+            var turn = await Server.Client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/turns/{turnId}");
+            if (turn.GetProperty("status").GetString() != "running")
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The turn in {session} did not finish.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Emulator.DisposeAsync();
+        await Env.DisposeAsync();
+    }
+}
