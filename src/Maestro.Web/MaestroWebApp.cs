@@ -57,6 +57,7 @@ public static class MaestroWebApp
         builder.Services.AddSingleton<ChatFragments>();
         builder.Services.AddSingleton<LiveChatStream>();
         builder.Services.AddSingleton<LiveDashboardStream>();
+        builder.Services.AddSingleton<LiveLoginStream>();
         builder.Services.AddSingleton<McpHubData>();
         builder.Services.AddHostedService<LiveEventsService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.Turns.TurnRecovery>());
@@ -85,6 +86,7 @@ public static class MaestroWebApp
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();
+        ui.MapOAuthUi();
         ui.MapSessionUi();
         ui.MapChatUi();
         ui.MapContextUi();

@@ -2,18 +2,24 @@ using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Maestro.Core.Auths;
 using Maestro.Core.Events;
+using Maestro.Core.OAuth;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
+using Maestro.Web.Api;
 using Maestro.Web.Components.Sessions;
+using Maestro.Web.Components.Shared;
 
 namespace Maestro.Web.Ui;
 
 /// <summary>
-/// The dashboard's live stream: every session's "streaming" badge, from all sessions' events. A connection first
-/// sends every badge as it is now (so a reconnect corrects anything missed), then each change as turns start and end.
+/// The dashboard's live stream: every session's "streaming" badge, from all sessions' events, and the auth table when an
+/// auth's OAuth state changes (a login, a refresh, a refused refresh token). A connection first sends every badge as it
+/// is now (so a reconnect corrects anything missed), then each change as turns start and end.
 /// </summary>
-public sealed class LiveDashboardStream(SessionEventHub hub, SessionService sessions, ITurnStore turns, FragmentRenderer renderer, LiveStreamOptions options)
+public sealed class LiveDashboardStream(
+    SessionEventHub hub, SessionService sessions, ITurnStore turns, AuthService auths, FragmentRenderer renderer, LiveStreamOptions options)
 {
     public async IAsyncEnumerable<SseItem<string>> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -32,6 +38,7 @@ public sealed class LiveDashboardStream(SessionEventHub hub, SessionService sess
         {
             var ready = await LiveChatStream.WaitAsync(subscription.Reader, options.KeepAlive, cancellationToken);
             html.Clear();
+            Dictionary<string, AuthChangedNotice>? authChanges = null;
             while (subscription.Reader.TryRead(out var e))
             {
                 // Deltas of every session pass through here; they are skipped without any work.
@@ -43,6 +50,15 @@ public sealed class LiveDashboardStream(SessionEventHub hub, SessionService sess
                 {
                     html.Append(await BadgeAsync(e.SessionId, streaming: false));
                 }
+                else if (e.Type == OAuthEvents.AuthChanged && AuthChangedNotice.Parse(e.Notice) is { } notice)
+                {
+                    (authChanges ??= new(StringComparer.Ordinal))[notice.Auth] = notice;
+                }
+            }
+
+            if (authChanges is not null)
+            {
+                html.Append(await AuthTableAsync(authChanges, cancellationToken));
             }
 
             if (html.Length > 0)
@@ -54,6 +70,27 @@ public sealed class LiveDashboardStream(SessionEventHub hub, SessionService sess
                 yield return new SseItem<string>("", "ping");
             }
         }
+    }
+
+    /// <summary>
+    /// The whole table (one query per batch of changes). A refresh in progress is not stored as a status, so the
+    /// event's status wins for the auth it names until the next change.
+    /// </summary>
+    private async Task<string> AuthTableAsync(Dictionary<string, AuthChangedNotice> changes, CancellationToken cancellationToken)
+    {
+        var list = new List<AuthView>();
+        foreach (var record in await auths.ListAsync(null, cancellationToken))
+        {
+            var view = AuthView.From(record);
+            if (changes.TryGetValue(view.Ref, out var notice) && notice.Status != view.Status)
+            {
+                view = view with { Status = notice.Status, ExpiresAt = notice.ExpiresAt, State = notice.Message };
+            }
+
+            list.Add(view);
+        }
+
+        return await renderer.RenderAsync<AuthTable>(new Dictionary<string, object?> { ["Auths"] = list, ["Oob"] = true });
     }
 
     private Task<string> BadgeAsync(Guid sessionId, bool streaming) =>

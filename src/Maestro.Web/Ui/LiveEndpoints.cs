@@ -25,6 +25,9 @@ public static class LiveEndpoints
             return TypedResults.ServerSentEvents(stream.ReadAsync(s, from, ct));
         });
 
+        live.MapGet("/oauth/{id:guid}", (Guid id, string? status, LiveLoginStream stream, CancellationToken ct) =>
+            TypedResults.ServerSentEvents(stream.ReadAsync(id, status, ct)));
+
         live.MapGet("/dashboard", (LiveDashboardStream stream, CancellationToken ct) =>
             TypedResults.ServerSentEvents(stream.ReadAsync(ct)));
 
