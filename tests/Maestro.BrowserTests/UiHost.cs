@@ -29,11 +29,26 @@ public sealed class UiHost : IAsyncDisposable
 
     public string Url(string path) => new Uri(Server.BaseUrl, path).ToString();
 
-    public static async Task<UiHost> StartAsync(PostgresFixture postgres, string label)
+    /// <param name="oauth">Point OAuth logins (and the providers' APIs) at the emulator's authorization servers, with the
+    /// OpenAI loopback callback on a free port.</param>
+    public static async Task<UiHost> StartAsync(PostgresFixture postgres, string label, bool oauth = false)
     {
         var env = await MaestroTestEnvironment.CreateAsync(postgres, label);
         env.Settings["MAESTRO_UI_STREAM_MAX_SECONDS"] = "1";
         var emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
+        if (oauth)
+        {
+            foreach (var (name, value) in emulator.OAuthSettings())
+            {
+                env.Settings[name] = value;
+            }
+
+            env.Settings["ANTHROPIC_API_BASE_URL"] = emulator.ProviderUrl(EmulatorProviders.Anthropic).AbsoluteUri;
+            env.Settings["OPENAI_API_BASE_URL"] = emulator.ProviderUrl(EmulatorProviders.OpenAI).AbsoluteUri;
+            env.Settings["OPENAI_CHATGPT_BASE_URL"] = emulator.ProviderUrl(EmulatorProviders.ChatGpt).AbsoluteUri;
+            env.Settings["OPENAI_REDIRECT_URI"] = $"http://localhost:{FreePort()}/auth/callback";
+        }
+
         var server = await WebServer.StartAsync(env);
         var workspace = Path.Combine(env.Home, "workspace");
         Directory.CreateDirectory(workspace);
@@ -83,6 +98,13 @@ public sealed class UiHost : IAsyncDisposable
         }
 
         throw new TimeoutException($"The turn in {session} did not finish.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

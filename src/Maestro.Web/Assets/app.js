@@ -183,15 +183,17 @@
 
   // A login or refresh that moved on replaces the part the user was working in: focus goes to the field that needs
   // fixing, or to the next step, but only when it was in that part (a live update never pulls focus from elsewhere).
-  const refocus = (target) => {
-    if (!target || !["oauth-flow-body", "auth-refresh"].includes(target.id)) return;
+  const refocus = (swapped) => {
+    // An outerHTML swap reports the element it replaced: look the new one up by id.
+    const target = swapped && ["oauth-flow-body", "auth-refresh"].includes(swapped.id) && document.getElementById(swapped.id);
+    if (!target) return;
     const active = document.activeElement;
     if (active && active !== document.body && document.contains(active) && !target.contains(active)) return;
     const next = target.querySelector("[aria-invalid=true], [data-autofocus]");
     if (next) next.focus();
   };
   document.addEventListener("htmx:afterSettle", (e) => refocus(e.detail.target));
-  document.addEventListener("htmx:oobAfterSwap", (e) => refocus(document.getElementById(e.detail.target && e.detail.target.id)));
+  document.addEventListener("htmx:oobAfterSwap", (e) => refocus(e.detail.target));
 
   // After a successful add, return focus to the first field for the next entry.
   document.addEventListener("htmx:afterSwap", (event) => {
