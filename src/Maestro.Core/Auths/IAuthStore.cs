@@ -57,4 +57,16 @@ public sealed record AuthUpdate
     public bool ClearExpiresAt { get; init; }
 
     public DateTimeOffset? RefreshedAt { get; init; }
+
+    /// <summary>New tokens from a login or a refresh: the auth is active again, its expiry that of the new token.</summary>
+    public static AuthUpdate FreshTokens(AuthCredentials credentials, IReadOnlyDictionary<string, string>? metadata, DateTimeOffset now) => new()
+    {
+        Credentials = credentials,
+        Metadata = metadata,
+        Status = AuthStatus.Active,
+        StatusMessage = "",
+        ExpiresAt = credentials.ExpiresAt,
+        ClearExpiresAt = credentials.ExpiresAt is null,
+        RefreshedAt = now,
+    };
 }

@@ -185,6 +185,29 @@ public sealed class Subscription(ChannelReader<SessionEvent> reader, bool gap, A
     /// <summary>Some events after the requested id were no longer kept; reload the session's state.</summary>
     public bool Gap { get; } = gap;
 
+    /// <summary>
+    /// The next event, or null when none came within <paramref name="quiet"/> (time for a keep-alive ping) or the
+    /// viewer went away (<paramref name="cancellationToken"/> cancelled; the caller checks it).
+    /// </summary>
+    public async Task<SessionEvent?> NextAsync(TimeSpan quiet, CancellationToken cancellationToken)
+    {
+        if (Reader.TryRead(out var ready))
+        {
+            return ready;
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(quiet);
+        try
+        {
+            return await Reader.ReadAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose() => unsubscribe();
 }
 

@@ -57,16 +57,7 @@ public sealed class OAuthAuths(IAuthStore store, TimeProvider time)
                 metadata[key] = value;
             }
 
-            var update = new AuthUpdate
-            {
-                Credentials = credentials,
-                Metadata = metadata,
-                Status = AuthStatus.Active,
-                StatusMessage = "",
-                ExpiresAt = credentials.ExpiresAt,
-                ClearExpiresAt = credentials.ExpiresAt is null,
-                RefreshedAt = now,
-            };
+            var update = AuthUpdate.FreshTokens(credentials, metadata, now);
             return Task.FromResult<(AuthUpdate?, bool)>((update, true));
         }, cancellationToken);
 

@@ -102,16 +102,7 @@ public sealed class OAuthRefresher(IAuthStore store, OAuthProviders providers, O
                 var grant = await provider.RefreshAsync(stored, ct);
                 var fresh = Merge(credentials, grant.Credentials, now);
                 var metadata = MergeMetadata(record.Metadata, grant.Metadata);
-                var update = new AuthUpdate
-                {
-                    Credentials = fresh,
-                    Metadata = metadata,
-                    Status = AuthStatus.Active,
-                    StatusMessage = "",
-                    ExpiresAt = fresh.ExpiresAt,
-                    ClearExpiresAt = fresh.ExpiresAt is null,
-                    RefreshedAt = now,
-                };
+                var update = AuthUpdate.FreshTokens(fresh, metadata, now);
                 return (update, new RefreshOutcome(RefreshResult.Refreshed, fresh, fresh.ExpiresAt, "Refreshed the access token."));
             }
             catch (OAuthException ex) when (ex.IsPermanent)

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Maestro.Core.Providers.Http;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 
 namespace Maestro.Core.OAuth;
 
@@ -36,22 +35,11 @@ public sealed class OAuthTokenClient
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (options.MaxRetries > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromSeconds(30),
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is RetryableFailure),
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is RetryableFailure { RetryAfter: { } after } && after <= TimeSpan.FromSeconds(30) ? after : (TimeSpan?)null),
-                OnRetry = args =>
-                {
-                    _logger.LogWarning("{Message} Retrying in {Delay:0.0} s.", args.Outcome.Exception?.InnerException?.Message, args.RetryDelay.TotalSeconds);
-                    return ValueTask.CompletedTask;
-                },
-            });
+            builder.AddRetry(BackoffRetry.Options(
+                options,
+                error => error is RetryableFailure,
+                error => error is RetryableFailure { RetryAfter: { } after } && after <= TimeSpan.FromSeconds(30) ? after : null,
+                (error, delay, _) => _logger.LogWarning("{Message} Retrying in {Delay:0.0} s.", error?.InnerException?.Message, delay.TotalSeconds)));
         }
 
         _retry = builder.Build();

@@ -124,21 +124,10 @@ public static class OAuthEndpoints
         using var subscription = hub.Subscribe(Guid.Empty, afterId);
         while (!cancellationToken.IsCancellationRequested)
         {
-            SessionEvent? next = null;
-            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            var next = await subscription.NextAsync(KeepAlive, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
             {
-                wait.CancelAfter(KeepAlive);
-                try
-                {
-                    next = await subscription.Reader.ReadAsync(wait.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                }
-                catch (OperationCanceledException)
-                {
-                    yield break;
-                }
+                yield break;
             }
 
             if (next is null)

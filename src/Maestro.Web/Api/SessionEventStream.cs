@@ -28,24 +28,13 @@ public sealed class SessionEventStream(SessionEventHub hub, TurnSnapshots snapsh
 
         while (!cancellationToken.IsCancellationRequested)
         {
-            SessionEvent? next = null;
-            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            var next = await subscription.NextAsync(KeepAlive, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
             {
-                wait.CancelAfter(KeepAlive);
-                try
-                {
-                    next = await subscription.Reader.ReadAsync(wait.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // Quiet for a while: a ping keeps proxies from closing the connection and shows the viewer it is live.
-                }
-                catch (OperationCanceledException)
-                {
-                    yield break;
-                }
+                yield break;
             }
 
+            // Quiet for a while: a ping keeps proxies from closing the connection and shows the viewer it is live.
             if (next is null)
             {
                 yield return new SseItem<SessionEvent>(new SessionEvent { SessionId = session.Id, Type = "ping" }, "ping");

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Retry;
 
 namespace Maestro.Core.Providers.Http;
 
@@ -23,24 +22,13 @@ public sealed class ProviderResilience(ProviderRuntimeOptions options, TimeProvi
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (options.MaxRetries > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromSeconds(30),
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ProviderException e && ShouldRetry(e)),
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is ProviderException { RetryAfter: { } retryAfter } ? retryAfter : (TimeSpan?)null),
-                OnRetry = args =>
-                {
-                    logger.LogWarning(
-                        "{Provider}: {Error} Retrying in {Delay:0.0} s (attempt {Attempt} of {Max}).",
-                        provider, args.Outcome.Exception?.Message, args.RetryDelay.TotalSeconds, args.AttemptNumber + 1, options.MaxRetries);
-                    return ValueTask.CompletedTask;
-                },
-            });
+            builder.AddRetry(BackoffRetry.Options(
+                options,
+                error => error is ProviderException e && ShouldRetry(e),
+                error => error is ProviderException { RetryAfter: { } retryAfter } ? retryAfter : null,
+                (error, delay, attempt) => logger.LogWarning(
+                    "{Provider}: {Error} Retrying in {Delay:0.0} s (attempt {Attempt} of {Max}).",
+                    provider, error?.Message, delay.TotalSeconds, attempt, options.MaxRetries)));
         }
 
         if (options.CircuitBreaker)
