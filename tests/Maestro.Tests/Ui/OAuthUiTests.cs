@@ -58,6 +58,10 @@ public sealed partial class OAuthUiTests(PostgresFixture postgres) : IAsyncLifet
         prefilled.ShouldContain("<option value=\"openai\" selected");
         prefilled.ShouldContain("value=\"work\"");
         prefilled.ShouldContain("value=\"device\" checked");
+
+        var unknown = await Http.GetAsync("/sign-in?provider=nope&name=work", Ct);
+        unknown.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await unknown.Content.ReadAsStringAsync(Ct)).ShouldContain("<option value=\"anthropic\" selected");
     }
 
     [Fact]
