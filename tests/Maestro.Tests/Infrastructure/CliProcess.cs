@@ -105,12 +105,16 @@ public sealed class CliProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Sends SIGINT (Ctrl+C) and waits for a clean exit.</summary>
+    /// <summary>
+    /// Sends SIGTERM and waits for a clean exit. Not SIGINT: a process started from a non-interactive shell's background
+    /// job inherits SIGINT as ignored (as any Unix program would), so Ctrl+C cannot be simulated reliably here; Maestro
+    /// handles both signals the same way.
+    /// </summary>
     public async Task<int> StopAsync()
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await kill.WaitForExitAsync();
         }
 

@@ -161,12 +161,14 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         var ok = await Http.PostAsJsonAsync($"/api/sessions/{session}/approvals/{pending.GetProperty("id").GetString()}", new { decision = "approve" });
         ok.StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        for (var i = 0; i < 100 && !File.Exists(Path.Combine(_bed.Workdir, "rest.txt")); i++)
+        // The tool may have created the file without having written it yet.
+        var written = Path.Combine(_bed.Workdir, "rest.txt");
+        for (var i = 0; i < 100 && !(File.Exists(written) && new FileInfo(written).Length > 0); i++)
         {
             await Task.Delay(100);
         }
 
-        (await File.ReadAllTextAsync(Path.Combine(_bed.Workdir, "rest.txt"))).ShouldBe("via rest");
+        (await File.ReadAllTextAsync(written)).ShouldBe("via rest");
         var again = await Http.PostAsJsonAsync($"/api/sessions/{session}/approvals/{pending.GetProperty("id").GetString()}", new { decision = "deny" });
         again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
     }
