@@ -95,6 +95,29 @@ public sealed class RestLoginTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Gemini_login_through_the_api_by_pasting_the_address_the_browser_ended_on()
+    {
+        var flow = await ReadAsync(await Http.PostAsJsonAsync("/api/oauth/flows", new { provider = "gemini", name = "google", method = "paste", mode = "code_assist" }, Ct));
+        flow.GetProperty("method").GetString().ShouldBe("paste");
+        var id = flow.GetProperty("id").GetString();
+
+        // Without Maestro's loopback server the browser ends on an address that does not load: the user copies it.
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var consent = await noRedirects.GetAsync(new Uri(flow.GetProperty("authorization_url").GetString()!), Ct);
+        consent.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var ended = consent.Headers.Location!;
+        ended.AbsoluteUri.ShouldStartWith(_bed.GeminiRedirect.AbsoluteUri);
+
+        var done = await ReadAsync(await Http.PostAsJsonAsync($"/api/oauth/flows/{id}/complete", new { code = ended.AbsoluteUri }, Ct));
+        done.GetProperty("status").GetString().ShouldBe("completed", done.ToString());
+        var auth = done.GetProperty("auth");
+        auth.GetProperty("ref").GetString().ShouldBe("gemini/google");
+        auth.GetProperty("type").GetString().ShouldBe("oauth");
+        auth.GetProperty("metadata").GetProperty("mode").GetString().ShouldBe("code_assist");
+        auth.GetProperty("metadata").GetProperty("email").GetString().ShouldBe(_bed.OAuth.User.Email);
+    }
+
+    [Fact]
     public async Task Device_login_through_the_api()
     {
         _bed.OAuth.DevicePollIntervalSeconds = 1;

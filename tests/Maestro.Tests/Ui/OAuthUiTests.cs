@@ -162,6 +162,27 @@ public sealed partial class OAuthUiTests(PostgresFixture postgres) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_gemini_code_assist_login_completes_by_callback_and_the_auth_page_shows_its_mode()
+    {
+        var id = await StartAsync(("provider", "gemini"), ("name", "google"), ("method", "callback"), ("mode", "code_assist"));
+        var page = await Http.GetStringAsync($"/sign-in/{id}", Ct);
+        page.ShouldContain("Sign in: gemini/google");
+        page.ShouldContain($"Waiting for the browser to come back to <code>{_bed.GeminiRedirect.AbsoluteUri}</code>");
+        await using var live = await LiveAsync($"/ui/live/oauth/{id}?status=pending");
+
+        var (status, html, _) = await _bed.OpenAsync(new Uri(WebUtility.HtmlDecode(SignInLink().Match(page).Groups["href"].Value)));
+        status.ShouldBe(HttpStatusCode.OK, html);
+
+        var updates = await live.UntilDoneAsync();
+        updates.Last().ShouldContain("data-status=\"completed\"");
+        updates.Last().ShouldContain("href=\"/auths/gemini/google\"");
+        var detail = await Http.GetStringAsync("/auths/gemini/google", Ct);
+        detail.ShouldContain("<dt>Mode</dt>");
+        detail.ShouldContain("code_assist");
+        detail.ShouldContain("Refresh now");
+    }
+
+    [Fact]
     public async Task Denied_consent_and_cancelling_end_the_login_with_what_to_do_next()
     {
         var id = await StartAsync(("provider", "openai"), ("name", "denied"), ("method", "callback"));
