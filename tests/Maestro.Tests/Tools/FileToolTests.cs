@@ -114,6 +114,28 @@ public sealed class FileToolTests : IDisposable
     }
 
     [Fact]
+    public async Task Writing_and_editing_replace_the_file_whole_keeping_its_permissions_and_leaving_nothing_behind()
+    {
+        _ws.Write("run.sh", "#!/bin/sh\necho old\n");
+        var executable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+        File.SetUnixFileMode(_ws.PathOf("run.sh"), executable);
+        // A second name for the old file: a write in place would change it too, a rename over run.sh leaves it alone.
+        using (var link = System.Diagnostics.Process.Start("ln", [_ws.PathOf("run.sh"), _ws.PathOf("old-run.sh")]))
+        {
+            await link.WaitForExitAsync(TestContext.Current.CancellationToken);
+            link.ExitCode.ShouldBe(0);
+        }
+
+        (await _ws.RunAsync("write_file", new { path = "run.sh", content = "#!/bin/sh\necho new\n" })).IsError.ShouldBeFalse();
+        (await _ws.RunAsync("edit_file", new { path = "run.sh", old_string = "echo new", new_string = "echo newer" })).IsError.ShouldBeFalse();
+
+        _ws.Read("run.sh").ShouldBe("#!/bin/sh\necho newer\n");
+        File.GetUnixFileMode(_ws.PathOf("run.sh")).ShouldBe(executable);
+        _ws.Read("old-run.sh").ShouldBe("#!/bin/sh\necho old\n");
+        Directory.GetFiles(_ws.Root).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["old-run.sh", "run.sh"]);
+    }
+
+    [Fact]
     public async Task Write_file_refuses_folders_and_paths_below_a_file()
     {
         Directory.CreateDirectory(_ws.PathOf("dir"));

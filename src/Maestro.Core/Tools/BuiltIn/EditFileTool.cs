@@ -144,7 +144,7 @@ public sealed partial class EditFileTool : ITool
         var output = new byte[preamble + StrictUtf8.GetByteCount(edited)];
         bytes.AsSpan(0, preamble).CopyTo(output);
         StrictUtf8.GetBytes(edited, output.AsSpan(preamble));
-        await File.WriteAllBytesAsync(file, output, cancellationToken);
+        await TextFiles.WriteAtomicallyAsync(file, output, cancellationToken);
 
         var summary = $"Edited '{shown}': replaced {TextFiles.Plural(matches.Count, "occurrence")}";
         return new ToolResult(

@@ -67,7 +67,7 @@ public sealed class WriteFileTool : ITool
         }
 
         var bytes = Utf8.GetBytes(content);
-        await File.WriteAllBytesAsync(file, bytes, cancellationToken);
+        await TextFiles.WriteAtomicallyAsync(file, bytes, cancellationToken);
 
         var lines = TextFiles.CountLines(content);
         var summary = $"{(replaced ? "Replaced" : "Created")} '{shown}': {TextFiles.Plural(lines, "line")}, {TextFiles.Plural(bytes.Length, "byte")}";
