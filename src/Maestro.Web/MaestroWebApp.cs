@@ -58,6 +58,7 @@ public static class MaestroWebApp
         builder.Services.AddSingleton<LiveChatStream>();
         builder.Services.AddSingleton<LiveDashboardStream>();
         builder.Services.AddSingleton<LiveLoginStream>();
+        builder.Services.AddSingleton<LiveAuthStream>();
         builder.Services.AddSingleton<McpHubData>();
         builder.Services.AddHostedService<LiveEventsService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.Turns.TurnRecovery>());

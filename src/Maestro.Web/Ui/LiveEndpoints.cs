@@ -28,6 +28,9 @@ public static class LiveEndpoints
         live.MapGet("/oauth/{id:guid}", (Guid id, string? status, LiveLoginStream stream, CancellationToken ct) =>
             TypedResults.ServerSentEvents(stream.ReadAsync(id, status, ct)));
 
+        live.MapGet("/auths/{provider}/{name}", (string provider, string name, LiveAuthStream stream, CancellationToken ct) =>
+            TypedResults.ServerSentEvents(stream.ReadAsync(new Maestro.Core.Auths.AuthRef(provider, name), ct)));
+
         live.MapGet("/dashboard", (LiveDashboardStream stream, CancellationToken ct) =>
             TypedResults.ServerSentEvents(stream.ReadAsync(ct)));
 

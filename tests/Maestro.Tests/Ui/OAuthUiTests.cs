@@ -248,6 +248,31 @@ public sealed partial class OAuthUiTests(PostgresFixture postgres) : IAsyncLifet
         (await (await PostFormAsync("/ui/auths/openai/keyed/refresh")).Content.ReadAsStringAsync(Ct)).ShouldContain("only OAuth logins have tokens to refresh");
     }
 
+    [Fact]
+    public async Task The_auth_page_follows_its_auth_live_when_it_is_refreshed_elsewhere_or_refused()
+    {
+        await _bed.LoginAnthropicAsync(_server.App.Services, "watched");
+        var page = await Http.GetStringAsync("/auths/anthropic/watched", Ct);
+        page.ShouldContain("sse-connect=\"/ui/live/auths/anthropic/watched\"");
+        await using var live = await LiveAsync("/ui/live/auths/anthropic/watched");
+
+        // Refreshed from elsewhere (the API, as the CLI or the background refresher would): the page's token line follows.
+        (await Http.PostAsync("/api/auths/anthropic/watched/refresh", null, Ct)).EnsureSuccessStatusCode();
+        var refreshed = await live.UntilAsync(u => u.Contains("last refreshed", StringComparison.Ordinal));
+        refreshed.ShouldContain("id=\"auth-status\" hx-swap-oob=\"true\"");
+        refreshed.ShouldContain("id=\"auth-token-state\" hx-swap-oob=\"true\"");
+        refreshed.ShouldContain("Active · expires in");
+
+        var stored = await OAuthTestBed.StoredAsync(_server.App.Services, new AuthRef("anthropic", "watched"));
+        _bed.OAuth.RevokeLogin(stored.Credentials.RefreshToken!).ShouldBeTrue();
+        (await Http.PostAsync("/api/auths/anthropic/watched/refresh", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await live.UntilAsync(u => u.Contains("Needs re-login", StringComparison.Ordinal))).ShouldContain("needs re-login");
+
+        // API-key auths have no token to follow, so their page opens no stream.
+        (await Http.PostAsJsonAsync("/api/auths", new { provider = "openai", name = "plainkey", api_key = "sk-0123456789abcdef" }, Ct)).EnsureSuccessStatusCode();
+        (await Http.GetStringAsync("/auths/openai/plainkey", Ct)).ShouldNotContain("sse-connect");
+    }
+
     private async Task<Guid> StartAsync(params (string Key, string Value)[] fields)
     {
         var response = await PostFormAsync("/ui/oauth/flows", fields);
