@@ -249,6 +249,34 @@ public sealed partial class OAuthUiTests(PostgresFixture postgres) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_device_login_shows_its_code_and_when_nobody_approves_it_the_page_turns_expired_by_itself()
+    {
+        _bed.OAuth.DevicePollIntervalSeconds = 1;
+        _bed.OAuth.DeviceCodeLifetime = TimeSpan.FromSeconds(2);
+        try
+        {
+            var id = await StartAsync(("provider", "openai"), ("name", "unattended"), ("method", "device"));
+            var page = await Http.GetStringAsync($"/sign-in/{id}", Ct);
+            var code = Regex.Match(page, """<code id="oauth-user-code">([^<]+)</code>""");
+            code.Success.ShouldBeTrue(page);
+            await using var live = await LiveAsync($"/ui/live/oauth/{id}?status=pending");
+
+            var updates = await live.UntilDoneAsync();
+
+            var last = updates.Last();
+            last.ShouldContain("data-status=\"expired\"");
+            last.ShouldContain($"The device code {code.Groups[1].Value} expired before it was approved");
+            last.ShouldContain("Start again");
+            (await Http.GetStringAsync($"/sign-in/{id}", Ct)).ShouldNotContain("sse-connect");
+            (await Http.GetStringAsync("/auths/openai/unattended", Ct)).ShouldContain("There is no auth named");
+        }
+        finally
+        {
+            _bed.OAuth.DeviceCodeLifetime = TimeSpan.FromMinutes(15);
+        }
+    }
+
+    [Fact]
     public async Task The_auth_page_follows_its_auth_live_when_it_is_refreshed_elsewhere_or_refused()
     {
         await _bed.LoginAnthropicAsync(_server.App.Services, "watched");
