@@ -23,6 +23,13 @@ public sealed record AuthView(
         auth.Provider, auth.Name, auth.Ref.ToString(), auth.Type.ToWire(), auth.Status.ToWire(), auth.StatusMessage,
         auth.ExpiresAt, auth.Metadata, auth.CreatedAt, auth.UpdatedAt, auth.RefreshedAt,
         Core.OAuth.AuthStateText.Describe(auth, DateTimeOffset.UtcNow));
+
+    /// <summary>
+    /// As an <c>auth_changed</c> event says it is now. "Refreshing" is announced but never stored, so while the stored
+    /// status differs from the event's, the event wins until the next change.
+    /// </summary>
+    public AuthView With(Core.OAuth.AuthChangedNotice? notice) =>
+        notice is null || notice.Status == Status ? this : this with { Status = notice.Status, ExpiresAt = notice.ExpiresAt, State = notice.Message };
 }
 
 /// <summary>An auth with its secrets redacted (first and last characters only), for show/detail.</summary>

@@ -48,22 +48,17 @@ public sealed class LiveAuthStream(SessionEventHub hub, AuthService auths, Fragm
         }
     }
 
-    /// <summary>The auth as stored now (null once deleted). "Refreshing" is not stored, so the event's status wins then.</summary>
+    /// <summary>The auth as stored now, as the latest event says it is (null once deleted).</summary>
     private async Task<string?> RenderAsync(AuthRef auth, AuthChangedNotice? notice, CancellationToken cancellationToken)
     {
         AuthView view;
         try
         {
-            view = AuthView.From(await auths.GetAsync(auth, cancellationToken));
+            view = AuthView.From(await auths.GetAsync(auth, cancellationToken)).With(notice);
         }
         catch (NotFoundException)
         {
             return null;
-        }
-
-        if (notice is not null && notice.Status != view.Status)
-        {
-            view = view with { Status = notice.Status, ExpiresAt = notice.ExpiresAt, State = notice.Message };
         }
 
         return await renderer.RenderAsync<AuthStateUpdate>(new Dictionary<string, object?> { ["Auth"] = view });

@@ -72,22 +72,14 @@ public sealed class LiveDashboardStream(
         }
     }
 
-    /// <summary>
-    /// The whole table (one query per batch of changes). A refresh in progress is not stored as a status, so the
-    /// event's status wins for the auth it names until the next change.
-    /// </summary>
+    /// <summary>The whole table (one query per batch of changes), each auth as its latest event says it is.</summary>
     private async Task<string> AuthTableAsync(Dictionary<string, AuthChangedNotice> changes, CancellationToken cancellationToken)
     {
         var list = new List<AuthView>();
         foreach (var record in await auths.ListAsync(null, cancellationToken))
         {
             var view = AuthView.From(record);
-            if (changes.TryGetValue(view.Ref, out var notice) && notice.Status != view.Status)
-            {
-                view = view with { Status = notice.Status, ExpiresAt = notice.ExpiresAt, State = notice.Message };
-            }
-
-            list.Add(view);
+            list.Add(view.With(changes.GetValueOrDefault(view.Ref)));
         }
 
         return await renderer.RenderAsync<AuthTable>(new Dictionary<string, object?> { ["Auths"] = list, ["Oob"] = true });
