@@ -46,7 +46,7 @@ public static class OpenAIRequestWriter
 
             json.WritePropertyName("input");
             WriteInput(json, messages);
-            WriteTools(json, options);
+            FunctionToolsWriter.Write(json, options, nested: false, strict: true);
 
             if (reasoningModel && (options.Temperature is not null || options.TopP is not null))
             {
@@ -140,67 +140,6 @@ public static class OpenAIRequestWriter
         json.WriteStartArray("include");
         json.WriteStringValue("reasoning.encrypted_content");
         json.WriteEndArray();
-    }
-
-    private static void WriteTools(Utf8JsonWriter json, ChatOptions options)
-    {
-        var wroteTools = false;
-        foreach (var tool in options.Tools ?? Array.Empty<AITool>())
-        {
-            if (tool is not AIFunctionDeclaration function)
-            {
-                continue;
-            }
-
-            if (!wroteTools)
-            {
-                json.WriteStartArray("tools");
-                wroteTools = true;
-            }
-
-            json.WriteStartObject();
-            json.WriteString("type", "function");
-            json.WriteString("name", function.Name);
-            if (!string.IsNullOrEmpty(function.Description))
-            {
-                json.WriteString("description", function.Description);
-            }
-
-            json.WritePropertyName("parameters");
-            function.JsonSchema.WriteTo(json);
-            json.WriteBoolean("strict", false);
-            json.WriteEndObject();
-        }
-
-        if (!wroteTools)
-        {
-            return;
-        }
-
-        json.WriteEndArray();
-        switch (options.ToolMode)
-        {
-            case NoneChatToolMode:
-                json.WriteString("tool_choice", "none");
-                break;
-            case AutoChatToolMode:
-                json.WriteString("tool_choice", "auto");
-                break;
-            case RequiredChatToolMode { RequiredFunctionName: { } name }:
-                json.WriteStartObject("tool_choice");
-                json.WriteString("type", "function");
-                json.WriteString("name", name);
-                json.WriteEndObject();
-                break;
-            case RequiredChatToolMode:
-                json.WriteString("tool_choice", "required");
-                break;
-        }
-
-        if (options.AllowMultipleToolCalls is { } parallel)
-        {
-            json.WriteBoolean("parallel_tool_calls", parallel);
-        }
     }
 
     private static void WriteInput(Utf8JsonWriter json, IEnumerable<ChatMessage> messages)

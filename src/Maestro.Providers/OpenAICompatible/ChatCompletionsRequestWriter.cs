@@ -39,7 +39,7 @@ public static class ChatCompletionsRequestWriter
             }
 
             json.WriteEndArray();
-            WriteTools(json, options);
+            FunctionToolsWriter.Write(json, options, nested: true, strict: false);
             WriteSampling(json, options, settings);
             if (options.Reasoning?.Effort is { } effort)
             {
@@ -107,70 +107,6 @@ public static class ChatCompletionsRequestWriter
         if (options.PresencePenalty is { } presence)
         {
             json.WriteNumber("presence_penalty", presence);
-        }
-    }
-
-    private static void WriteTools(Utf8JsonWriter json, ChatOptions options)
-    {
-        var wroteTools = false;
-        foreach (var tool in options.Tools ?? Array.Empty<AITool>())
-        {
-            if (tool is not AIFunctionDeclaration function)
-            {
-                continue;
-            }
-
-            if (!wroteTools)
-            {
-                json.WriteStartArray("tools");
-                wroteTools = true;
-            }
-
-            json.WriteStartObject();
-            json.WriteString("type", "function");
-            json.WriteStartObject("function");
-            json.WriteString("name", function.Name);
-            if (!string.IsNullOrEmpty(function.Description))
-            {
-                json.WriteString("description", function.Description);
-            }
-
-            json.WritePropertyName("parameters");
-            function.JsonSchema.WriteTo(json);
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        if (!wroteTools)
-        {
-            return;
-        }
-
-        json.WriteEndArray();
-        switch (options.ToolMode)
-        {
-            case NoneChatToolMode:
-                json.WriteString("tool_choice", "none");
-                break;
-            case AutoChatToolMode:
-                json.WriteString("tool_choice", "auto");
-                break;
-            case RequiredChatToolMode { RequiredFunctionName: { } name }:
-                json.WriteStartObject("tool_choice");
-                json.WriteString("type", "function");
-                json.WriteStartObject("function");
-                json.WriteString("name", name);
-                json.WriteEndObject();
-                json.WriteEndObject();
-                break;
-            case RequiredChatToolMode:
-                json.WriteString("tool_choice", "required");
-                break;
-        }
-
-        if (options.AllowMultipleToolCalls is { } parallel)
-        {
-            json.WriteBoolean("parallel_tool_calls", parallel);
         }
     }
 
