@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Maestro.Core.Auths;
+using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
 using Maestro.Core.Events;

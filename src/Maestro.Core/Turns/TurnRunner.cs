@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Maestro.Core.Chat;
+using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Events;
 using Maestro.Core.Providers;

@@ -65,7 +65,7 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         (await http.PostAsJsonAsync("/api/sessions", new { name = "watched", auth = "gemini/bed", model = "synthetic:150@60", working_directory = _bed.Workdir }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         (await http.PostAsJsonAsync("/api/sessions/watched/turns", new { text = "Stream for a while" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await Task.Delay(700);
+        await TextStreamingAsync(http, "watched");
 
         var attach = await CliRunner.RunAsync(_bed.Env.Settings, ["attach", "watched", "--until-done"], timeout: TimeSpan.FromSeconds(90));
 
@@ -153,5 +153,19 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         var pid = process.Pid;
         using var kill = Process.Start("kill", ["-KILL", pid.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
+    }
+
+    /// <summary>Waits (on the session's live events) until the answer is streaming, so an attach lands mid-stream.</summary>
+    private static async Task TextStreamingAsync(HttpClient http, string session)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var deltas = 0;
+        await foreach (var e in SseClient.ReadAsync(http, $"/api/sessions/{session}/events", null, timeout.Token))
+        {
+            if (e.Type == "delta" && ++deltas == 10)
+            {
+                return;
+            }
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
 using Maestro.Core.Events;
@@ -10,7 +9,7 @@ using Maestro.Core.Usage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
-namespace Maestro.Core.Turns;
+namespace Maestro.Core.Context;
 
 /// <summary>
 /// Keeps a long conversation inside the model's window: older turns are summarized by the session's own model into a
@@ -176,5 +175,3 @@ public sealed class ContextCompactor(
         transcript.Append('\n');
     }
 }
-
-public sealed record CompactionResult(Guid SummaryMessageId, int Messages, int TokensBefore, int TokensAfter);
