@@ -83,7 +83,9 @@ public sealed class OpenTelemetryExportTests(PostgresFixture postgres) : IAsyncL
         await _receiver.WaitAsync(
             r => r.Spans.Count(s => s["maestro.auth"] == auth && s["gen_ai.operation.name"] == "chat") == 2 &&
                  r.Spans.Any(s => s["gen_ai.operation.name"] == "execute_tool" && s["gen_ai.tool.name"] == "read_file") &&
-                 r.Points.Any(p => p.Metric == "gen_ai.client.token.usage" && p.Attributes.GetValueOrDefault("maestro.auth") == auth),
+                 r.Points.Any(p => p.Metric == "gen_ai.client.token.usage" && p.Attributes.GetValueOrDefault("maestro.auth") == auth) &&
+                 // Spans arrive in export batches: the request's server span may come in a later one than the turn's.
+                 r.Spans.Any(t => t["gen_ai.operation.name"] == "invoke_agent" && r.Spans.Any(s => s.SpanId == t.ParentSpanId)),
             TimeSpan.FromSeconds(30));
 
         var turn = _receiver.Spans.Single(s => s["gen_ai.operation.name"] == "invoke_agent" && s["gen_ai.agent.name"] == session.Name);
