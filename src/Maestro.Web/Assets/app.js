@@ -49,6 +49,12 @@
     }
   });
 
+  // A browser session that ended (signed out elsewhere, `maestro access rotate`): reloading shows the sign-in page,
+  // which comes back here once signed in.
+  document.addEventListener("htmx:responseError", (e) => {
+    if (e.detail.xhr && e.detail.xhr.status === 401) location.reload();
+  });
+
   // --- Chat behaviour -------------------------------------------------------------------------------------------------
   const scroller = () => document.scrollingElement || document.documentElement;
   let stick = true;
@@ -75,12 +81,18 @@
     if (msgs.length) msgs[msgs.length - 1].setAttribute("data-last", "");
   };
 
+  // Bars and meters carry their width as data-width (a percentage): the CSP refuses style attributes, not the CSSOM.
+  const widths = (root) => {
+    for (const el of root.querySelectorAll("[data-width]")) el.style.width = el.getAttribute("data-width") + "%";
+  };
+
   let pending = false;
   const refresh = () => {
     if (pending) return;
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
+      widths(document);
       markLast();
       highlight(document);
       if (stick && document.getElementById("messages")) scroller().scrollTop = scroller().scrollHeight;
@@ -174,6 +186,7 @@
       }
     }
 
+    widths(document);
     markLast();
     highlight(document);
     if (document.getElementById("messages")) scroller().scrollTop = scroller().scrollHeight;

@@ -1,4 +1,5 @@
 using Maestro.Core;
+using Maestro.Core.Access;
 using Maestro.Core.Configuration;
 using Maestro.Core.Secrets;
 using Maestro.Data;
@@ -35,6 +36,10 @@ public static class MaestroServices
 
             return SecretKeyProvider.Create(name => configuration[name], home, database.IsEmbedded);
         });
+        // Read only by the server and `maestro access`; a malformed MAESTRO_ACCESS_TOKEN is reported when one of them starts.
+        services.AddSingleton(_ => new AccessTokenFile(home, configuration.GetString(AccessTokenFile.EnvironmentVariable)));
+        services.AddSingleton(new AccessOptions());
+        services.AddSingleton<AccessService>();
         services.AddMaestroCore(configuration);
         services.AddMaestroData(database);
         services.AddMaestroProviders(configuration);
