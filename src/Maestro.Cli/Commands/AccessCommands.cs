@@ -119,7 +119,6 @@ public static class AccessCommands
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
-            var service = ctx.Get<AccessService>();
             if (parse.GetValue(clear))
             {
                 if (parse.GetValue(stdin))
@@ -127,13 +126,14 @@ public static class AccessCommands
                     throw new ValidationFailedException("password", "Use either --clear or --password-stdin, not both.");
                 }
 
-                var cleared = await service.SetPasswordAsync(null, ct);
+                var cleared = await ctx.Get<AccessService>().SetPasswordAsync(null, ct);
                 ctx.Console.MarkupLine($"[green]Password removed.[/] Browser sessions ended: {cleared}.");
                 return 0;
             }
 
+            // Read (and check) the password before the database starts, so a mistake costs nothing.
             var password = ReadPassword(ctx, parse.GetValue(stdin));
-            var ended = await service.SetPasswordAsync(password, ct);
+            var ended = await ctx.Get<AccessService>().SetPasswordAsync(password, ct);
             ctx.Console.MarkupLine($"[green]Password set.[/] Browser sessions ended: {ended}; sign in again with the password or the access token.");
             return 0;
         });

@@ -66,8 +66,9 @@ public static class ServeCommand
                 // which browsers never send, so no server or proxy log ever holds it.
                 var code = await app.Services.GetRequiredService<AccessService>().CreateSignInCodeAsync(ct);
                 var link = SignInLink.For(access.PublicUrl ?? url, code);
-                ctx.Console.MarkupLine($"Sign in: [link]{Markup.Escape(link.ToString())}[/]");
-                ctx.Console.MarkupLine($"[grey]One-time link, valid 15 minutes (`maestro access link` prints another). API clients send the token in {Markup.Escape(app.Services.GetRequiredService<AccessTokenFile>().Source)}.[/]");
+                // Plain lines, never wrapped to the terminal's width: the link must stay copyable in one piece.
+                ctx.Stdout.WriteLine($"Sign in: {link}");
+                ctx.Stdout.WriteLine($"  (a one-time link, valid 15 minutes; `maestro access link` prints another. API clients send the token in {app.Services.GetRequiredService<AccessTokenFile>().Source})");
             }
 
             ctx.Console.MarkupLine($"[grey]Database: {(database.Options.IsEmbedded ? "embedded" : "external")} ({Markup.Escape(database.Location)}). Press Ctrl+C to stop.[/]");
