@@ -40,21 +40,18 @@ public sealed partial class AccessJourneyTests(PostgresFixture postgres, Browser
         var link = PrintedLink().Match(_serve.Output).Groups[1].Value;
         link.ShouldStartWith($"{_base}login#code=");
         var code = link[(link.IndexOf('=', StringComparison.Ordinal) + 1)..];
-        var setPassword = await CliRunner.RunAsync(_env.Settings, ["access", "password", "--password-stdin"], Password + "\n");
-        setPassword.ExitCode.ShouldBe(0, setPassword.ToString());
 
         // The link signs this browser in once and lands on a clean address.
-        var first = await browser.NewContextAsync(_violations);
-        var page = await first.NewPageAsync();
-        await page.GotoAsync(link);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-        page.Url.ShouldBe(_base.ToString());
+        var first = await (await browser.NewContextAsync(_violations)).NewPageAsync();
+        await first.GotoAsync(link);
+        await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+        first.Url.ShouldBe(_base.ToString());
         foreach (var path in new[] { "/sessions/new", "/mcp", "/sign-in" })
         {
-            (await page.GotoAsync(new Uri(_base, path).ToString()))!.Status.ShouldBe(200);
+            (await first.GotoAsync(new Uri(_base, path).ToString()))!.Status.ShouldBe(200);
         }
 
-        await browser.ScreenshotAsync(page, "signed-in-by-link");
+        await browser.ScreenshotAsync(first, "signed-in-by-link");
 
         // Used up: the same link in another browser shows why it did not work.
         var replay = await (await browser.NewContextAsync(_violations)).NewPageAsync();
@@ -62,26 +59,34 @@ public sealed partial class AccessJourneyTests(PostgresFixture postgres, Browser
         await Expect(replay.Locator("#login-error")).ToContainTextAsync("expired or was already used");
         replay.Url.ShouldNotContain("code=");
 
-        // Another browser opens a page: the sign-in form (401) in its place; the password brings it back there.
-        var second = await browser.NewContextAsync(_violations);
-        var other = await second.NewPageAsync();
-        (await other.GotoAsync(new Uri(_base, "/mcp").ToString()))!.Status.ShouldBe(401);
-        await Expect(other).ToHaveTitleAsync("Sign in · Maestro");
-        await browser.ScreenshotAsync(other, "sign-in");
-        await other.GetByLabel("Access token or password").FillAsync("not the password");
-        await other.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(other.Locator("#login-error")).ToContainTextAsync("check the access token or password");
-        await Expect(other.GetByLabel("Access token or password")).ToHaveAttributeAsync("aria-invalid", "true");
-        await other.GetByLabel("Access token or password").FillAsync(Password);
-        await other.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(other.GetByRole(AriaRole.Heading, new() { Name = "MCP servers" })).ToBeVisibleAsync();
-        other.Url.ShouldBe(new Uri(_base, "/mcp").ToString());
+        // Setting a password ends every browser session: the next page is the sign-in form (401) in its place.
+        var setPassword = await CliRunner.RunAsync(_env.Settings, ["access", "password", "--password-stdin"], Password + "\n");
+        setPassword.ExitCode.ShouldBe(0, setPassword.ToString());
+        (await first.GotoAsync(new Uri(_base, "/mcp").ToString()))!.Status.ShouldBe(401);
+        await Expect(first).ToHaveTitleAsync("Sign in · Maestro");
+        await browser.ScreenshotAsync(first, "sign-in");
 
-        // Signing out ends this browser's session only.
-        await other.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await Expect(other).ToHaveURLAsync(new Uri(_base, "/login").ToString());
-        (await other.GotoAsync(_base.ToString()))!.Status.ShouldBe(401);
-        (await page.ReloadAsync())!.Status.ShouldBe(200);
+        // A wrong password is refused without saying which part was wrong; the right one comes back to the page.
+        var secret = first.GetByLabel("Access token or password");
+        await secret.FillAsync("not the password");
+        await first.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(first.Locator("#login-error")).ToContainTextAsync("check the access token or password");
+        await Expect(secret).ToHaveAttributeAsync("aria-invalid", "true");
+        await secret.FillAsync(Password);
+        await first.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "MCP servers" })).ToBeVisibleAsync();
+        first.Url.ShouldBe(new Uri(_base, "/mcp").ToString());
+
+        // Another browser signs in with the token; signing out ends only that browser's session.
+        var second = await (await browser.NewContextAsync(_violations)).NewPageAsync();
+        await second.GotoAsync(new Uri(_base, "/login").ToString());
+        await second.GetByLabel("Access token or password").FillAsync(WebServer.ReadAccessToken(_env.Home)!);
+        await second.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(second.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+        await second.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(second).ToHaveURLAsync(new Uri(_base, "/login").ToString());
+        (await second.GotoAsync(_base.ToString()))!.Status.ShouldBe(401);
+        (await first.ReloadAsync())!.Status.ShouldBe(200);
 
         // Neither the code nor the token reached the server's log (only the printed link has the code).
         Regex.Count(_serve.Output, Regex.Escape(code)).ShouldBe(1, _serve.Output);
@@ -107,14 +112,41 @@ public sealed partial class AccessJourneyTests(PostgresFixture postgres, Browser
             Body = $"<!DOCTYPE html><title>elsewhere</title><iframe id=\"ui\" src=\"{_base}\" width=\"800\" height=\"600\"></iframe>",
         }));
         var page = await context.NewPageAsync();
+        (await page.GotoAsync(_base.ToString()))!.Status.ShouldBe(200, "signed in: Maestro serves this browser");
 
-        var served = await page.RunAndWaitForResponseAsync(() => page.GotoAsync(attacker), r => r.Url == _base.ToString());
-        served.Status.ShouldBe(200, "Maestro answered the framed request (the cookie was sent); the browser must still refuse to show it");
-        served.Headers["x-frame-options"].ShouldBe("DENY");
-        await Eventually.UntilAsync(() => framing.Any(v => v.Contains("frame-ancestors", StringComparison.Ordinal)), "Chromium to report the refused frame");
+        var console = new ConcurrentQueue<string>();
+        page.Console += (_, message) => console.Enqueue($"{message.Type}: {message.Text}");
+        await page.GotoAsync(attacker);
+        await Eventually.UntilAsync(() => page.Frames.Any(f => f != page.MainFrame && f.Url.StartsWith("chrome-error:", StringComparison.Ordinal)),
+            "Chromium to refuse the frame: " + string.Join(" | ", page.Frames.Select(f => f.Url)) + " | " + string.Join(" | ", console));
         var frame = page.Frames.Single(f => f != page.MainFrame);
-        frame.Url.ShouldNotBe(_base.ToString());
         (await frame.ContentAsync()).ShouldNotContain("Dashboard");
+        (await page.Locator("#ui").BoundingBoxAsync()).ShouldNotBeNull("the frame is on the page; only its content is refused");
+    }
+
+    [Fact]
+    public async Task The_policy_refuses_inline_script_and_style_and_the_watch_sees_it()
+    {
+        // The positive control for every journey's "no CSP violation": injected inline code is refused, and reported.
+        var injected = new ConcurrentQueue<string>();
+        var context = await browser.NewContextAsync(injected);
+        (await context.APIRequest.PostAsync(new Uri(_base, "/login").ToString(), new APIRequestContextOptions
+        {
+            Form = context.APIRequest.CreateFormData().Set("secret", WebServer.ReadAccessToken(_env.Home)!),
+        })).Ok.ShouldBeTrue();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_base.ToString());
+        await page.EvaluateAsync("""
+            document.body.insertAdjacentHTML("beforeend", '<img id="probe" src="/assets/none.png" onerror="document.title = \'owned\'">');
+            const s = document.createElement("script"); s.textContent = "document.title = 'owned too'"; document.head.append(s);
+            document.body.insertAdjacentHTML("beforeend", '<p style="color: red">styled</p>');
+            """);
+        await Eventually.UntilAsync(() => injected.Count(v => v.Contains("CSP violation", StringComparison.Ordinal)) >= 3,
+            "three reported violations: " + string.Join(" | ", injected));
+        (await page.TitleAsync()).ShouldBe("Maestro");
+        injected.ShouldContain(v => v.Contains("script-src-attr", StringComparison.Ordinal));
+        injected.ShouldContain(v => v.Contains("script-src-elem", StringComparison.Ordinal));
+        injected.ShouldContain(v => v.Contains("style-src-attr", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"Sign in: (\S+)")]
