@@ -1,7 +1,7 @@
 using Maestro.Core.Access;
 using Maestro.Core.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Maestro.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.Tests.Access;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Maestro.Web.Hosting;
 using Maestro.Tests.Infrastructure;
+using Maestro.Web.Hosting;
 
 namespace Maestro.Tests.Web;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Maestro.Core.Errors;
-using Maestro.Web;
 using Maestro.Tests.Infrastructure;
+using Maestro.Web;
 
 namespace Maestro.Tests.Web;
 

@@ -1,9 +1,9 @@
 using System.Text;
+using Maestro.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
-using Maestro.Tests.Infrastructure;
 
 namespace Maestro.Tests.Web;
 

@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
 using Maestro.Core.Access;
-using Microsoft.Extensions.DependencyInjection;
 using Maestro.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.Tests.Web;
 
