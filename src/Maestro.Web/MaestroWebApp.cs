@@ -95,6 +95,7 @@ public static class MaestroWebApp
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<StreamRevalidation>();
         app.UseRateLimiter();
         app.UseAntiforgery();
 

@@ -177,6 +177,39 @@ public sealed class SignInTests(PostgresFixture postgres) : IAsyncLifetime
         other.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task Open_streams_end_once_their_credentials_are_no_longer_valid()
+    {
+        _env.Settings["MAESTRO_STREAM_RECHECK_SECONDS"] = "1";
+        await using var server = await WebServer.StartAsync(_env);
+        using var browser = await server.SignInAsync();
+        using var byToken = await server.Client.GetAsync("/api/oauth/events", HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var byCookie = await browser.GetAsync("/ui/live/dashboard", HttpCompletionOption.ResponseHeadersRead, Ct);
+        byToken.StatusCode.ShouldBe(HttpStatusCode.OK);
+        byCookie.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var tokenEnded = DrainAsync(byToken);
+        var cookieEnded = DrainAsync(byCookie);
+        (await Task.WhenAny(tokenEnded, Task.Delay(TimeSpan.FromSeconds(3), Ct))).ShouldNotBe(tokenEnded, "a valid stream stays open");
+
+        await _env.Services().GetRequiredService<AccessService>().RotateAsync(Ct);
+
+        await tokenEnded.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await cookieEnded.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+    }
+
+    /// <summary>Reads a stream until the server ends it (or drops the connection).</summary>
+    private static async Task DrainAsync(HttpResponseMessage response)
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(Ct);
+            await body.CopyToAsync(Stream.Null, Ct);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
         new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
 
