@@ -65,7 +65,9 @@ public static class ServeCommand
                 // A one-time code, not the token: the link is useless once opened, and the code sits in the fragment,
                 // which browsers never send, so no server or proxy log ever holds it.
                 var code = await app.Services.GetRequiredService<AccessService>().CreateSignInCodeAsync(ct);
-                var link = SignInLink.For(access.PublicUrl ?? url, code);
+                // Listening on every interface: a browser on this machine reaches it on loopback (browsers refuse 0.0.0.0).
+                var reachable = url.Host is "0.0.0.0" or "[::]" ? new UriBuilder(url) { Host = "127.0.0.1" }.Uri : url;
+                var link = SignInLink.For(access.PublicUrl ?? reachable, code);
                 // Plain lines, never wrapped to the terminal's width: the link must stay copyable in one piece.
                 ctx.Stdout.WriteLine($"Sign in: {link}");
                 ctx.Stdout.WriteLine($"  (a one-time link, valid 15 minutes; `maestro access link` prints another. API clients send the token in {app.Services.GetRequiredService<AccessTokenFile>().Source})");
