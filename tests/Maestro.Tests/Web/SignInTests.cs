@@ -178,6 +178,46 @@ public sealed class SignInTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Behind_an_https_proxy_the_cookie_is_secure_and_the_client_address_comes_from_the_proxy()
+    {
+        _env.Settings["MAESTRO_PUBLIC_URL"] = "https://maestro.example.test";
+        _env.Settings["MAESTRO_TRUSTED_PROXIES"] = "127.0.0.1";
+        _env.Settings["MAESTRO_SIGN_IN_ATTEMPTS_PER_MINUTE"] = "2";
+        await using var server = await WebServer.StartAsync(_env);
+        using var proxy = server.Anonymous();
+
+        async Task<HttpResponseMessage> SignInAsync(string secret, string client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/login") { Content = Form(("secret", secret)) };
+            request.Headers.Host = "maestro.example.test";
+            request.Headers.Add("X-Forwarded-For", client);
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            request.Headers.Add("Origin", "https://maestro.example.test");
+            return await proxy.SendAsync(request, Ct);
+        }
+
+        using var signedIn = await SignInAsync(server.AccessToken!, "203.0.113.5");
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var setCookie = signedIn.Headers.GetValues("Set-Cookie").Single();
+        setCookie.ShouldStartWith("__Host-maestro_session=");
+        setCookie.ShouldContain("secure", Case.Insensitive);
+        setCookie.ShouldContain("samesite=strict", Case.Insensitive);
+        setCookie.ShouldContain("httponly", Case.Insensitive);
+
+        // Each client behind the proxy has its own allowance (2 a minute here; of five, one at least is refused).
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await SignInAsync("guess", "203.0.113.6");
+            statuses.Add(response.StatusCode);
+        }
+
+        statuses.ShouldContain(HttpStatusCode.TooManyRequests);
+        using var another = await SignInAsync("guess", "203.0.113.7");
+        another.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Open_streams_end_once_their_credentials_are_no_longer_valid()
     {
         _env.Settings["MAESTRO_STREAM_RECHECK_SECONDS"] = "1";
