@@ -137,6 +137,9 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/stoppable"));
         var box = page.GetByLabel("Message", new() { Exact = true });
+        // On a busy machine htmx settles a swap late, and binds the swapped-in Stop button only then: a long settle
+        // delay holds that window open, so Escape is shown to work while the button is not bound yet.
+        await page.EvaluateAsync("() => { htmx.config.defaultSettleDelay = 60000; }");
         await box.PressSequentiallyAsync("first line");
         await box.PressAsync("Shift+Enter");
         await box.PressSequentiallyAsync("second line");
@@ -144,6 +147,7 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await Expect(page.Locator(".msg.user .user-text")).ToHaveTextAsync("first line\nsecond line");
 
         await Expect(page.Locator(".msg.assistant").Last).ToContainTextAsync("s3 ");
+        await Expect(page.Locator("#stop-button")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Escape");
         await Expect(page.Locator(".msg-stopped")).ToContainTextAsync("Stopped.");
         await Expect(page.Locator(".msg-stopped").GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();

@@ -120,6 +120,10 @@
       const stop = document.getElementById("stop-button");
       if (stop) {
         e.preventDefault();
+        // A Stop button a live fragment has just swapped in gets its htmx click handler only when the swap settles (a
+        // timer, late on a busy machine): a click before that would do nothing. Processing it now binds the handler;
+        // htmx skips an element it has already processed, so the settle step does not bind it twice.
+        htmx.process(stop);
         stop.click();
       }
     }
