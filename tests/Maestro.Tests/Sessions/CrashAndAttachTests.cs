@@ -62,10 +62,10 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         await using var serve = CliProcess.Start(_bed.Env.Settings, "serve", "--port", port.ToString(CultureInfo.InvariantCulture));
         await serve.WaitForOutputAsync("Maestro is running");
         using var http = WebServer.ClientFor(port, _bed.Env.Home);
-        (await http.PostAsJsonAsync("/api/sessions", new { name = "watched", auth = "gemini/bed", model = "synthetic:400@40", working_directory = _bed.Workdir }))
+        (await http.PostAsJsonAsync("/api/sessions", new { name = "watched", auth = "gemini/bed", model = "synthetic:1200@40", working_directory = _bed.Workdir }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         (await http.PostAsJsonAsync("/api/sessions/watched/turns", new { text = "Stream for a while" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        // Long enough (10 s) for the CLI process to start and attach while the answer is still streaming.
+        // Long enough (30 s) for the CLI process to start and attach while the answer is still streaming.
         await TextStreamingAsync(http, "watched");
 
         var attach = await CliRunner.RunAsync(_bed.Env.Settings, ["attach", "watched", "--until-done"], timeout: TimeSpan.FromSeconds(90));
@@ -76,7 +76,7 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         var stored = messages.RootElement.EnumerateArray().Last().GetProperty("blocks")[0].GetProperty("text").GetString()!;
         // Everything the model wrote reached the attached terminal (snapshot + live events from the other process).
         attach.Stdout.ShouldContain(stored[^60..]);
-        attach.Stderr.ShouldContain("synthetic:400@40");
+        attach.Stderr.ShouldContain("synthetic:1200@40");
     }
 
     [Fact]
