@@ -153,7 +153,8 @@ public sealed partial class CliAccessTests
             var port = CliProcess.FreePort();
             await using var serve = CliProcess.Start(new Dictionary<string, string?> { ["MAESTRO_HOME"] = home },
                 "serve", "--no-auth", "--port", port.ToString(CultureInfo.InvariantCulture));
-            await serve.WaitForOutputAsync("Maestro is running");
+            // A fresh MAESTRO_HOME: the first start creates the embedded cluster (initdb), slow on a loaded machine.
+            await serve.WaitForOutputAsync("Maestro is running", TimeSpan.FromMinutes(3));
             await serve.WaitForOutputAsync("Authentication is OFF");
             serve.Output.ShouldNotContain("Sign in:");
 
