@@ -1,7 +1,9 @@
+using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
 using Maestro.Core.Tools;
+using Microsoft.Extensions.AI;
 
 namespace Maestro.Core.Turns;
 
@@ -13,6 +15,32 @@ public sealed class ApprovalService(IApprovalStore approvals, ISessionStore sess
 {
     public Task<IReadOnlyList<Approval>> PendingAsync(Guid sessionId, CancellationToken cancellationToken) =>
         approvals.PendingAsync(sessionId, cancellationToken);
+
+    /// <summary>
+    /// The approvals of the tool calls in these messages, pending or decided, so a page drawn from storage shows each
+    /// call's buttons or its decision the way the live page did.
+    /// </summary>
+    public async Task<IReadOnlyList<Approval>> ForMessagesAsync(Guid sessionId, IReadOnlyList<ConversationMessage> messages, CancellationToken cancellationToken)
+    {
+        var callIds = new List<string>();
+        foreach (var m in messages)
+        {
+            if (m.Role != MessageRole.Assistant)
+            {
+                continue;
+            }
+
+            foreach (var c in m.Contents)
+            {
+                if (c is FunctionCallContent call)
+                {
+                    callIds.Add(call.CallId);
+                }
+            }
+        }
+
+        return await approvals.ForCallsAsync(sessionId, callIds, cancellationToken);
+    }
 
     public Task<Approval?> GetAsync(Guid approvalId, CancellationToken cancellationToken) => approvals.GetAsync(approvalId, cancellationToken);
 

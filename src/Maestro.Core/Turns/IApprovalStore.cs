@@ -14,5 +14,8 @@ public interface IApprovalStore
 
     Task<IReadOnlyList<Approval>> PendingAsync(Guid sessionId, CancellationToken cancellationToken);
 
+    /// <summary>The approvals asked for these tool calls, decided or not (the latest per call).</summary>
+    Task<IReadOnlyList<Approval>> ForCallsAsync(Guid sessionId, IReadOnlyCollection<string> callIds, CancellationToken cancellationToken);
+
     Task ExpireForTurnAsync(Guid turnId, CancellationToken cancellationToken);
 }

@@ -55,6 +55,21 @@ public sealed class PostgresApprovalStore(MaestroDatabase database, TimeProvider
         return await ReadAsync(command, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<Approval>> ForCallsAsync(Guid sessionId, IReadOnlyCollection<string> callIds, CancellationToken cancellationToken)
+    {
+        if (callIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT DISTINCT ON (call_id) {Columns} FROM approvals WHERE session_id = $1 AND call_id = ANY($2) ORDER BY call_id, created_at DESC", connection);
+        command.Parameters.AddWithValue(sessionId);
+        command.Parameters.AddWithValue(callIds.ToArray());
+        return await ReadAsync(command, cancellationToken);
+    }
+
     public async Task ExpireForTurnAsync(Guid turnId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

@@ -148,7 +148,7 @@ public static class ChatEndpoints
         var running = await conversations.IsBusyAsync(s, ct);
         return new RazorComponentResult<MessageList>(new
         {
-            Items = ChatItems.From(messages, await approvalService.PendingAsync(s.Id, ct), running),
+            Items = ChatItems.From(messages, await approvalService.ForMessagesAsync(s.Id, messages, ct), running),
             SessionId = s.Id,
             OlderThanSeq = messages.Count == MessageList.PageSize ? messages[0].Seq : (long?)null,
         });

@@ -11,7 +11,8 @@ using Maestro.Web.Rendering;
 namespace Maestro.Web.Ui;
 
 /// <summary>The chat's HTML fragments, rendered from the same components as the page, for live events and fragment endpoints.</summary>
-public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore conversations, ITurnStore turns, SessionService sessions, AuthService auths)
+public sealed class ChatFragments(
+    FragmentRenderer renderer, IConversationStore conversations, ITurnStore turns, SessionService sessions, AuthService auths, ApprovalService approvals)
 {
     public Task<string> ComposerActionsAsync(Guid sessionId, bool running) =>
         renderer.RenderAsync<ComposerActions>(new Dictionary<string, object?> { ["Running"] = running, ["SessionId"] = sessionId, ["Oob"] = true });
@@ -43,7 +44,7 @@ public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore 
             return "";
         }
 
-        var asStored = ChatItems.Assistant(stored, new Dictionary<string, Microsoft.Extensions.AI.FunctionResultContent>(), new Dictionary<string, Approval>(), turnRunning: true);
+        var asStored = ChatItems.Assistant(stored, new Dictionary<string, Microsoft.Extensions.AI.FunctionResultContent>(), await ApprovalsOfAsync(sessionId, stored, cancellationToken), turnRunning: true);
         var view = asStored with { Status = "streaming", Html = text.Completed };
         return Wrap(await renderer.RenderAsync<AssistantMessage>(new Dictionary<string, object?>
         {
@@ -51,6 +52,17 @@ public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore 
             ["SessionId"] = sessionId,
             ["Tail"] = text.Tail,
         }));
+    }
+
+    private async Task<Dictionary<string, Approval>> ApprovalsOfAsync(Guid sessionId, ConversationMessage message, CancellationToken cancellationToken)
+    {
+        var byCall = new Dictionary<string, Approval>(StringComparer.Ordinal);
+        foreach (var a in await approvals.ForMessagesAsync(sessionId, [message], cancellationToken))
+        {
+            byCall[a.CallId] = a;
+        }
+
+        return byCall;
     }
 
     /// <summary>A finished answer replaces its streaming version once, as stored (complete Markdown, calls, usage).</summary>
@@ -63,7 +75,7 @@ public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore 
         }
 
         var running = await turns.GetRunningAsync(sessionId, cancellationToken) is not null;
-        var view = ChatItems.Assistant(stored, new Dictionary<string, Microsoft.Extensions.AI.FunctionResultContent>(), new Dictionary<string, Approval>(), running);
+        var view = ChatItems.Assistant(stored, new Dictionary<string, Microsoft.Extensions.AI.FunctionResultContent>(), await ApprovalsOfAsync(sessionId, stored, cancellationToken), running);
         return Wrap(await renderer.RenderAsync<AssistantMessage>(new Dictionary<string, object?> { ["View"] = view, ["SessionId"] = sessionId }));
     }
 
@@ -95,7 +107,7 @@ public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore 
     /// With <paramref name="withoutStreaming"/>, a message still being written is left out: the viewer builds it from
     /// the events that follow (a retry or an edit re-renders the list when its turn starts, before the answer begins).
     /// </remarks>
-    public async Task<string> ConversationAsync(Session session, IReadOnlyList<Approval> pending, CancellationToken cancellationToken, bool withoutStreaming = false)
+    public async Task<string> ConversationAsync(Session session, CancellationToken cancellationToken, bool withoutStreaming = false)
     {
         var messages = await conversations.ListMessagesAsync(session.CurrentThreadId ?? Guid.Empty, null, MessageList.PageSize, cancellationToken);
         if (withoutStreaming)
@@ -106,7 +118,7 @@ public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore 
         var running = await turns.GetRunningAsync(session.Id, cancellationToken) is not null;
         var list = await renderer.RenderAsync<MessageList>(new Dictionary<string, object?>
         {
-            ["Items"] = ChatItems.From(messages, pending, running),
+            ["Items"] = ChatItems.From(messages, await approvals.ForMessagesAsync(session.Id, messages, cancellationToken), running),
             ["SessionId"] = session.Id,
             ["OlderThanSeq"] = messages.Count == MessageList.PageSize ? messages[0].Seq : null,
         });
@@ -115,7 +127,7 @@ public sealed class ChatFragments(FragmentRenderer renderer, IConversationStore 
 
     /// <summary>The conversation as stored, after a retry or an edit removed messages that other tabs still show.</summary>
     public async Task<string> ConversationAsync(Guid sessionId, CancellationToken cancellationToken) =>
-        await ConversationAsync(await sessions.GetAsync(sessionId, cancellationToken), [], cancellationToken, withoutStreaming: true);
+        await ConversationAsync(await sessions.GetAsync(sessionId, cancellationToken), cancellationToken, withoutStreaming: true);
 
     /// <summary>A decided approval: the prompt becomes a note, the status badge follows.</summary>
     public static void ApprovalResolved(StringBuilder html, string callId, string status, string note)

@@ -17,7 +17,7 @@ namespace Maestro.Web.Ui;
 /// streaming message per <see cref="LiveStreamOptions.Throttle"/>, appending completed Markdown blocks and replacing
 /// only the tail. Each update carries the id of the last event it fully reflects.
 /// </summary>
-public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots, ApprovalService approvals, ChatFragments fragments, LiveStreamOptions options)
+public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots, ChatFragments fragments, LiveStreamOptions options)
 {
     public const string EventName = "html";
 
@@ -29,7 +29,7 @@ public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots,
         if (subscription.Gap)
         {
             // Too far behind to replay: the conversation's last page, as stored now.
-            html.Append(await fragments.ConversationAsync(session, await approvals.PendingAsync(session.Id, cancellationToken), cancellationToken));
+            html.Append(await fragments.ConversationAsync(session, cancellationToken));
         }
 
         await viewer.ResetAsync(html, await snapshots.TakeAsync(session.Id, cancellationToken), cancellationToken);

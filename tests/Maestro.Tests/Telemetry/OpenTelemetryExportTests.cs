@@ -84,13 +84,15 @@ public sealed class OpenTelemetryExportTests(PostgresFixture postgres) : IAsyncL
         }
 
         var auth = $"anthropic/{_authName}";
-        await _receiver.WaitAsync(
-            r => r.Spans.Count(s => s["maestro.auth"] == auth && s["gen_ai.operation.name"] == "chat") == 2 &&
-                 r.Spans.Any(s => s["gen_ai.operation.name"] == "execute_tool" && s["gen_ai.tool.name"] == "read_file") &&
-                 r.Points.Any(p => p.Metric == "gen_ai.client.token.usage" && p.Attributes.GetValueOrDefault("maestro.auth") == auth) &&
-                 // Spans arrive in export batches: the request's server span may come in a later one than the turn's.
-                 r.Spans.Any(t => t["gen_ai.operation.name"] == "invoke_agent" && r.Spans.Any(s => s.SpanId == t.ParentSpanId)),
-            TimeSpan.FromSeconds(60));
+        var missing = "";
+        try
+        {
+            await _receiver.WaitAsync(r => (missing = Missing(r, auth)).Length == 0, TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Still missing: {missing}.", e);
+        }
 
         var turn = _receiver.Spans.Single(s => s["gen_ai.operation.name"] == "invoke_agent" && s["gen_ai.agent.name"] == session.Name);
         turn.Name.ShouldBe($"invoke_agent {session.Name}");
@@ -136,5 +138,38 @@ public sealed class OpenTelemetryExportTests(PostgresFixture postgres) : IAsyncL
         tokens.Select(p => p.Attributes["gen_ai.token.type"]).Distinct().ShouldBe(["input", "output"], ignoreOrder: true);
         tokens.ShouldAllBe(p => p.Attributes["gen_ai.provider.name"] == "anthropic" && p.Attributes["gen_ai.request.model"] == "claude-sonnet-4-5");
         tokens.Where(p => p.Attributes["gen_ai.token.type"] == "output").Max(p => p.Count).ShouldBeGreaterThanOrEqualTo(2);
+    }
+
+    /// <summary>What the receiver has not got yet (empty when everything arrived); spans come in export batches.</summary>
+    private static string Missing(OtlpReceiver r, string auth)
+    {
+        var missing = new List<string>();
+        var chats = r.Spans.Count(s => s["maestro.auth"] == auth && s["gen_ai.operation.name"] == "chat");
+        if (chats < 2)
+        {
+            missing.Add($"two chat spans (have {chats})");
+        }
+
+        if (!r.Spans.Any(s => s["gen_ai.operation.name"] == "execute_tool" && s["gen_ai.tool.name"] == "read_file"))
+        {
+            missing.Add("the execute_tool span");
+        }
+
+        if (!r.Points.Any(p => p.Metric == "gen_ai.client.token.usage" && p.Attributes.GetValueOrDefault("maestro.auth") == auth))
+        {
+            missing.Add("the token usage metric");
+        }
+
+        var turn = r.Spans.FirstOrDefault(t => t["gen_ai.operation.name"] == "invoke_agent" && t["maestro.auth"] == auth);
+        if (turn is null)
+        {
+            missing.Add("the invoke_agent span");
+        }
+        else if (!r.Spans.Any(s => s.SpanId == turn.ParentSpanId))
+        {
+            missing.Add($"the turn's parent span {turn.ParentSpanId} (spans in its trace: {string.Join(", ", r.Spans.Where(s => s.TraceId == turn.TraceId).Select(s => s.Name))})");
+        }
+
+        return string.Join("; ", missing);
     }
 }

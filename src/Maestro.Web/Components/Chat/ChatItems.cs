@@ -2,6 +2,7 @@ using System.Text.Json;
 using Maestro.Core.Conversations;
 using Maestro.Core.Turns;
 using Maestro.Web.Rendering;
+using Maestro.Web.Ui;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Web.Components.Chat;
@@ -14,7 +15,8 @@ public static class ChatItems
 {
     private static readonly JsonSerializerOptions Indented = new(AIJsonUtilities.DefaultOptions) { WriteIndented = true };
 
-    public static IReadOnlyList<object> From(IReadOnlyList<ConversationMessage> messages, IReadOnlyList<Approval> pending, bool turnRunning)
+    /// <param name="approvals">The approvals asked for the messages' tool calls, pending or decided.</param>
+    public static IReadOnlyList<object> From(IReadOnlyList<ConversationMessage> messages, IReadOnlyList<Approval> approvals, bool turnRunning)
     {
         var results = new Dictionary<string, FunctionResultContent>(StringComparer.Ordinal);
         foreach (var m in messages)
@@ -31,10 +33,10 @@ public static class ChatItems
             }
         }
 
-        var approvals = new Dictionary<string, Approval>(StringComparer.Ordinal);
-        foreach (var a in pending)
+        var byCall = new Dictionary<string, Approval>(StringComparer.Ordinal);
+        foreach (var a in approvals)
         {
-            approvals[a.CallId] = a;
+            byCall[a.CallId] = a;
         }
 
         var items = new List<object>(messages.Count);
@@ -46,7 +48,7 @@ public static class ChatItems
                     items.Add(User(m));
                     break;
                 case MessageRole.Assistant:
-                    items.Add(Assistant(m, results, approvals, turnRunning));
+                    items.Add(Assistant(m, results, byCall, turnRunning));
                     break;
                 case MessageRole.Summary:
                     items.Add(new SummaryMessageView(m.Id, MarkdownRenderer.ToHtml(m.Text), m.CreatedAt));
@@ -92,19 +94,21 @@ public static class ChatItems
     private static ToolCallView Call(FunctionCallContent call, FunctionResultContent? result, Approval? approval, bool turnRunning)
     {
         var args = ArgumentsJson(call.Arguments);
-        if (result is not null)
-        {
-            var isError = result.AdditionalProperties?.ContainsKey("is_error") == true;
-            return new ToolCallView(call.CallId, call.Name, args, isError ? "error" : "done", result.Result?.ToString(), isError,
-                Duration(result.AdditionalProperties?.GetValueOrDefault("duration_ms")));
-        }
-
-        if (approval is not null)
+        if (approval is { Status: ApprovalStatus.Pending } && result is null)
         {
             return new ToolCallView(call.CallId, call.Name, args, "awaiting_approval", PendingApprovalId: approval.Id);
         }
 
-        return new ToolCallView(call.CallId, call.Name, args, turnRunning ? "queued" : "not_run");
+        // A decided call keeps its decision on the card after a reload, as the live page showed it.
+        var note = approval is null or { Status: ApprovalStatus.Pending } ? null : ApprovalNotes.Describe(approval.Status.ToWire(), approval.Reason);
+        if (result is not null)
+        {
+            var isError = result.AdditionalProperties?.ContainsKey("is_error") == true;
+            return new ToolCallView(call.CallId, call.Name, args, isError ? "error" : "done", result.Result?.ToString(), isError,
+                Duration(result.AdditionalProperties?.GetValueOrDefault("duration_ms")), ApprovalNote: note);
+        }
+
+        return new ToolCallView(call.CallId, call.Name, args, turnRunning ? "queued" : "not_run", ApprovalNote: note);
     }
 
     private static double? Duration(object? value) => value switch
