@@ -43,6 +43,13 @@ maestro_need_nginx() {
   fi
 }
 
+# systemd-analyze, for the test that verifies docs/operations.md's systemd units.
+maestro_need_systemd_analyze() {
+  if [ ! -x /usr/bin/systemd-analyze ]; then
+    maestro_missing_packages+=(systemd)
+  fi
+}
+
 maestro_install_missing() {
   [ ${#maestro_missing_packages[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -12,6 +12,7 @@ namespace Maestro.Data.Backup;
 public sealed class DatabaseRestore(NpgsqlDataSource dataSource)
 {
     private const int ProgressEvery = 2000;
+    private static readonly TimeSpan OtherClientsGrace = TimeSpan.FromSeconds(3);
 
     /// <summary>Refuses a backup whose schema this binary cannot rebuild (it came from a newer Maestro).</summary>
     public static void CheckSchema(BackupManifest manifest)
@@ -80,9 +81,10 @@ public sealed class DatabaseRestore(NpgsqlDataSource dataSource)
 
             progress?.Invoke(new BackupProgress(table.Name, 0, table.Rows, done, manifest.TotalRows));
             long tableDone = 0;
-            await using (var copy = await connection.BeginTextImportAsync(
-                $"COPY {DatabaseCatalog.Quote(table.Name)} ({DatabaseCatalog.ColumnList(table.Columns)}) FROM STDIN", cancellationToken))
+            try
             {
+                await using var copy = await connection.BeginTextImportAsync(
+                    $"COPY {DatabaseCatalog.Quote(table.Name)} ({DatabaseCatalog.ColumnList(table.Columns)}) FROM STDIN", cancellationToken);
                 while (await backup.ReadLineAsync(cancellationToken) is var line && line != BackupFormat.EndOfRows)
                 {
                     await copy.WriteAsync(line);
@@ -93,6 +95,11 @@ public sealed class DatabaseRestore(NpgsqlDataSource dataSource)
                         progress?.Invoke(new BackupProgress(table.Name, tableDone, table.Rows, done + tableDone, manifest.TotalRows));
                     }
                 }
+            }
+            catch (PostgresException ex)
+            {
+                // A row cut in half (a truncated file) or altered: PostgreSQL refuses it, and the transaction with it.
+                throw backup.Damaged($"the rows of {table.Name} do not load (row {tableDone + 1}: {ex.MessageText})");
             }
 
             if (tableDone != table.Rows)
@@ -120,20 +127,44 @@ public sealed class DatabaseRestore(NpgsqlDataSource dataSource)
     /// <summary>A running Maestro would keep serving (and writing) the old data under the restored one.</summary>
     private static async Task RefuseOtherClientsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
+        // A command that just ended leaves its server process behind for a few milliseconds: look again for a moment
+        // before calling a connection "another Maestro". A running one keeps its connections and is still there.
+        var deadline = DateTime.UtcNow + OtherClientsGrace;
+        while (true)
+        {
+            var (count, names) = await OtherClientsAsync(connection, transaction, cancellationToken);
+            if (count == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new MaestroException(
+                    $"{count} other connection(s) use this database ({names}): restoring under a running Maestro would mix old and restored data.",
+                    "Stop every Maestro server and command that uses it (maestro serve, on every instance), then restore.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static async Task<(long Count, string Names)> OtherClientsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Within a transaction pg_stat_activity is read once and kept, unless the snapshot is cleared.
+        await using (var clear = new NpgsqlCommand("SELECT pg_stat_clear_snapshot()", connection, transaction))
+        {
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var others = new NpgsqlCommand("""
-            SELECT count(*), string_agg(DISTINCT coalesce(nullif(application_name, ''), 'unnamed'), ', ')
+            SELECT count(*), coalesce(string_agg(DISTINCT coalesce(nullif(application_name, ''), 'unnamed'), ', '), '')
             FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
             """, connection, transaction);
         await using var reader = await others.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        var count = reader.GetInt64(0);
-        if (count > 0)
-        {
-            throw new MaestroException(
-                $"{count} other connection(s) use this database ({reader.GetString(1)}): restoring under a running Maestro would mix old and restored data.",
-                "Stop every Maestro server and command that uses it (maestro serve, on every instance), then restore.");
-        }
+        return (reader.GetInt64(0), reader.GetString(1));
     }
 
     private static async Task RefuseNonEmptyAsync(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Maestro.Data.Migrations;
 using Maestro.Tests.Infrastructure;
 
@@ -34,7 +35,11 @@ public sealed class ReleaseTarballTests
             var maestro = Path.Combine(unpacked, "maestro");
             Directory.GetFileSystemEntries(unpacked).Select(Path.GetFileName).Order().ShouldBe(["OPERATIONS.md", "README.md", "maestro"]);
 
+            await VerifySystemdUnitsAsync(folder, maestro);
+
             var home = Path.Combine(folder, "home");
+            Directory.CreateDirectory(home);
+            File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             var env = new Dictionary<string, string?>
             {
                 ["PATH"] = Path.Combine(folder, "no-dotnet-here"),
@@ -87,7 +92,8 @@ public sealed class ReleaseTarballTests
             }
 
             var drillHome = Path.Combine(folder, "drill-home");
-            Directory.CreateDirectory(drillHome, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Directory.CreateDirectory(drillHome);
+            File.SetUnixFileMode(drillHome, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             File.Copy(Path.Combine(home, "secret.key"), Path.Combine(drillHome, "secret.key"));
             var drill = new Dictionary<string, string?>(env) { ["MAESTRO_HOME"] = drillHome };
             var restore = await RunAsync(maestro, drill, null, "restore", Path.Combine(folder, "drill.backup"));
@@ -103,6 +109,35 @@ public sealed class ReleaseTarballTests
         {
             TestHome.Delete(folder);
         }
+    }
+
+    /// <summary>The guide's systemd units, pointed at this release, pass `systemd-analyze verify` without a remark.</summary>
+    private static async Task VerifySystemdUnitsAsync(string folder, string maestro)
+    {
+        var guide = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "operations.md"));
+        var blocks = Regex.Matches(guide, "```ini\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
+        var units = new Dictionary<string, string>
+        {
+            ["maestro.service"] = blocks.Single(b => b.Contains("maestro serve", StringComparison.Ordinal)),
+            ["maestro-backup.service"] = blocks.Single(b => b.Contains("maestro backup", StringComparison.Ordinal)),
+            ["maestro-backup.timer"] = blocks.Single(b => b.Contains("[Timer]", StringComparison.Ordinal)),
+        };
+        var dir = Path.Combine(folder, "units");
+        Directory.CreateDirectory(dir);
+        foreach (var (name, text) in units)
+        {
+            if (name.EndsWith(".service", StringComparison.Ordinal))
+            {
+                text.ShouldContain("/opt/maestro/maestro", Case.Sensitive, $"the guide's {name} no longer runs /opt/maestro/maestro");
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(dir, name), text.Replace("/opt/maestro/maestro", maestro, StringComparison.Ordinal));
+        }
+
+        var verify = await RunAsync("/usr/bin/systemd-analyze", new Dictionary<string, string?>(), null,
+            ["verify", .. units.Keys.Select(name => Path.Combine(dir, name))]);
+        verify.Exit.ShouldBe(0, verify.Output);
+        verify.Output.Trim().ShouldBeEmpty();
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(string program, IReadOnlyDictionary<string, string?> env, string? stdin, params string[] arguments)
