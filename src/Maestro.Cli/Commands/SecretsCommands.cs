@@ -119,6 +119,7 @@ public static class SecretsCommands
             var source = ctx.Get<SecretKeySource>();
             // Opening the database checks that the configured key(s) read its secrets before anything changes.
             var dataSource = await ctx.Get<MaestroDatabase>().GetDataSourceAsync(ct);
+            await using var rotationLock = await SecretRotation.LockAsync(dataSource, ct);
             var oldKeys = protector.KeyIds.Skip(1).ToList();
             if (source.IsKeyFile)
             {

@@ -12,13 +12,9 @@ public static class SecretKeyUsage
         var usage = new List<KeyUsage>();
         foreach (var column in EncryptedColumns.All)
         {
-            await using (var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection, transaction))
+            if (!await TableExistsAsync(connection, transaction, column.Table, cancellationToken))
             {
-                exists.Parameters.AddWithValue(column.Table);
-                if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
-                {
-                    continue;
-                }
+                continue;
             }
 
             await using var count = new NpgsqlCommand(
@@ -32,6 +28,14 @@ public static class SecretKeyUsage
         }
 
         return usage;
+    }
+
+    /// <summary>False for a registered table that the database's schema does not have (yet).</summary>
+    internal static async Task<bool> TableExistsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string table, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection, transaction);
+        exists.Parameters.AddWithValue(table);
+        return (bool)(await exists.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Ciphertexts per key id, all columns together.</summary>

@@ -18,6 +18,30 @@ public sealed class SecretRotation(NpgsqlDataSource dataSource, ISecretProtector
     // after this many passes that keep finding new ones, something keeps using the old key and the user must look.
     private const int MaxPasses = 3;
 
+    // Advisory lock key of a rotation in progress ("maestro" + 2); any constant shared by every instance works.
+    private const long RotationLockKey = 0x6D61657374726F02;
+
+    /// <summary>
+    /// Holds the database-wide rotation lock until disposed (or the process dies), so two `maestro secrets rotate` can
+    /// never run at once — in embedded mode each would make its own new key.
+    /// </summary>
+    public static async Task<IAsyncDisposable> LockAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var take = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);
+        take.Parameters.AddWithValue(RotationLockKey);
+        if ((bool)(await take.ExecuteScalarAsync(cancellationToken))!)
+        {
+            // Released explicitly when disposed: a pooled connection is not closed, and the lock is a session lock.
+            return new LockHolder(connection);
+        }
+
+        await connection.DisposeAsync();
+        throw new MaestroException(
+            "Another `maestro secrets rotate` is running on this database.",
+            "Let it finish (`maestro secrets status` shows the progress), or stop it and run this again.");
+    }
+
     /// <returns>How many ciphertexts were re-encrypted.</returns>
     public async Task<long> RotateAsync(int batchSize, Action<RotationProgress>? progress, CancellationToken cancellationToken)
     {
@@ -82,10 +106,8 @@ public sealed class SecretRotation(NpgsqlDataSource dataSource, ISecretProtector
         var update = $"UPDATE \"{table}\" SET {string.Join(", ", sets)} WHERE \"{id}\" = ${columns.Count + (keyIdColumns.Count > 0 ? 2 : 1)}";
 
         await using (var probe = await dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", probe))
         {
-            exists.Parameters.AddWithValue(table);
-            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            if (!await SecretKeyUsage.TableExistsAsync(probe, null, table, cancellationToken))
             {
                 return done;
             }
@@ -171,4 +193,18 @@ public sealed class SecretRotation(NpgsqlDataSource dataSource, ISecretProtector
     private static string Describe(IEnumerable<KeyUsage> usage) => string.Join("; ", usage
         .GroupBy(u => u.KeyId)
         .Select(g => $"{g.Sum(u => u.Count)} secret(s) in {string.Join(", ", g.Select(u => u.Column))} (key {g.Key})"));
+
+    private sealed class LockHolder(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection))
+            {
+                release.Parameters.AddWithValue(RotationLockKey);
+                await release.ExecuteScalarAsync();
+            }
+
+            await connection.DisposeAsync();
+        }
+    }
 }
