@@ -41,8 +41,11 @@ public sealed class CliProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "maestro.dll"));
-        start.Environment.Remove("DATABASE_URL");
-        start.Environment.Remove("MAESTRO_SECRET_KEY");
+        foreach (var name in new[] { "DATABASE_URL", "MAESTRO_SECRET_KEY", "MAESTRO_ACCESS_TOKEN", "MAESTRO_AUTH", "MAESTRO_PUBLIC_URL" })
+        {
+            start.Environment.Remove(name);
+        }
+
         return Launch(start, environment, arguments);
     }
 
