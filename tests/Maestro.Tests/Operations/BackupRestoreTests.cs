@@ -48,6 +48,10 @@ public sealed class BackupRestoreTests(PostgresFixture postgres) : IAsyncLifetim
             Env = new Dictionary<string, string?> { ["TOKEN"] = StoredSecrets.McpToken },
         }, CancellationToken.None);
 
+        // The sign-in password lives in the database (as a hash), so it belongs in the backup.
+        var password = await CliRunner.RunAsync(bed.Env.Settings, ["access", "password", "--password-stdin"], "restored sign-in password\n");
+        password.ExitCode.ShouldBe(0, password.ToString());
+
         // A long answer streams while the backup runs.
         await bed.CreateSessionAsync("openai", "live", new SessionSpec { Model = "synthetic:3000@100" });
         (await server.Client.PostAsJsonAsync("/api/sessions/live/turns", new { text = "Tell me a long story" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
@@ -91,7 +95,7 @@ public sealed class BackupRestoreTests(PostgresFixture postgres) : IAsyncLifetim
         TestContext.Current.TestOutputHelper?.WriteLine(restore.Stdout);
 
         // Everything that existed before the backup is there, row for row.
-        foreach (var table in new[] { "auths", "prompts", "prompt_versions", "mcp_servers", "sessions", "threads", "maestro_meta" })
+        foreach (var table in new[] { "auths", "prompts", "prompt_versions", "mcp_servers", "sessions", "threads", "maestro_meta", "access_password" })
         {
             (await DumpAsync(fresh.DatabaseUrl, table)).ShouldBe(await DumpAsync(bed.Env.DatabaseUrl, table), table);
         }
@@ -114,6 +118,13 @@ public sealed class BackupRestoreTests(PostgresFixture postgres) : IAsyncLifetim
         chat.ExitCode.ShouldBe(0, chat.ToString());
         chat.Stdout.ShouldContain("emulated answer");
         bed.Requests("anthropic").ShouldContain(r => r.BodyText.Contains("Hello after restore", StringComparison.Ordinal));
+
+        // A browser signs in to the restored instance with the password set before the backup.
+        await using (var restoredServer = await WebServer.StartAsync(fresh))
+        using (var browser = await restoredServer.SignInAsync("restored sign-in password"))
+        {
+            (await browser.GetAsync("/")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
 
         // No need to wait for the rest of the story (the turn may have ended meanwhile: then there is nothing to stop).
         using var _ = await server.Client.PostAsync("/api/sessions/live/stop", null);

@@ -64,7 +64,8 @@ public sealed class ReleaseTarballTests
             await using (var serve = CliProcess.StartExecutable(maestro, env, "serve", "--port", port.ToString(CultureInfo.InvariantCulture)))
             {
                 await serve.WaitForOutputAsync("Maestro is running", CommandTimeout);
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+                // With the access token that the first start wrote into MAESTRO_HOME, as a client on this machine reads it.
+                using var http = WebServer.ClientFor(port, home);
                 using (var health = JsonDocument.Parse(await http.GetStringAsync("/health")))
                 {
                     health.RootElement.GetProperty("status").GetString().ShouldBe("ok");
@@ -84,6 +85,10 @@ public sealed class ReleaseTarballTests
                 chat.Exit.ShouldBe(0, chat.Output);
                 chat.Output.ShouldContain("emulated answer");
 
+                // The password is in the database, so it travels with the backup (the access token file does not).
+                var password = await RunAsync(maestro, env, "release drill password\n", "access", "password", "--password-stdin");
+                password.Exit.ShouldBe(0, password.Output);
+
                 // The guide's restore drill, with the server running: back up, then restore into a second home.
                 var file = Path.Combine(folder, "drill.backup");
                 var backup = await RunAsync(maestro, env, null, "backup", file);
@@ -100,6 +105,7 @@ public sealed class ReleaseTarballTests
             restore.Exit.ShouldBe(0, restore.Output);
             (await RunAsync(maestro, drill, null, "migrate", "--status")).Output.ShouldContain("Up to date.");
             (await RunAsync(maestro, drill, null, "secrets", "status")).Output.ShouldContain("Every stored secret uses the current key");
+            (await RunAsync(maestro, drill, null, "access", "status")).Output.ShouldContain("Password:       set");
             var again = await RunAsync(maestro, drill, null, "chat", "anthropic/demo", "Hello from the restored copy");
             again.Exit.ShouldBe(0, again.Output);
             again.Output.ShouldContain("emulated answer");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -31,7 +32,10 @@ public sealed class ReverseProxyTests(PostgresFixture postgres)
         }
 
         await using var bed = await SessionTestBed.CreateAsync(postgres, "proxy");
+        // The guide's production settings for a proxy on the same machine.
         bed.Env.Settings["MAESTRO_ALLOWED_HOSTS"] = PublicHost;
+        bed.Env.Settings["MAESTRO_PUBLIC_URL"] = $"https://{PublicHost}";
+        bed.Env.Settings["MAESTRO_TRUSTED_PROXIES"] = "127.0.0.1";
         await using var first = await WebServer.StartAsync(bed.Env);
         await using var second = await WebServer.StartAsync(bed.Env);
 
@@ -55,6 +59,7 @@ public sealed class ReverseProxyTests(PostgresFixture postgres)
             };
             using var proxy = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{tlsPort}") };
             proxy.DefaultRequestHeaders.Host = $"{PublicHost}:{tlsPort}";
+            proxy.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", first.AccessToken);
 
             // Plain HTTP is sent to HTTPS.
             using (var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }))
@@ -67,6 +72,7 @@ public sealed class ReverseProxyTests(PostgresFixture postgres)
             }
 
             (await proxy.GetStringAsync("/health")).ShouldContain("\"status\":\"ok\"");
+            await SignInThroughTheProxyAsync(tlsPort, certificate, first.AccessToken!);
             var created = await proxy.PostAsJsonAsync("/api/sessions", new { name = "proxied", auth = "anthropic/bed", model = SessionTestBed.Models["anthropic"], working_directory = bed.Workdir });
             created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
 
@@ -118,6 +124,37 @@ public sealed class ReverseProxyTests(PostgresFixture postgres)
         {
             TestHome.Delete(dir);
         }
+    }
+
+    /// <summary>
+    /// A browser signs in through the proxy: nginx's X-Forwarded-Proto and MAESTRO_PUBLIC_URL make the session cookie a
+    /// Secure __Host- cookie, and the browser's Origin (with the port) matches the Host nginx passes on.
+    /// </summary>
+    private static async Task SignInThroughTheProxyAsync(int tlsPort, X509Certificate2 certificate, string token)
+    {
+        var cookies = new CookieContainer();
+        using var handler = new HttpClientHandler
+        {
+            CookieContainer = cookies,
+            AllowAutoRedirect = false,
+            ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == certificate.Thumbprint,
+        };
+        using var browser = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{tlsPort}") };
+        browser.DefaultRequestHeaders.Host = $"{PublicHost}:{tlsPort}";
+        using (var unauthenticated = await browser.GetAsync("/api/sessions"))
+        {
+            unauthenticated.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        using var login = new HttpRequestMessage(HttpMethod.Post, "/login") { Content = new FormUrlEncodedContent([new("secret", token)]) };
+        login.Headers.Add("Origin", $"https://{PublicHost}:{tlsPort}");
+        using var signedIn = await browser.SendAsync(login);
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.OK, await signedIn.Content.ReadAsStringAsync());
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single();
+        cookie.ShouldStartWith("__Host-");
+        cookie.ShouldContain("secure", Case.Insensitive);
+        using var page = await browser.GetAsync("/");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     /// <summary>
