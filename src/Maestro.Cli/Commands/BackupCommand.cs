@@ -22,12 +22,13 @@ public static class BackupCommand
         var json = CommonOptions.Json();
         var command = new Command("backup", """
             Write a consistent snapshot of everything in Maestro's database: auths, sessions, threads, messages, turns,
-            approvals, usage, MCP servers, prompts, OAuth logins in progress, and every table later versions add. It runs
-            while Maestro serves (nothing is paused or locked for writers) and shows its progress on standard error.
+            approvals, usage, MCP servers, prompts, the sign-in password, OAuth logins in progress, and every table later
+            versions add (not browser sessions: a restore signs browsers out). It runs while Maestro serves (nothing is
+            paused or locked for writers) and shows its progress on standard error.
 
             Secrets stay encrypted in the file and the key is never written into it: keep the secret key beside your
             backups (MAESTRO_SECRET_KEY, or $MAESTRO_HOME/secret.key in embedded mode), and the access token
-            ($MAESTRO_HOME/access-token) if you use the token file. Restore with `maestro restore FILE`.
+            (MAESTRO_ACCESS_TOKEN, or $MAESTRO_HOME/access-token). Restore with `maestro restore FILE`.
             """)
         { file, force, json };
         command.SetAction(async (parse, ct) =>

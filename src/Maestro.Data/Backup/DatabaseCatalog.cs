@@ -12,9 +12,16 @@ internal static class DatabaseCatalog
     /// <summary>Bookkeeping of the migrations themselves: recorded in the manifest, rebuilt by the restore.</summary>
     public const string MigrationsTable = "schema_migrations";
 
+    /// <summary>
+    /// Sign-in state rather than data: browser sessions and unused one-time sign-in links. Their rows stay out of
+    /// backups, so a restore signs every browser out instead of bringing back sessions ended since the backup (by a
+    /// rotated access token or a new password); the migrations rebuild the tables, empty. The password is kept.
+    /// </summary>
+    public static readonly string[] NotBackedUp = ["browser_sessions", "sign_in_codes"];
+
     public sealed record Table(uint Oid, string Name, bool Partitioned, IReadOnlyList<string> Columns);
 
-    /// <summary>The tables of the current schema, parents before the tables whose foreign keys point at them.</summary>
+    /// <summary>The tables of the current schema that a backup holds, parents before the tables whose foreign keys point at them.</summary>
     public static async Task<IReadOnlyList<Table>> TablesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         var tables = new List<Table>();
@@ -25,11 +32,12 @@ internal static class DatabaseCatalog
                          ORDER BY a.attnum)
             FROM pg_class c
             WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-              AND c.relname <> $1
+              AND c.relname <> $1 AND c.relname::text <> ALL($2)
             ORDER BY c.relname
             """, connection, transaction))
         {
             read.Parameters.AddWithValue(MigrationsTable);
+            read.Parameters.AddWithValue(NotBackedUp);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -51,6 +51,7 @@ public sealed class BackupRestoreTests(PostgresFixture postgres) : IAsyncLifetim
         // The sign-in password lives in the database (as a hash), so it belongs in the backup.
         var password = await CliRunner.RunAsync(bed.Env.Settings, ["access", "password", "--password-stdin"], "restored sign-in password\n");
         password.ExitCode.ShouldBe(0, password.ToString());
+        using var signedIn = await server.SignInAsync("restored sign-in password");
 
         // A long answer streams while the backup runs.
         await bed.CreateSessionAsync("openai", "live", new SessionSpec { Model = "synthetic:3000@100" });
@@ -119,7 +120,10 @@ public sealed class BackupRestoreTests(PostgresFixture postgres) : IAsyncLifetim
         chat.Stdout.ShouldContain("emulated answer");
         bed.Requests("anthropic").ShouldContain(r => r.BodyText.Contains("Hello after restore", StringComparison.Ordinal));
 
-        // A browser signs in to the restored instance with the password set before the backup.
+        // Browser sessions are sign-in state, not data: the restored instance starts with none (a restore signs every
+        // browser out), and a browser signs in again with the password set before the backup.
+        (await DumpAsync(bed.Env.DatabaseUrl, "browser_sessions")).ShouldNotBeEmpty();
+        (await DumpAsync(fresh.DatabaseUrl, "browser_sessions")).ShouldBeEmpty();
         await using (var restoredServer = await WebServer.StartAsync(fresh))
         using (var browser = await restoredServer.SignInAsync("restored sign-in password"))
         {
