@@ -36,6 +36,20 @@ maestro_need_chromium() {
   fi
 }
 
+# nginx, for the test that runs docs/operations.md's reverse-proxy configuration.
+maestro_need_nginx() {
+  if [ ! -x /usr/sbin/nginx ]; then
+    maestro_missing_packages+=(nginx)
+  fi
+}
+
+# systemd-analyze, for the test that verifies docs/operations.md's systemd units.
+maestro_need_systemd_analyze() {
+  if [ ! -x /usr/bin/systemd-analyze ]; then
+    maestro_missing_packages+=(systemd)
+  fi
+}
+
 maestro_install_missing() {
   [ ${#maestro_missing_packages[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -34,6 +34,11 @@ root.Subcommands.Add(PromptCommands.Create(ctx));
 root.Subcommands.Add(ServeCommand.Create(ctx));
 root.Subcommands.Add(AccessCommands.Create(ctx));
 root.Subcommands.Add(EmulateCommand.Create(ctx));
+root.Subcommands.Add(BackupCommand.Create(ctx));
+root.Subcommands.Add(RestoreCommand.Create(ctx));
+root.Subcommands.Add(MigrateCommand.Create(ctx));
+root.Subcommands.Add(SecretsCommands.Create(ctx));
+VersionAction.Install(root);
 
 var debug = configuration["MAESTRO_DEBUG"] is "1" or "true";
 

@@ -18,6 +18,7 @@ public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector se
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<MaestroDatabase>();
     private readonly SemaphoreSlim _startLock = new(1, 1);
+    private NpgsqlDataSource? _connected;
     private NpgsqlDataSource? _dataSource;
     private EmbeddedCluster? _cluster;
 
@@ -36,6 +37,23 @@ public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector se
 
     public async ValueTask<NpgsqlDataSource> GetDataSourceAsync(CancellationToken cancellationToken) =>
         _dataSource ?? await StartAsync(cancellationToken);
+
+    /// <summary>
+    /// The database as it is: started (embedded) or reached (DATABASE_URL), but neither migrated nor checked against the
+    /// secret key. For the commands that inspect or replace the schema itself: `migrate`, `restore`.
+    /// </summary>
+    public async ValueTask<NpgsqlDataSource> GetUnmigratedDataSourceAsync(CancellationToken cancellationToken)
+    {
+        await _startLock.WaitAsync(cancellationToken);
+        try
+        {
+            return _dataSource ?? await ConnectAsync(cancellationToken);
+        }
+        finally
+        {
+            _startLock.Release();
+        }
+    }
 
     public async Task<DatabaseHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
@@ -57,10 +75,11 @@ public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector se
 
     public async ValueTask DisposeAsync()
     {
-        if (_dataSource is not null)
+        if (_connected is not null)
         {
             // Close pooled connections first so the cluster lease sees only other processes' clients.
-            await _dataSource.DisposeAsync();
+            await _connected.DisposeAsync();
+            _connected = null;
             _dataSource = null;
         }
 
@@ -83,27 +102,15 @@ public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector se
                 return _dataSource;
             }
 
-            var connectionString = options.IsEmbedded
-                ? await StartEmbeddedAsync(cancellationToken)
-                : DatabaseUrl.Parse(options.DatabaseUrl!).ConnectionString;
-
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "maestro" }
-                .UseLoggerFactory(loggerFactory)
-                .Build();
+            var dataSource = await ConnectAsync(cancellationToken);
             try
             {
-                await Migrator.MigrateAsync(dataSource, _logger, cancellationToken);
+                await Migrator.MigrateAsync(dataSource, _logger, cancellationToken, apply: options.AutoMigrate);
                 await SecretKeyCheck.VerifyAsync(dataSource, secrets, cancellationToken);
             }
             catch (NpgsqlException ex)
             {
-                await dataSource.DisposeAsync();
                 throw Explain(ex);
-            }
-            catch
-            {
-                await dataSource.DisposeAsync();
-                throw;
             }
 
             _dataSource = dataSource;
@@ -113,6 +120,40 @@ public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector se
         {
             _startLock.Release();
         }
+    }
+
+    /// <summary>Starts the embedded cluster (or checks DATABASE_URL) and opens one connection to prove it works.</summary>
+    private async Task<NpgsqlDataSource> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_connected is not null)
+        {
+            return _connected;
+        }
+
+        var connectionString = options.IsEmbedded
+            ? await StartEmbeddedAsync(cancellationToken)
+            : DatabaseUrl.Parse(options.DatabaseUrl!).ConnectionString;
+
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "maestro" }
+            .UseLoggerFactory(loggerFactory)
+            .Build();
+        try
+        {
+            await using var probe = await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            await dataSource.DisposeAsync();
+            throw Explain(ex);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            throw;
+        }
+
+        _connected = dataSource;
+        return dataSource;
     }
 
     private async Task<string> StartEmbeddedAsync(CancellationToken cancellationToken)

@@ -33,6 +33,14 @@ public sealed class AesGcmSecretProtector : ISecretProtector
 
     public string CurrentKeyId => _current.Id;
 
+    public IReadOnlyList<string> KeyIds => [_current.Id, .. _byId.Values.Where(k => k != _current).Select(k => k.Id)];
+
+    /// <summary>The key id a ciphertext names in its header (8 hex characters), or null when it is not one of ours.</summary>
+    public static string? KeyIdOf(ReadOnlySpan<byte> ciphertext) =>
+        ciphertext.Length >= HeaderBytes && ciphertext[0] == Version
+            ? BinaryPrimitives.ReadUInt32BigEndian(ciphertext.Slice(1, KeyIdBytes)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
     public byte[] Protect(ReadOnlySpan<byte> plaintext, string purpose)
     {
         var output = new byte[HeaderBytes + plaintext.Length];

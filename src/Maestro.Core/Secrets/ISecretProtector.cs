@@ -13,4 +13,7 @@ public interface ISecretProtector
 
     /// <summary>Identifies the key new ciphertexts are written with (never the key itself).</summary>
     string CurrentKeyId { get; }
+
+    /// <summary>Every key id this protector can decrypt: the current one first, then the previous ones.</summary>
+    IReadOnlyList<string> KeyIds { get; }
 }

@@ -18,5 +18,11 @@ public sealed class DatabaseOptions
     /// <summary>False for throwaway test clusters.</summary>
     public bool Durable { get; init; } = true;
 
+    /// <summary>
+    /// MAESTRO_AUTO_MIGRATE: apply pending migrations at start (the default). Off, a start with pending migrations is
+    /// refused until someone runs `maestro migrate` on purpose.
+    /// </summary>
+    public bool AutoMigrate { get; init; } = true;
+
     public bool IsEmbedded => string.IsNullOrWhiteSpace(DatabaseUrl);
 }

@@ -20,7 +20,9 @@ public sealed class EmbeddedAssets : IFileProvider
         _resources = _assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
             .ToDictionary(n => n[Prefix.Length..].Replace('\\', '/'), n => n, StringComparer.Ordinal);
-        _built = File.GetLastWriteTimeUtc(_assembly.Location);
+        // In the single-file release the assemblies have no file of their own: the program's time stands in.
+        var file = Path.Combine(AppContext.BaseDirectory, _assembly.GetName().Name + ".dll");
+        _built = File.GetLastWriteTimeUtc(File.Exists(file) ? file : Environment.ProcessPath!);
     }
 
     public IFileInfo GetFileInfo(string subpath)

@@ -24,9 +24,11 @@ public static class MaestroServices
             PostgresUser = configuration.GetString("MAESTRO_PG_USER"),
             // Throwaway clusters (tests) skip fsync; never set this for data you keep.
             Durable = !configuration.GetFlag("MAESTRO_PG_NO_FSYNC"),
+            AutoMigrate = configuration.GetFlag("MAESTRO_AUTO_MIGRATE", defaultValue: true),
         };
 
         services.AddSingleton(home);
+        services.AddSingleton(_ => SecretKeyProvider.Locate(name => configuration[name], home, database.IsEmbedded));
         services.AddSingleton<ISecretProtector>(_ =>
         {
             if (database.IsEmbedded)

@@ -39,22 +39,36 @@ public sealed class CliProcess : IAsyncDisposable
 
     public static CliProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "maestro.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         foreach (var name in new[] { "DATABASE_URL", "MAESTRO_SECRET_KEY", "MAESTRO_ACCESS_TOKEN", "MAESTRO_AUTH", "MAESTRO_PUBLIC_URL" })
         {
             start.Environment.Remove(name);
+        }
+
+        return Launch(start, environment, arguments);
+    }
+
+    /// <summary>
+    /// Runs a program (e.g. the release's self-contained `maestro`) with only the given environment: nothing of the
+    /// test host's (no PATH to dotnet, no DOTNET_ variables) leaks in.
+    /// </summary>
+    public static CliProcess StartExecutable(string program, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program);
+        start.Environment.Clear();
+        return Launch(start, environment, arguments);
+    }
+
+    private static CliProcess Launch(ProcessStartInfo start, IReadOnlyDictionary<string, string?> environment, string[] arguments)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = true;
+        start.UseShellExecute = false;
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
         }
 
         start.Environment["NO_COLOR"] = "1";
@@ -72,6 +86,9 @@ public sealed class CliProcess : IAsyncDisposable
 
         return new CliProcess(Process.Start(start)!);
     }
+
+    /// <summary>Closes standard input (a program reading it, like `--api-key-stdin`, then sees the end).</summary>
+    public void CloseInput() => _process.StandardInput.Close();
 
     /// <summary>Types a line on the process's standard input (e.g. a pasted code).</summary>
     public async Task WriteLineAsync(string line)
@@ -106,6 +123,13 @@ public sealed class CliProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         await _process.WaitForExitAsync(cts.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>Ends the process at once (SIGKILL), as a crash or an out-of-memory kill would: no cleanup runs.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
     }
 
     /// <summary>
