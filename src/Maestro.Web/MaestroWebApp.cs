@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Maestro.Core.Configuration;
 using Maestro.Web.Api;
 using Maestro.Web.Components;
@@ -46,7 +47,12 @@ public static class MaestroWebApp
         builder.Services.AddRoutingCore();
         builder.Services.AddLogging(logging => MaestroLogging.Configure(logging, configuration));
 
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            // A number is a JSON number: "NaN", "Infinity" and "0.5" as strings are wrong types, refused naming the field.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddRazorComponents();
         builder.Services.AddAntiforgery();
@@ -75,6 +81,7 @@ public static class MaestroWebApp
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
         });
         app.UseRouting();
+        app.UseMiddleware<HostileInputGuard>();
         app.UseAntiforgery();
 
         app.MapHealth();

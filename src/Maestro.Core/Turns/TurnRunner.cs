@@ -210,7 +210,7 @@ internal sealed class TurnRunner(
             usage.Add(u);
         }
 
-        await deps.Conversations.UpdateMessageAsync(message.Id, new MessageUpdate
+        if (await SaveEndAsync(message.Id, new MessageUpdate
         {
             Contents = contents,
             Status = status,
@@ -218,7 +218,12 @@ internal sealed class TurnRunner(
             LatencyMs = (int)clock.ElapsedMilliseconds,
             FirstTokenMs = firstToken,
             Error = error,
-        }, CancellationToken.None);
+        }) is { } saveError)
+        {
+            status = MessageStatus.Error;
+            error = saveError;
+        }
+
         var finished = message with
         {
             Contents = contents,
