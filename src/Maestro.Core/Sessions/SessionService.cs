@@ -314,6 +314,16 @@ public sealed class SessionService(
             settings = settings with { AutoCompact = autoCompact };
         }
 
+        if (spec.ShellEnvPassthrough is { } passthrough)
+        {
+            if (passthrough.Count > MaxListed || passthrough.Any(e => e is null || !ToolEnvironment.IsValidEntry(e)))
+            {
+                errors.Add("shell_env_passthrough", $"List at most {MaxListed} {ToolEnvironment.EntryRule}.");
+            }
+
+            settings = settings with { ShellEnvPassthrough = [.. passthrough.Distinct(StringComparer.Ordinal)] };
+        }
+
         result = result with { Settings = settings };
         errors.ThrowIfAny();
         return result;
