@@ -94,6 +94,7 @@ public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector se
             {
                 await Migrator.MigrateAsync(dataSource, _logger, cancellationToken);
                 await SecretKeyCheck.VerifyAsync(dataSource, secrets, cancellationToken);
+                await Mcp.McpDefinitionUpgrade.RunAsync(dataSource, secrets, _logger, cancellationToken);
             }
             catch (NpgsqlException ex)
             {
