@@ -77,12 +77,17 @@ public static partial class ParseErrors
         var literalFrom = parse.Tokens.ToList().FindIndex(t => t.Type == TokenType.DoubleDash);
         foreach (var argument in parse.CommandResult.Children.OfType<ArgumentResult>())
         {
-            foreach (var token in argument.Tokens)
+            var tokens = argument.Tokens;
+            for (var i = 0; i < tokens.Count; i++)
             {
-                var index = parse.Tokens.ToList().FindIndex(t => ReferenceEquals(t, token));
-                if (token.Value.StartsWith("--", StringComparison.Ordinal) && token.Value.Length > 2 && (literalFrom < 0 || index < literalFrom))
+                var index = parse.Tokens.ToList().FindIndex(t => ReferenceEquals(t, tokens[i]));
+                if (tokens[i].Value.StartsWith("--", StringComparison.Ordinal) && tokens[i].Value.Length > 2 && (literalFrom < 0 || index < literalFrom))
                 {
-                    yield return token.Value;
+                    yield return tokens[i].Value;
+                    if (!tokens[i].Value.Contains('=', StringComparison.Ordinal) && i + 1 < tokens.Count && !IsOption(tokens[i + 1].Value))
+                    {
+                        yield return tokens[++i].Value; // Most likely its value: reported (unshown) with it.
+                    }
                 }
             }
         }
