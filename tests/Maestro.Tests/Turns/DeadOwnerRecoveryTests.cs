@@ -37,9 +37,13 @@ public sealed class DeadOwnerRecoveryTests(PostgresFixture postgres) : IAsyncLif
         await cli.WaitForExitAsync();
 
         // No waiting: starting the server is what recovers it.
+        var starting = Stopwatch.StartNew();
         await using var server = await WebServer.StartAsync(_bed.Env);
         var turn = await _bed.Get<ITurnStore>().GetAsync(running.Id, CancellationToken.None);
-        turn!.Status.ShouldBe(TurnStatus.Interrupted);
+        var figures = $"the killed CLI's turn was {turn!.Status} {starting.ElapsedMilliseconds} ms after the server began starting";
+        TestContext.Current.TestOutputHelper?.WriteLine(figures);
+        TestContext.Current.SendDiagnosticMessage(figures);
+        turn.Status.ShouldBe(TurnStatus.Interrupted);
         turn.Error.ShouldBe("The process running this turn stopped before it finished.");
         var fresh = await _bed.Get<SessionService>().GetAsync(session.Id, CancellationToken.None);
         var messages = await _bed.Get<ConversationService>().MessagesAsync(fresh, null, null, 100, CancellationToken.None);

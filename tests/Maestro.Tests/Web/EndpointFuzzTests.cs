@@ -23,6 +23,11 @@ public sealed class EndpointFuzzTests(PostgresFixture postgres) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _bed = await SessionTestBed.CreateAsync(postgres, "fuzz");
+        // A fuzzed edit may clear an auth's base URL, which then means the provider's default: point the defaults at
+        // the emulator, so no request of this test leaves the machine.
+        _bed.Env.Settings["ANTHROPIC_API_BASE_URL"] = _bed.Emulator.ProviderUrl("anthropic").ToString();
+        _bed.Env.Settings["OPENAI_API_BASE_URL"] = _bed.Emulator.ProviderUrl("openai").ToString();
+        _bed.Env.Settings["GEMINI_API_BASE_URL"] = _bed.Emulator.ProviderUrl("gemini").ToString();
         _server = await WebServer.StartAsync(_bed.Env);
         await SeedAsync();
     }
