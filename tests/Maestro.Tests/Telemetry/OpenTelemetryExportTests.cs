@@ -35,6 +35,10 @@ public sealed class OpenTelemetryExportTests(PostgresFixture postgres) : IAsyncL
         _env.Settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         _env.Settings["OTEL_SERVICE_NAME"] = "maestro-otel-test";
         _env.Settings["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+        // Activity listeners are process-wide: beside this test's server, every test running in parallel feeds this
+        // exporter, and the default queue (2,048 spans) would drop some of the spans this test waits for.
+        _env.Settings["OTEL_BSP_MAX_QUEUE_SIZE"] = "200000";
+        _env.Settings["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "4096";
         _env.Settings["OTEL_METRIC_EXPORT_INTERVAL"] = "300";
         _server = await WebServer.StartAsync(_env);
         _workdir = TestHome.Create("otel-work");
@@ -83,8 +87,10 @@ public sealed class OpenTelemetryExportTests(PostgresFixture postgres) : IAsyncL
         await _receiver.WaitAsync(
             r => r.Spans.Count(s => s["maestro.auth"] == auth && s["gen_ai.operation.name"] == "chat") == 2 &&
                  r.Spans.Any(s => s["gen_ai.operation.name"] == "execute_tool" && s["gen_ai.tool.name"] == "read_file") &&
-                 r.Points.Any(p => p.Metric == "gen_ai.client.token.usage" && p.Attributes.GetValueOrDefault("maestro.auth") == auth),
-            TimeSpan.FromSeconds(30));
+                 r.Points.Any(p => p.Metric == "gen_ai.client.token.usage" && p.Attributes.GetValueOrDefault("maestro.auth") == auth) &&
+                 // Spans arrive in export batches: the request's server span may come in a later one than the turn's.
+                 r.Spans.Any(t => t["gen_ai.operation.name"] == "invoke_agent" && r.Spans.Any(s => s.SpanId == t.ParentSpanId)),
+            TimeSpan.FromSeconds(60));
 
         var turn = _receiver.Spans.Single(s => s["gen_ai.operation.name"] == "invoke_agent" && s["gen_ai.agent.name"] == session.Name);
         turn.Name.ShouldBe($"invoke_agent {session.Name}");
