@@ -67,6 +67,11 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 try
 {
     var parse = root.Parse(args);
+    if (Maestro.Cli.Output.ParseErrors.Report(parse, Console.Error) is { } parseError)
+    {
+        return parseError;
+    }
+
     return await parse.InvokeAsync(
         new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
         context.Stopping);

@@ -107,6 +107,7 @@ public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector se
             {
                 await Migrator.MigrateAsync(dataSource, _logger, cancellationToken, apply: options.AutoMigrate);
                 await SecretKeyCheck.VerifyAsync(dataSource, secrets, cancellationToken);
+                await Mcp.McpDefinitionUpgrade.RunAsync(dataSource, secrets, _logger, cancellationToken);
             }
             catch (NpgsqlException ex)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Maestro.Core.Sessions;
+using Maestro.Core.Text;
 using Maestro.Core.Tools;
 using Microsoft.Extensions.AI;
 
@@ -21,8 +22,12 @@ internal static class SessionJson
     /// </summary>
     public static JsonSerializerOptions Contents { get; } = new(AIJsonUtilities.DefaultOptions) { AllowOutOfOrderMetadataProperties = true };
 
+    /// <summary>
+    /// Contents hold what models and tools wrote, which may include NUL or escaped lone surrogates that jsonb refuses:
+    /// those are stored visibly replaced (<see cref="StorableText.EscapeJson"/>) rather than failing the turn.
+    /// </summary>
     public static string SerializeContents(IList<AIContent> contents) =>
-        JsonSerializer.Serialize(contents, Contents.GetTypeInfo(typeof(IList<AIContent>)));
+        StorableText.EscapeJson(JsonSerializer.Serialize(contents, Contents.GetTypeInfo(typeof(IList<AIContent>))));
 
     public static IList<AIContent> DeserializeContents(string json) =>
         (IList<AIContent>?)JsonSerializer.Deserialize(json, Contents.GetTypeInfo(typeof(IList<AIContent>))) ?? [];

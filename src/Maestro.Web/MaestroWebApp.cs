@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Maestro.Core.Access;
 using Maestro.Core.Configuration;
 using Maestro.Web.Access;
@@ -51,7 +52,12 @@ public static class MaestroWebApp
         builder.Services.AddRoutingCore();
         builder.Services.AddLogging(logging => MaestroLogging.Configure(logging, configuration));
 
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            // A number is a JSON number: "NaN", "Infinity" and "0.5" as strings are wrong types, refused naming the field.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddRazorComponents();
         builder.Services.AddAntiforgery();
@@ -97,6 +103,8 @@ public static class MaestroWebApp
         app.UseAuthorization();
         app.UseMiddleware<StreamRevalidation>();
         app.UseRateLimiter();
+        // After authentication: a stranger's request is refused before its body is read.
+        app.UseMiddleware<HostileInputGuard>();
         app.UseAntiforgery();
 
         app.MapHealth();

@@ -23,4 +23,9 @@ public static class CommonOptions
     };
 
     public static AuthRef ParseAuth(string text) => Core.Auths.AuthRef.Parse(text);
+
+    /// <summary>The same refusal for every command that listens (serve, emulate).</summary>
+    public static int CheckPort(int port) => port is >= 0 and <= 65535
+        ? port
+        : throw new Core.Errors.ValidationFailedException("port", $"{port} is not a port number (0-65535).");
 }

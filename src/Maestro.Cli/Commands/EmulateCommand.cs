@@ -24,6 +24,7 @@ public static class EmulateCommand
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
+            var chosenPort = CommonOptions.CheckPort(parse.GetValue(port));
             EmulatorFault? parsedFault = null;
             if (parse.GetValue(fault) is { } faultText)
             {
@@ -48,7 +49,7 @@ public static class EmulateCommand
             {
                 server = await EmulatorServer.StartAsync(new EmulatorOptions
                 {
-                    Port = parse.GetValue(port),
+                    Port = chosenPort,
                     SyntheticTokens = parse.GetValue(tokens),
                     TokensPerSecond = parse.GetValue(rate),
                     Fault = parsedFault,

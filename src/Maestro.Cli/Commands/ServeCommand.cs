@@ -35,11 +35,7 @@ public static class ServeCommand
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
-            var chosenPort = parse.GetValue(port) ?? ctx.Configuration.GetInt("PORT", 4000, min: 0, max: 65535);
-            if (chosenPort is < 0 or > 65535)
-            {
-                throw new ValidationFailedException("port", $"{chosenPort} is not a port number (0-65535).");
-            }
+            var chosenPort = CommonOptions.CheckPort(parse.GetValue(port) ?? ctx.Configuration.GetInt("PORT", 4000, min: 0, max: 65535));
 
             EnsurePortFree(parse.GetValue(host)!, chosenPort);
             var app = MaestroWebApp.Build(new WebServerOptions(chosenPort, parse.GetValue(host)!, parse.GetValue(noAuth)));

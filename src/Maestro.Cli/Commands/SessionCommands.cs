@@ -132,6 +132,7 @@ public static class SessionCommands
 
             grid.AddRow("[bold]Round limit[/]", s.Settings.RoundLimit.ToString(CultureInfo.InvariantCulture));
             grid.AddRow("[bold]Auto-compact[/]", s.Settings.AutoCompact ? "on" : "off");
+            grid.AddRow("[bold]Shell env passthrough[/]", Errors.Escape(s.Settings.ShellEnvPassthrough.Count == 0 ? "none" : string.Join(", ", s.Settings.ShellEnvPassthrough)));
             ctx.Console.Write(grid);
             return 0;
         });

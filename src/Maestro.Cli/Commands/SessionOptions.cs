@@ -48,9 +48,17 @@ public sealed class SessionOptions
 
     public Option<bool> NoAutoCompact { get; } = new("--no-auto-compact") { Description = "Do not summarize older turns automatically when the context nears the window." };
 
+    public Option<string[]> ShellEnv { get; } = new("--shell-env")
+    {
+        Description = "Pass this environment variable to the shell tool although its name looks like a secret (KEY, TOKEN, SECRET, " +
+            "PASSWORD, CREDENTIAL, MAESTRO_*, DATABASE_URL are otherwise dropped). A name or PREFIX*; repeatable; replaces the list. " +
+            "\"none\" clears it.",
+        HelpName = "NAME",
+    };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Auth, Model, Workdir, Tools, Approve, Allow, Ask, Deny, System, Prompts, Mcp, Temperature, MaxTokens, Reasoning, RoundLimit, NoAutoCompact })
+        foreach (var option in new Option[] { Auth, Model, Workdir, Tools, Approve, Allow, Ask, Deny, System, Prompts, Mcp, Temperature, MaxTokens, Reasoning, RoundLimit, NoAutoCompact, ShellEnv })
         {
             command.Options.Add(option);
         }
@@ -107,6 +115,12 @@ public sealed class SessionOptions
             ReasoningEffort = parse.GetValue(Reasoning),
             RoundLimit = parse.GetValue(RoundLimit),
             AutoCompact = parse.GetValue(NoAutoCompact) ? false : null,
+            ShellEnvPassthrough = parse.GetValue(ShellEnv) switch
+            {
+                null or [] => null,
+                ["none"] => [],
+                var names => [.. names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+            },
         };
     }
 }

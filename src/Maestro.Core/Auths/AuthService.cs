@@ -176,6 +176,7 @@ public sealed class AuthService(IAuthStore store, ProviderRegistry providers, Ti
         return uri.ToString().TrimEnd('/');
     }
 
-    private static NotFoundException NotFound(AuthRef auth) =>
-        new($"No auth named '{auth.Name}' for provider '{auth.Provider}'.", "See `maestro auth list` for the auths you have.");
+    private NotFoundException NotFound(AuthRef auth) => providers.TryGet(auth.Provider, out _)
+        ? new($"No auth named '{auth.Name}' for provider '{auth.Provider}'.", "See `maestro auth list` for the auths you have.")
+        : new(providers.UnknownMessage(auth.Provider), "See `maestro providers` for what each offers.");
 }

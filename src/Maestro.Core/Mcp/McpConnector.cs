@@ -186,7 +186,7 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
     {
         _logger.LogDebug(exception, "MCP server {Server} failed to {Step}", server.Name, listing ? "list its tools" : "start");
         var name = server.Name;
-        var where = server.Transport == McpTransport.Stdio ? $"MCP server '{name}'" : $"MCP server '{name}' at {server.Url}";
+        var where = server.Transport == McpTransport.Stdio ? $"MCP server '{name}'" : $"MCP server '{name}' at {McpRedaction.RedactUrl(server.Url)}";
         if (timedOut || exception is TimeoutException)
         {
             return new McpConnectionException(name, McpFailure.Timeout,

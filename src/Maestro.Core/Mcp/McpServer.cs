@@ -22,10 +22,10 @@ public sealed record McpServer(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    /// <summary>The command line or URL, for one-line displays (never includes env or header values).</summary>
+    /// <summary>The command line or URL, for one-line displays: secret-looking values redacted (<see cref="McpRedaction"/>), never env or header values.</summary>
     public string Target => Transport == McpTransport.Stdio
-        ? string.Join(' ', new[] { Command! }.Concat(Args).Select(ShellWords.Quote))
-        : Url!;
+        ? string.Join(' ', new[] { Command! }.Concat(McpRedaction.RedactArgs(Args)).Select(ShellWords.Quote))
+        : McpRedaction.RedactUrl(Url)!;
 
     /// <summary>The <see cref="Tools.ToolDefinition.Source"/> of this server's tools.</summary>
     public string ToolSource => $"mcp:{Name}";

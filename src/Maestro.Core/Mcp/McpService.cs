@@ -148,7 +148,9 @@ public sealed partial class McpService(IMcpServerStore store, McpConnector conne
                 errors.Add("command", "A stdio server needs a command, e.g. `npx -y @modelcontextprotocol/server-everything`.");
             }
 
-            args = spec.Args ?? (spec.Command is null && wasStdio ? existing!.Args : []);
+            args = spec.Args is { } given
+                ? Restored(() => McpRedaction.RestoreArgs(given, wasStdio ? existing!.Args : []), given, errors)
+                : spec.Command is null && wasStdio ? existing!.Args : [];
             workingDirectory = ResolveWorkingDirectory(spec.WorkingDirectory, wasStdio ? existing!.WorkingDirectory : null, errors);
             Merge(env, wasStdio ? existing!.Env : null, spec.Env, "env", ValidEnvName, "an environment variable name (letters, digits and '_', not starting with a digit)", errors);
             if (spec.Url is not null)
@@ -163,7 +165,9 @@ public sealed partial class McpService(IMcpServerStore store, McpConnector conne
         }
         else if (transport is { } remote)
         {
-            url = spec.Url?.Trim() ?? (wasRemote ? existing!.Url : null);
+            url = spec.Url is { } givenUrl
+                ? Restored(() => McpRedaction.RestoreUrl(givenUrl.Trim(), wasRemote ? existing!.Url : null), givenUrl.Trim(), errors)
+                : wasRemote ? existing!.Url : null;
             if (string.IsNullOrEmpty(url))
             {
                 errors.Add("url", $"A {remote.ToWire()} server needs a URL, e.g. https://example.com/mcp.");
@@ -206,6 +210,27 @@ public sealed partial class McpService(IMcpServerStore store, McpConnector conne
             existing?.Version ?? 1,
             existing?.CreatedAt ?? now,
             now);
+    }
+
+    /// <summary>A value of an edit with "redacted" parts put back from the stored one; a part nothing stands for is a field error.</summary>
+    private static T Restored<T>(Func<T> restore, T given, FieldErrors errors)
+    {
+        try
+        {
+            return restore();
+        }
+        catch (ValidationFailedException ex)
+        {
+            foreach (var (field, messages) in ex.Errors)
+            {
+                foreach (var message in messages)
+                {
+                    errors.Add(field, message);
+                }
+            }
+
+            return given;
+        }
     }
 
     private static McpTransport? ResolveTransport(McpServer? existing, McpServerSpec spec, FieldErrors errors)

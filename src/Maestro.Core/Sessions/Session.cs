@@ -49,4 +49,10 @@ public sealed record SessionSettings
 
     /// <summary>Fraction of the context window at which automatic compaction starts.</summary>
     public double CompactAt { get; init; } = 0.85;
+
+    /// <summary>
+    /// Secret-looking environment variables the shell tool gets anyway: names, or prefixes ending in <c>*</c>
+    /// (see <see cref="Tools.ToolEnvironment"/>). Empty: none.
+    /// </summary>
+    public IReadOnlyList<string> ShellEnvPassthrough { get; init; } = [];
 }

@@ -20,6 +20,9 @@ public sealed class SessionService(
     SessionEventHub events,
     TimeProvider time)
 {
+    /// <summary>Prompts or MCP servers one session may name (each is looked up: a longer list is an abuse, not a setup).</summary>
+    public const int MaxListed = 50;
+
     public Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken) => sessions.ListAsync(cancellationToken);
 
     /// <summary>By name, or by id.</summary>
@@ -195,7 +198,11 @@ public sealed class SessionService(
             result = result with { SystemPrompt = spec.SystemPrompt.Length == 0 ? null : spec.SystemPrompt };
         }
 
-        if (spec.Prompts is not null)
+        if (spec.Prompts is { Count: > MaxListed })
+        {
+            errors.Add("prompts", $"A session stacks at most {MaxListed} prompts.");
+        }
+        else if (spec.Prompts is not null)
         {
             var stack = new List<PromptRef>();
             foreach (var entry in spec.Prompts)
@@ -234,7 +241,11 @@ public sealed class SessionService(
             result = result with { PromptStack = stack };
         }
 
-        if (spec.McpServers is not null)
+        if (spec.McpServers is { Count: > MaxListed })
+        {
+            errors.Add("mcp_servers", $"A session uses at most {MaxListed} MCP servers.");
+        }
+        else if (spec.McpServers is not null)
         {
             var ids = new List<Guid>();
             foreach (var name in spec.McpServers)
@@ -261,7 +272,7 @@ public sealed class SessionService(
         var settings = result.Settings;
         if (spec.Temperature is { } temperature)
         {
-            if (temperature is < 0 or > 2)
+            if (temperature is not (>= 0 and <= 2)) // NaN fails both comparisons
             {
                 errors.Add("temperature", "Temperature must be between 0 and 2.");
             }
@@ -302,6 +313,16 @@ public sealed class SessionService(
         if (spec.AutoCompact is { } autoCompact)
         {
             settings = settings with { AutoCompact = autoCompact };
+        }
+
+        if (spec.ShellEnvPassthrough is { } passthrough)
+        {
+            if (passthrough.Count > MaxListed || passthrough.Any(e => e is null || !ToolEnvironment.IsValidEntry(e)))
+            {
+                errors.Add("shell_env_passthrough", $"List at most {MaxListed} {ToolEnvironment.EntryRule}.");
+            }
+
+            settings = settings with { ShellEnvPassthrough = [.. passthrough.Distinct(StringComparer.Ordinal)] };
         }
 
         result = result with { Settings = settings };

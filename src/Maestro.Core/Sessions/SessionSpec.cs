@@ -43,4 +43,7 @@ public sealed record SessionSpec
     public int? RoundLimit { get; init; }
 
     public bool? AutoCompact { get; init; }
+
+    /// <summary>Secret-looking variables to pass to the shell tool anyway (names or PREFIX*); an empty list clears it.</summary>
+    public IReadOnlyList<string>? ShellEnvPassthrough { get; init; }
 }

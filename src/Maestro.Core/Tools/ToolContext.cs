@@ -15,6 +15,9 @@ public sealed class ToolContext
     public ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Secret-looking variables the session lets processes inherit anyway (see <see cref="ToolEnvironment"/>).</summary>
+    public IReadOnlyList<string> EnvironmentPassthrough { get; init; } = [];
 }
 
 /// <summary>Bounds that keep tool output useful to the model and keep runaway commands in check.</summary>

@@ -30,8 +30,8 @@ public sealed class TurnEngine : IAsyncDisposable
         _signals = deps.Signals.Listen(OnSignal);
     }
 
-    /// <summary>Identifies this process as a turn owner: host, process id, and a random part for restarts.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    /// <summary>Identifies this process as a turn owner (see <see cref="TurnOwners"/>).</summary>
+    public string Owner { get; } = TurnOwners.ForThisProcess();
 
     public async Task<TurnHandle> StartAsync(Guid sessionId, TurnInput input, IApprovalHandler approvals, CancellationToken cancellationToken)
     {

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Maestro.Core.Turns;
 
 /// <summary>
-/// After a crash, turns left "running" are marked interrupted (their partial answers kept): at start for dead
-/// processes on this host, and periodically for any owner whose heartbeat went stale.
+/// After a crash, turns left "running" are marked interrupted (their partial answers kept): at start, before the server
+/// answers its first request, for dead processes on this host (gone, zombie, or a reused pid), and then periodically for
+/// those and for any owner whose heartbeat went stale (another host).
 /// </summary>
 public sealed class TurnRecovery(ITurnStore turns, TurnEngineOptions options, ILogger<TurnRecovery> logger) : BackgroundService
 {
@@ -24,24 +25,38 @@ public sealed class TurnRecovery(ITurnStore turns, TurnEngineOptions options, IL
         return count + await turns.InterruptStaleAsync(options.StaleAfter, cancellationToken);
     }
 
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The first pass is part of starting: a turn whose process was killed is over before anyone looks at it.
+        await RecoverOnceAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                var recovered = await RecoverDeadOwnersAsync(stoppingToken);
-                if (recovered > 0)
-                {
-                    logger.LogWarning("Marked {Count} turn(s) interrupted: the process running them stopped.", recovered);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("Checking for interrupted turns failed: {Message}", ex.Message);
-            }
-
             await Task.Delay(options.StaleAfter, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                await RecoverOnceAsync(stoppingToken);
+            }
+        }
+    }
+
+    private async Task RecoverOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var recovered = await RecoverDeadOwnersAsync(cancellationToken);
+            if (recovered > 0)
+            {
+                logger.LogWarning("Marked {Count} turn(s) interrupted: the process running them stopped.", recovered);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Checking for interrupted turns failed: {Message}", ex.Message);
         }
     }
 }

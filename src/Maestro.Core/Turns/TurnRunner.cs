@@ -75,6 +75,7 @@ internal sealed class TurnRunner(
             Limits = deps.ToolLimits,
             Logger = deps.Logger,
             Time = deps.Time,
+            EnvironmentPassthrough = session.Settings.ShellEnvPassthrough,
         }, approvals);
         using var heartbeat = deps.Time.CreateTimer(_ => _ = BeatAsync(), null, deps.Options.HeartbeatInterval, deps.Options.HeartbeatInterval);
         try
@@ -217,7 +218,7 @@ internal sealed class TurnRunner(
             usage.Add(u);
         }
 
-        await deps.Conversations.UpdateMessageAsync(message.Id, new MessageUpdate
+        if (await SaveEndAsync(message.Id, new MessageUpdate
         {
             Contents = contents,
             Status = status,
@@ -225,7 +226,12 @@ internal sealed class TurnRunner(
             LatencyMs = (int)clock.ElapsedMilliseconds,
             FirstTokenMs = firstToken,
             Error = error,
-        }, CancellationToken.None);
+        }) is { } saveError)
+        {
+            status = MessageStatus.Error;
+            error = saveError;
+        }
+
         var finished = message with
         {
             Contents = contents,
@@ -238,6 +244,35 @@ internal sealed class TurnRunner(
         };
         Publish(SessionEventTypes.MessageFinished, message.Id, message: MessageInfo.From(finished, round));
         return (finished, status == MessageStatus.Complete ? builder.FunctionCalls() : []);
+    }
+
+    /// <summary>
+    /// Saves how the answer ended. If the database refuses it, the message still ends — as an error with the reason —
+    /// instead of staying "streaming"; if even that cannot be written, turn recovery marks it interrupted once this
+    /// turn's heartbeat stops. Returns the reason when the answer could not be saved.
+    /// </summary>
+    private async Task<string?> SaveEndAsync(Guid messageId, MessageUpdate update)
+    {
+        try
+        {
+            await deps.Conversations.UpdateMessageAsync(messageId, update, CancellationToken.None);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            deps.Logger.LogError(ex, "Saving the end of message {MessageId} of turn {TurnId} failed", messageId, turn.Id);
+            var reason = $"The answer could not be saved: {ex.Message}";
+            try
+            {
+                await deps.Conversations.UpdateMessageAsync(messageId, new MessageUpdate { Status = MessageStatus.Error, Error = reason }, CancellationToken.None);
+            }
+            catch (Exception again)
+            {
+                deps.Logger.LogWarning("Marking message {MessageId} failed did not work either: {Message}", messageId, again.Message);
+            }
+
+            return reason;
+        }
     }
 
     private async Task FinishAsync(TurnOutcome outcome)

@@ -1,5 +1,6 @@
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
+using Maestro.Core.Text;
 using Microsoft.Extensions.AI;
 using Npgsql;
 using NpgsqlTypes;
@@ -142,7 +143,7 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
         Set("usage", SessionJson.SerializeUsage(update.Usage), NpgsqlDbType.Jsonb);
         Set("latency_ms", update.LatencyMs, NpgsqlDbType.Integer);
         Set("first_token_ms", update.FirstTokenMs, NpgsqlDbType.Integer);
-        Set("error", update.Error, NpgsqlDbType.Text);
+        Set("error", StorableText.EscapeOrNull(update.Error), NpgsqlDbType.Text);
         command.CommandText = $"UPDATE messages SET {string.Join(", ", sets)} WHERE id = $1";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -271,7 +272,7 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
             }
         }
 
-        return text.ToString();
+        return StorableText.Escape(text.ToString());
     }
 
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };

@@ -8,8 +8,8 @@ using NpgsqlTypes;
 namespace Maestro.Data.Mcp;
 
 /// <summary>
-/// MCP servers in PostgreSQL. Env values and headers are serialized together and encrypted with the purpose
-/// "mcp:{id}", so a ciphertext copied to another row does not decrypt.
+/// MCP servers in PostgreSQL. The definition — command, args, URL, env and headers — is one ciphertext
+/// (<see cref="McpDefinitionCodec"/>); only the name, transport, working directory and state are plain columns.
 /// </summary>
 public sealed class PostgresMcpServerStore(MaestroDatabase database, ISecretProtector secrets, TimeProvider time) : IMcpServerStore
 {
@@ -110,20 +110,15 @@ public sealed class PostgresMcpServerStore(MaestroDatabase database, ISecretProt
         command.Parameters.AddWithValue(s.Id);
         command.Parameters.AddWithValue(s.Name);
         command.Parameters.AddWithValue(s.Transport.ToWire());
-        command.Parameters.Add(Text(s.Command));
-        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(s.Args.ToList(), McpJsonContext.Default.ListString), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        // command, args and url: never written in plaintext (they are in the ciphertext).
+        command.Parameters.Add(Text(null));
+        command.Parameters.Add(new NpgsqlParameter { Value = "[]", NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(Text(s.WorkingDirectory));
-        command.Parameters.Add(Text(s.Url));
-        command.Parameters.AddWithValue(Encrypt(s));
+        command.Parameters.Add(Text(null));
+        command.Parameters.AddWithValue(McpDefinitionCodec.Encrypt(secrets, s.Id, s.Command, s.Args, s.Url, s.Env, s.Headers));
         command.Parameters.AddWithValue(secrets.CurrentKeyId);
         command.Parameters.AddWithValue(s.Enabled);
     }
-
-    private byte[] Encrypt(McpServer server) => secrets.Protect(
-        JsonSerializer.SerializeToUtf8Bytes(
-            new McpSecrets(new Dictionary<string, string>(server.Env), new Dictionary<string, string>(server.Headers)),
-            McpJsonContext.Default.McpSecrets),
-        Purpose(server.Id));
 
     private async Task<List<McpServer>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -133,26 +128,19 @@ public sealed class PostgresMcpServerStore(MaestroDatabase database, ISecretProt
         {
             var id = reader.GetGuid(0);
             var name = reader.GetString(1);
-            McpSecrets stored;
-            try
-            {
-                stored = JsonSerializer.Deserialize(secrets.Unprotect(reader.GetFieldValue<byte[]>(7), Purpose(id)), McpJsonContext.Default.McpSecrets)
-                    ?? new McpSecrets([], []);
-            }
-            catch (SecretKeyException ex)
-            {
-                throw new SecretKeyException($"Cannot decrypt the env and headers of MCP server '{name}': {ex.Message}", ex.Hint);
-            }
+            var stored = McpDefinitionCodec.Decrypt(secrets, reader.GetFieldValue<byte[]>(7), id, name);
+            // A row not yet moved by McpDefinitionUpgrade (another instance migrated the schema a moment ago).
+            var whole = McpDefinitionCodec.IsWhole(stored);
 
             result.Add(new McpServer(
                 Id: id,
                 Name: name,
                 Transport: McpTransportNames.TryParse(reader.GetString(2)) ?? throw new InvalidOperationException($"Unknown MCP transport in the database: {reader.GetString(2)}"),
-                Command: reader.IsDBNull(3) ? null : reader.GetString(3),
-                Args: JsonSerializer.Deserialize(reader.GetString(4), McpJsonContext.Default.ListString) ?? [],
+                Command: whole ? stored.Command : reader.IsDBNull(3) ? null : reader.GetString(3),
+                Args: (whole ? stored.Args : JsonSerializer.Deserialize(reader.GetString(4), McpJsonContext.Default.ListString)) ?? [],
                 Env: new Dictionary<string, string>(stored.Env ?? [], StringComparer.Ordinal),
                 WorkingDirectory: reader.IsDBNull(5) ? null : reader.GetString(5),
-                Url: reader.IsDBNull(6) ? null : reader.GetString(6),
+                Url: whole ? stored.Url : reader.IsDBNull(6) ? null : reader.GetString(6),
                 Headers: new Dictionary<string, string>(stored.Headers ?? [], StringComparer.OrdinalIgnoreCase),
                 Enabled: reader.GetBoolean(8),
                 Version: reader.GetInt32(9),
@@ -164,8 +152,6 @@ public sealed class PostgresMcpServerStore(MaestroDatabase database, ISecretProt
     }
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static string Purpose(Guid id) => $"mcp:{id}";
 
     private static ConflictException Taken(string name) =>
         new($"An MCP server named '{name}' already exists.", "name", "Choose another name, or remove the existing one first.");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maestro.Core.Text;
 using Maestro.Core.Turns;
 using Npgsql;
 using NpgsqlTypes;
@@ -21,7 +22,7 @@ public sealed class PostgresApprovalStore(MaestroDatabase database, TimeProvider
         command.Parameters.AddWithValue(sessionId);
         command.Parameters.AddWithValue(callId);
         command.Parameters.AddWithValue(tool);
-        command.Parameters.Add(new NpgsqlParameter { Value = arguments.GetRawText(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = StorableText.EscapeJson(arguments.GetRawText()), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.AddWithValue(time.GetUtcNow());
         return (await ReadAsync(command, cancellationToken))[0];
     }
@@ -34,7 +35,7 @@ public sealed class PostgresApprovalStore(MaestroDatabase database, TimeProvider
             """, connection);
         command.Parameters.AddWithValue(approvalId);
         command.Parameters.AddWithValue(decision.ToWire());
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)StorableText.EscapeOrNull(reason) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.AddWithValue(time.GetUtcNow());
         return (await ReadAsync(command, cancellationToken)).FirstOrDefault();
     }

@@ -1,4 +1,5 @@
 using Maestro.Core.Errors;
+using Maestro.Core.Text;
 using Maestro.Core.Turns;
 using Microsoft.Extensions.AI;
 using Npgsql;
@@ -70,7 +71,7 @@ public sealed class PostgresTurnStore(MaestroDatabase database, TimeProvider tim
         command.Parameters.AddWithValue(status.ToWire());
         command.Parameters.AddWithValue(rounds);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)SessionJson.SerializeUsage(usage) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)StorableText.EscapeOrNull(error) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.AddWithValue(time.GetUtcNow());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

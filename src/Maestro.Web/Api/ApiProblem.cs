@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Maestro.Core.Errors;
 using Maestro.Core.Providers;
 using Maestro.Core.Secrets;
@@ -21,6 +22,7 @@ public static class ApiProblem
         ProviderException p => Write(StatusCodes.Status502BadGateway, "Provider error", p, provider: p),
         SecretKeyException s => Write(StatusCodes.Status500InternalServerError, "Secret key mismatch", s),
         MaestroException m => Write(StatusCodes.Status400BadRequest, "Request failed", m),
+        BadHttpRequestException { InnerException: JsonException json } => From(WrongJson(json)),
         BadHttpRequestException b => Results.Json(
             new ProblemBody(b.StatusCode, "Bad request", "bad_request", b.Message, null, null, null, null), statusCode: b.StatusCode),
         _ => Results.Json(
@@ -30,6 +32,24 @@ public static class ApiProblem
 
     public static IResult Validation(string field, string message) =>
         From(new ValidationFailedException(field, message));
+
+    /// <summary>A body the deserializer refused (a wrong type, a value it cannot convert), as a 400 naming the field.</summary>
+    private static ValidationFailedException WrongJson(JsonException json)
+    {
+        var field = json.Path is null or "$" ? "body" : json.Path.StartsWith("$.", StringComparison.Ordinal) ? json.Path[2..] : json.Path.TrimStart('$');
+        return new ValidationFailedException(field, $"The value has the wrong type: expected {Expected(json.Message)}.");
+    }
+
+    /// <summary>What the deserializer wanted, from the .NET type its message names.</summary>
+    private static string Expected(string message) =>
+        message.Contains("Dictionary", StringComparison.Ordinal) ? "an object of names and values"
+        : message.Contains("List", StringComparison.Ordinal) || message.Contains("[]", StringComparison.Ordinal) || message.Contains("Enumerable", StringComparison.Ordinal) ? "a list"
+        : message.Contains("Single", StringComparison.Ordinal) || message.Contains("Double", StringComparison.Ordinal) || message.Contains("Decimal", StringComparison.Ordinal) ? "a number"
+        : message.Contains("Int32", StringComparison.Ordinal) || message.Contains("Int64", StringComparison.Ordinal) ? "a whole number"
+        : message.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
+        : message.Contains("System.String", StringComparison.Ordinal) ? "a string"
+        : message.Contains("Guid", StringComparison.Ordinal) ? "an id"
+        : "a JSON object with the documented fields";
 
     private static IResult Write(int status, string title, MaestroException exception, IReadOnlyDictionary<string, string[]>? errors = null, ProviderException? provider = null) =>
         Results.Json(

@@ -7,7 +7,8 @@ namespace Maestro.Web.Api;
 
 /// <summary>
 /// An MCP server as the API, `--json` output and the UI show it: env and header names with their values redacted,
-/// and a URL's password hidden.
+/// and secret-looking arguments and URL parts replaced by "redacted" (<see cref="McpRedaction"/>; sent back in an edit,
+/// that means "unchanged").
 /// </summary>
 public sealed record McpServerView(
     Guid Id,
@@ -25,7 +26,7 @@ public sealed record McpServerView(
     DateTimeOffset UpdatedAt)
 {
     public static McpServerView From(McpServer s) => new(
-        s.Id, s.Name, s.Transport.ToWire(), s.Command, s.Args, s.WorkingDirectory, RedactUrl(s.Url),
+        s.Id, s.Name, s.Transport.ToWire(), s.Command, McpRedaction.RedactArgs(s.Args), s.WorkingDirectory, McpRedaction.RedactUrl(s.Url),
         s.Env.ToDictionary(e => e.Key, e => Redaction.Redact(e.Value), StringComparer.Ordinal),
         s.Headers.ToDictionary(h => h.Key, h => Redaction.Redact(h.Value), StringComparer.OrdinalIgnoreCase),
         s.Enabled, s.Version, s.CreatedAt, s.UpdatedAt);
@@ -34,17 +35,6 @@ public sealed record McpServerView(
     public string Target => Transport == "stdio"
         ? string.Join(' ', new[] { Command! }.Concat(Args).Select(ShellWords.Quote))
         : Url!;
-
-    private static string? RedactUrl(string? url)
-    {
-        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.UserInfo.Contains(':', StringComparison.Ordinal))
-        {
-            return url;
-        }
-
-        var user = uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)];
-        return new UriBuilder(uri) { UserName = user, Password = "redacted" }.Uri.ToString();
-    }
 }
 
 /// <summary>

@@ -126,7 +126,8 @@ public sealed record SessionRequest(
     int? MaxOutputTokens,
     string? ReasoningEffort,
     int? RoundLimit,
-    bool? AutoCompact)
+    bool? AutoCompact,
+    IReadOnlyList<string>? ShellEnvPassthrough = null)
 {
     public SessionSpec ToSpec() => new()
     {
@@ -145,6 +146,7 @@ public sealed record SessionRequest(
         ReasoningEffort = ReasoningEffort,
         RoundLimit = RoundLimit,
         AutoCompact = AutoCompact,
+        ShellEnvPassthrough = ShellEnvPassthrough,
     };
 }
 

@@ -18,9 +18,9 @@ public static class McpUiEndpoints
     {
         var mcp = ui.MapGroup("/mcp");
 
-        mcp.MapPost("/", async (HttpContext http, McpService service, McpHubData hub, FragmentRenderer renderer, CancellationToken ct) =>
+        mcp.MapPost("/", async (IFormCollection input, McpService service, McpHubData hub, FragmentRenderer renderer, CancellationToken ct) =>
         {
-            var values = McpFormValues.From(await http.Request.ReadFormAsync(ct));
+            var values = McpFormValues.From(input);
             try
             {
                 var errors = new FieldErrors();
@@ -44,10 +44,10 @@ public static class McpUiEndpoints
             }
         });
 
-        mcp.MapPost("/{id:guid}", async (Guid id, HttpContext http, McpService service, CancellationToken ct) =>
+        mcp.MapPost("/{id:guid}", async (Guid id, IFormCollection input, HttpContext http, McpService service, CancellationToken ct) =>
         {
             var existing = McpServerView.From(await service.GetAsync(id.ToString(), ct));
-            var values = McpFormValues.From(await http.Request.ReadFormAsync(ct));
+            var values = McpFormValues.From(input);
             var action = $"/ui/mcp/{id}";
             try
             {

@@ -20,9 +20,8 @@ public static class SessionFormEndpoints
 {
     public static RouteGroupBuilder MapSessionUi(this RouteGroupBuilder ui)
     {
-        ui.MapPost("/sessions", async (HttpContext http, SessionService sessions, AuthService auths, IBuiltInTools tools, McpService mcp, CancellationToken ct) =>
+        ui.MapPost("/sessions", async (IFormCollection form, HttpContext http, SessionService sessions, AuthService auths, IBuiltInTools tools, McpService mcp, CancellationToken ct) =>
         {
-            var form = await http.Request.ReadFormAsync(ct);
             var all = ToolNames(tools);
             var values = SessionFormValues.From(form, all);
             try
@@ -40,10 +39,9 @@ public static class SessionFormEndpoints
             }
         });
 
-        ui.MapPost("/sessions/{session}", async (string session, HttpContext http, SessionService sessions, AuthService auths, IBuiltInTools tools, McpService mcp, CancellationToken ct) =>
+        ui.MapPost("/sessions/{session}", async (string session, IFormCollection form, HttpContext http, SessionService sessions, AuthService auths, IBuiltInTools tools, McpService mcp, CancellationToken ct) =>
         {
             var s = await sessions.GetAsync(session, ct);
-            var form = await http.Request.ReadFormAsync(ct);
             var all = ToolNames(tools);
             var values = SessionFormValues.From(form, all);
             var action = $"/ui/sessions/{s.Id}";

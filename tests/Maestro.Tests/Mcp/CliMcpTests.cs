@@ -143,7 +143,7 @@ public sealed class CliMcpTests(PostgresFixture postgres) : IAsyncLifetime
 
         var bogus = await Run("mcp", "edit", "remote", "--bogus");
         bogus.ExitCode.ShouldBe(1);
-        bogus.Stderr.ShouldContain("error: command: Unknown option '--bogus'.");
+        bogus.Stderr.ShouldContain("error: unknown option '--bogus'.");
 
         var envOnRemote = await Run("mcp", "edit", "remote", "-e", "X=1");
         envOnRemote.ExitCode.ShouldBe(1);

@@ -183,7 +183,7 @@ public sealed class McpServiceTests(PostgresFixture postgres) : IAsyncLifetime
         }
 
         (await Should.ThrowAsync<SecretKeyException>(() => _mcp.GetAsync("enc-stdio", CancellationToken.None)))
-            .Message.ShouldStartWith("Cannot decrypt the env and headers of MCP server 'enc-stdio'");
+            .Message.ShouldStartWith("Cannot decrypt the definition of MCP server 'enc-stdio'");
     }
 
     [Fact]

@@ -96,7 +96,18 @@ public sealed partial class EditFileTool : MaestroTool
             return ToolResult.Error($"'{shown}' is {TextFiles.FormatSize(info.Length)}, more than edit_file handles ({TextFiles.FormatSize(MaxFileBytes)}). Use shell (e.g. sed) instead.");
         }
 
-        var bytes = await File.ReadAllBytesAsync(file, cancellationToken);
+        byte[] bytes;
+        await using (var stream = ConfinedFiles.OpenRead(workspace, file))
+        {
+            if (stream.Length > MaxFileBytes)
+            {
+                return ToolResult.Error($"'{shown}' is {TextFiles.FormatSize(stream.Length)}, more than edit_file handles ({TextFiles.FormatSize(MaxFileBytes)}). Use shell (e.g. sed) instead.");
+            }
+
+            bytes = new byte[stream.Length];
+            await stream.ReadExactlyAsync(bytes, cancellationToken);
+        }
+
         if (TextFiles.LooksBinary(bytes))
         {
             return ToolResult.Error($"'{shown}' is a binary file; edit_file changes text files only.");
@@ -144,7 +155,7 @@ public sealed partial class EditFileTool : MaestroTool
         var output = new byte[preamble + StrictUtf8.GetByteCount(edited)];
         bytes.AsSpan(0, preamble).CopyTo(output);
         StrictUtf8.GetBytes(edited, output.AsSpan(preamble));
-        await TextFiles.WriteAtomicallyAsync(file, output, cancellationToken);
+        await ConfinedFiles.WriteAtomicallyAsync(workspace, file, output, cancellationToken);
 
         var summary = $"Edited '{shown}': replaced {TextFiles.Plural(matches.Count, "occurrence")}";
         return new ToolResult(

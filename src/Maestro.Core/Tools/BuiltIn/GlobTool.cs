@@ -69,9 +69,9 @@ public sealed class GlobTool : MaestroTool
         {
             foreach (var file in walker.Files(start, cancellationToken))
             {
-                if (matcher.Match(Path.GetRelativePath(start, file.FullName)).HasMatches)
+                if (matcher.Match(Path.GetRelativePath(start, file.Path)).HasMatches)
                 {
-                    matches.Add((workspace.ToRelative(file.FullName), file.LastWriteTimeUtc));
+                    matches.Add((workspace.ToRelative(file.Path), file.Info.LastWriteTimeUtc));
                 }
             }
         }

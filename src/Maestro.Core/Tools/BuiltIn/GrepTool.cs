@@ -104,17 +104,17 @@ public sealed class GrepTool : MaestroTool
         var workspace = WorkspacePath.Open(context.WorkingDirectory);
         var target = workspace.Resolve(path);
         var shownTarget = workspace.ToRelative(target);
-        IEnumerable<FileInfo> files;
+        IEnumerable<WorkspaceFile> files;
         WorkspaceWalker? walker = null;
         if (File.Exists(target))
         {
-            files = [new FileInfo(target)];
+            files = [new WorkspaceFile(target, new FileInfo(target))];
         }
         else if (Directory.Exists(target))
         {
             var matcher = glob is null ? null : GlobPatterns.Compile(glob.Contains('/', StringComparison.Ordinal) ? glob : "**/" + glob);
             walker = new WorkspaceWalker(workspace, glob is null ? new HashSet<string>() : GlobPatterns.NamedFolders(glob), MaxFilesVisited);
-            files = walker.Files(target, cancellationToken).Where(f => matcher is null || matcher.Match(Path.GetRelativePath(target, f.FullName)).HasMatches);
+            files = walker.Files(target, cancellationToken).Where(f => matcher is null || matcher.Match(Path.GetRelativePath(target, f.Path)).HasMatches);
         }
         else
         {
@@ -125,7 +125,7 @@ public sealed class GrepTool : MaestroTool
         {
             foreach (var file in files)
             {
-                await search.FileAsync(file, workspace.ToRelative(file.FullName), cancellationToken);
+                await search.FileAsync(workspace, file, workspace.ToRelative(file.Path), cancellationToken);
             }
         }
         catch (RegexMatchTimeoutException)
@@ -150,23 +150,39 @@ public sealed class GrepTool : MaestroTool
 
         private bool Full => _shown >= MaxMatches || _text.Length >= maxChars;
 
-        public async Task FileAsync(FileInfo file, string shown, CancellationToken cancellationToken)
+        public async Task FileAsync(WorkspacePath workspace, WorkspaceFile file, string shown, CancellationToken cancellationToken)
         {
             CurrentFile = shown;
-            if (file.Length > MaxFileBytes)
+            if (file.Info.Length > MaxFileBytes)
             {
                 _skippedLarge.Add(shown);
                 return;
             }
 
-            if (file.Length == 0 || TextFiles.LooksBinary(file.FullName))
+            if (file.Info.Length == 0)
+            {
+                return;
+            }
+
+            // Opened without following a link that appeared since the walk; a file that changed that way is skipped.
+            FileStream stream;
+            try
+            {
+                stream = ConfinedFiles.OpenRead(workspace, file.Path);
+            }
+            catch (Errors.MaestroException)
+            {
+                return;
+            }
+
+            await using var opened = stream;
+            if (TextFiles.LooksBinary(stream))
             {
                 return;
             }
 
             _filesSearched++;
-            using var reader = new StreamReader(file.FullName, Encoding.UTF8, detectEncodingFromByteOrderMarks: true,
-                new FileStreamOptions { Access = FileAccess.Read, Share = FileShare.ReadWrite, Options = FileOptions.SequentialScan });
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
             var lines = new BoundedLineReader(reader, MaxFileBytes < int.MaxValue ? (int)MaxFileBytes : int.MaxValue);
             var before = new Queue<(int Number, string Text)>();
             var lineNumber = 0;

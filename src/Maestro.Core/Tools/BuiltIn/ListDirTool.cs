@@ -72,7 +72,10 @@ public sealed class ListDirTool : MaestroTool
         }
 
         var listing = new Listing(context.Limits.MaxOutputChars, cancellationToken);
-        listing.Walk(new DirectoryInfo(folder), level: 0, depth);
+        using (var handle = ConfinedFiles.OpenFolder(workspace, folder))
+        {
+            listing.Walk(handle, level: 0, depth);
+        }
 
         var links = listing.Links > 0 ? $", {TextFiles.Plural(listing.Links, "symbolic link")}" : "";
         var text = new StringBuilder($"{(shown == "." ? "./" : shown + "/")} ({TextFiles.Plural(listing.Folders, "folder")}, {TextFiles.Plural(listing.Files, "file")}{links} listed)\n");
@@ -106,10 +109,11 @@ public sealed class ListDirTool : MaestroTool
 
         public bool Stopped { get; private set; }
 
-        public void Walk(DirectoryInfo folder, int level, int depth)
+        /// <summary>Lists an open, verified folder (<see cref="ConfinedFiles"/>): a subfolder swapped for a link meanwhile is not entered.</summary>
+        public void Walk(Microsoft.Win32.SafeHandles.SafeFileHandle folder, int level, int depth)
         {
             // Folders first, then files, each by ordinal name: the same answer every time.
-            var entries = folder.EnumerateFileSystemInfos("*", Enumeration)
+            var entries = new DirectoryInfo(ConfinedFiles.EnumerationPath(folder)).EnumerateFileSystemInfos("*", Enumeration)
                 .OrderBy(e => e is DirectoryInfo && !IsLink(e) ? 0 : 1)
                 .ThenBy(e => e.Name, StringComparer.Ordinal);
             var indent = new string(' ', 2 * (level + 1));
@@ -128,7 +132,7 @@ public sealed class ListDirTool : MaestroTool
                     Links++;
                     Text.Append($"{indent}{entry.Name} -> {entry.LinkTarget} (symbolic link)\n");
                 }
-                else if (entry is DirectoryInfo subfolder)
+                else if (entry is DirectoryInfo)
                 {
                     Folders++;
                     if (SkippedFolders.IsSkipped(entry.Name))
@@ -138,9 +142,13 @@ public sealed class ListDirTool : MaestroTool
                     }
 
                     Text.Append($"{indent}{entry.Name}/\n");
-                    if (level + 1 < depth)
+                    if (level + 1 < depth && ConfinedFiles.TryOpenSubfolder(folder, entry.Name) is { } subfolder)
                     {
-                        Walk(subfolder, level + 1, depth);
+                        using (subfolder)
+                        {
+                            Walk(subfolder, level + 1, depth);
+                        }
+
                         if (Stopped)
                         {
                             return;

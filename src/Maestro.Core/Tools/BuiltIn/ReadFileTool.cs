@@ -83,14 +83,17 @@ public sealed class ReadFileTool : MaestroTool
             return ToolResult.Error($"'{shown}' does not exist. Use glob or list_dir to find the right path.");
         }
 
-        // Zero length also covers FIFOs and devices, which must not be opened: a read could block forever.
-        var size = new FileInfo(file).Length;
-        if (size == 0)
+        // Zero length also covers FIFOs and devices, which are not opened: a read could block forever.
+        if (new FileInfo(file).Length == 0)
         {
             return new ToolResult($"'{shown}' is empty (0 lines).", Summary: $"{shown}: empty");
         }
 
-        if (TextFiles.LooksBinary(file))
+        // Opened without following any link that appeared since the check; a pipe or device swapped in is refused.
+        await using var stream = ConfinedFiles.OpenRead(workspace, file);
+        var size = stream.Length;
+
+        if (TextFiles.LooksBinary(stream))
         {
             return ToolResult.Error($"'{shown}' is a binary file ({TextFiles.FormatSize(size)}); read_file shows text only. " +
                 "Use shell (e.g. `file`, `xxd | head`) to inspect it.");
@@ -101,8 +104,7 @@ public sealed class ReadFileTool : MaestroTool
         var lineNumber = 0;
         var last = offset - 1;
         var moreFollow = false;
-        using (var reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true,
-                   new FileStreamOptions { Access = FileAccess.Read, Share = FileShare.ReadWrite, Options = FileOptions.SequentialScan }))
+        using (var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true))
         {
             var lines = new BoundedLineReader(reader, MaxLineChars);
             while (await lines.ReadLineAsync(cancellationToken) is (var line, var length))

@@ -13,9 +13,6 @@ public sealed class ShellTool : MaestroTool
 {
     public const string ToolName = "shell";
 
-    /// <summary>Maestro's own secrets; a command (or whatever it downloads) has no business reading them.</summary>
-    public static readonly IReadOnlyList<string> HiddenVariables = ["MAESTRO_SECRET_KEY", "SECRET_KEY_BASE", "DATABASE_URL"];
-
     /// <summary>
     /// Once the command has ended, how long its last output may take to arrive. Only a daemon that left the session
     /// while holding the output pipe makes this matter; its output is not waited for beyond this.
@@ -85,7 +82,7 @@ public sealed class ShellTool : MaestroTool
     private static async Task<ToolResult> RunAsync(string command, TimeSpan timeout, bool capped, ToolContext context, CancellationToken cancellationToken)
     {
         var workspace = WorkspacePath.Open(context.WorkingDirectory);
-        using var process = new Process { StartInfo = CreateStartInfo(command, workspace.Root) };
+        using var process = new Process { StartInfo = CreateStartInfo(command, workspace.Root, context.EnvironmentPassthrough) };
         try
         {
             process.Start();
@@ -157,7 +154,7 @@ public sealed class ShellTool : MaestroTool
         return new ToolResult(report.ToString(), Summary: $"exit {process.ExitCode}", Details: details);
     }
 
-    private static ProcessStartInfo CreateStartInfo(string command, string workingDirectory)
+    private static ProcessStartInfo CreateStartInfo(string command, string workingDirectory, IReadOnlyList<string> passthrough)
     {
         var startInfo = new ProcessStartInfo("setsid")
         {
@@ -177,17 +174,14 @@ public sealed class ShellTool : MaestroTool
             startInfo.ArgumentList.Add(argument);
         }
 
-        PrepareEnvironment(startInfo.Environment);
+        PrepareEnvironment(startInfo.Environment, passthrough);
         return startInfo;
     }
 
-    /// <summary>The inherited environment without Maestro's secrets, set up for plain, non-interactive output.</summary>
-    internal static void PrepareEnvironment(IDictionary<string, string?> environment)
+    /// <summary>The inherited environment without secrets (<see cref="ToolEnvironment"/>), set up for plain, non-interactive output.</summary>
+    internal static void PrepareEnvironment(IDictionary<string, string?> environment, IReadOnlyList<string> passthrough)
     {
-        foreach (var name in HiddenVariables)
-        {
-            environment.Remove(name);
-        }
+        ToolEnvironment.Scrub(environment, passthrough);
 
         // No colour codes, no pagers, no credential prompts.
         environment["NO_COLOR"] = "1";

@@ -8,48 +8,13 @@ internal static class TextFiles
     /// <summary>How much of a file is sniffed for NUL bytes, the heuristic git and grep use for "binary".</summary>
     private const int SniffBytes = 8192;
 
-    public static bool LooksBinary(string path)
+    /// <summary>Sniffs the start of an open file (then puts it back at the start).</summary>
+    public static bool LooksBinary(Stream stream)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
         Span<byte> buffer = stackalloc byte[SniffBytes];
         var read = stream.ReadAtLeast(buffer, SniffBytes, throwOnEndOfStream: false);
+        stream.Position = 0;
         return LooksBinary(buffer[..read]);
-    }
-
-    /// <summary>
-    /// Replaces (or creates) a file all at once: the bytes go to a temporary file beside it, which is then renamed over
-    /// it. A watcher (a dev server, a test runner) never sees half a file, and a crash leaves the old one intact. An
-    /// existing file keeps its permissions; a symbolic link keeps pointing where it did and its target is replaced.
-    /// </summary>
-    public static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
-    {
-        var existing = new FileInfo(path);
-        if (existing.LinkTarget is not null && existing.ResolveLinkTarget(returnFinalTarget: true) is { } target)
-        {
-            existing = new FileInfo(target.FullName);
-        }
-
-        var temporary = Path.Join(existing.DirectoryName, $".{existing.Name}.{Guid.NewGuid():N}.maestro-tmp");
-        try
-        {
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous))
-            {
-                await stream.WriteAsync(bytes, cancellationToken);
-                await stream.FlushAsync(cancellationToken);
-            }
-
-            if (existing.Exists && !OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temporary, existing.UnixFileMode);
-            }
-
-            File.Move(temporary, existing.FullName, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
     }
 
     public static bool LooksBinary(ReadOnlySpan<byte> head) => head[..Math.Min(head.Length, SniffBytes)].Contains((byte)0);

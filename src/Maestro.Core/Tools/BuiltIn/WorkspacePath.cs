@@ -10,9 +10,9 @@ namespace Maestro.Core.Tools.BuiltIn;
 /// holds no symbolic link at the time of the check.
 /// </summary>
 /// <remarks>
-/// What this does not stop: a hard link to an outside file (it is indistinguishable from a regular file), and a link
-/// swapped in by another process between the check and the use. The shell tool is not confined at all; the permission
-/// policy guards it.
+/// A link swapped in by another process between this check and the use is stopped by <see cref="ConfinedFiles"/>, which
+/// the tools open, list and write through. What neither stops: a hard link to an outside file (it is indistinguishable
+/// from a regular file). The shell tool is not confined at all; the permission policy guards it.
 /// </remarks>
 public sealed class WorkspacePath
 {

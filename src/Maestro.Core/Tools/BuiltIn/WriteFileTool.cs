@@ -56,18 +56,14 @@ public sealed class WriteFileTool : MaestroTool
 
         var folder = Path.GetDirectoryName(file)!;
         var createdFolder = !Directory.Exists(folder);
-        if (createdFolder)
+        if (createdFolder && File.Exists(folder))
         {
-            if (File.Exists(folder))
-            {
-                return ToolResult.Error($"'{workspace.ToRelative(folder)}' is a file, so '{shown}' cannot be created below it. Choose another path.");
-            }
-
-            Directory.CreateDirectory(folder);
+            return ToolResult.Error($"'{workspace.ToRelative(folder)}' is a file, so '{shown}' cannot be created below it. Choose another path.");
         }
 
+        // Missing folders are created, and the file replaced, through folders opened without following links.
         var bytes = Utf8.GetBytes(content);
-        await TextFiles.WriteAtomicallyAsync(file, bytes, cancellationToken);
+        await ConfinedFiles.WriteAtomicallyAsync(workspace, file, bytes, cancellationToken);
 
         var lines = TextFiles.CountLines(content);
         var summary = $"{(replaced ? "Replaced" : "Created")} '{shown}': {TextFiles.Plural(lines, "line")}, {TextFiles.Plural(bytes.Length, "byte")}";

@@ -39,6 +39,9 @@ public sealed record SessionFormValues
 
     public bool AutoCompact { get; init; } = true;
 
+    /// <summary>Secret-looking variables the shell gets anyway, as typed: names separated by commas or spaces.</summary>
+    public string ShellEnvPassthrough { get; init; } = "";
+
     public static SessionFormValues From(Session s, IReadOnlyDictionary<Guid, string>? mcpNames = null) => new()
     {
         McpServers = s.McpServerIds.Select(id => mcpNames?.GetValueOrDefault(id)).OfType<string>().ToHashSet(StringComparer.Ordinal),
@@ -54,6 +57,7 @@ public sealed record SessionFormValues
         ReasoningEffort = s.Settings.ReasoningEffort ?? "",
         RoundLimit = s.Settings.RoundLimit.ToString(CultureInfo.InvariantCulture),
         AutoCompact = s.Settings.AutoCompact,
+        ShellEnvPassthrough = string.Join(", ", s.Settings.ShellEnvPassthrough),
     };
 
     public static SessionFormValues From(IFormCollection form, IReadOnlyList<string> allTools)
@@ -75,6 +79,7 @@ public sealed record SessionFormValues
             ReasoningEffort = form["reasoning_effort"].ToString(),
             RoundLimit = form["round_limit"].ToString().Trim(),
             AutoCompact = form["auto_compact"].ToString() is "on" or "true",
+            ShellEnvPassthrough = form["shell_env_passthrough"].ToString().Trim(),
         };
     }
 
@@ -97,6 +102,9 @@ public sealed record SessionFormValues
         RoundLimit = Number(RoundLimit, "round_limit", "The round limit must be between 1 and 500.", errors, int.Parse),
         AutoCompact = AutoCompact,
         McpServers = creating && McpServers.Count == 0 ? null : [.. McpServers.Order(StringComparer.Ordinal)],
+        ShellEnvPassthrough = creating && ShellEnvPassthrough.Length == 0
+            ? null
+            : ShellEnvPassthrough.Split([',', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
     };
 
     private static T? Number<T>(string text, string field, string message, Core.Errors.FieldErrors errors, Func<string, IFormatProvider, T> parse)
