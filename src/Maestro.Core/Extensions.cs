@@ -62,6 +62,7 @@ public static class Extensions
     /// <summary>Sessions, the turn engine, tools, context management, live events and usage.</summary>
     private static IServiceCollection AddMaestroSessions(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<Diagnostics.LoadCounters>();
         services.AddSingleton(sp => new SessionEventHub(sp.GetRequiredService<TimeProvider>(), sp.GetService<IEventBridge>()));
         services.AddSingleton(sp => new TurnSignals(sp.GetService<ISignalBridge>()));
         services.AddSingleton(new TurnEngineOptions
@@ -69,6 +70,12 @@ public static class Extensions
             PersistInterval = TimeSpan.FromMilliseconds(configuration.GetInt("MAESTRO_PERSIST_INTERVAL_MS", 1000, min: 50, max: 60_000)),
             DefaultRoundLimit = configuration.GetInt("MAESTRO_ROUND_LIMIT", SessionSettings.DefaultRoundLimit, min: 1, max: 500),
         });
+        services.AddSingleton(new TurnAdmissionOptions
+        {
+            MaxRunningTurns = configuration.GetInt("MAESTRO_MAX_RUNNING_TURNS", TurnAdmissionOptions.DefaultLimit(), min: 1),
+        });
+        services.AddSingleton<TurnAdmission>();
+        services.AddSingleton<Turns.Persistence.TurnPersister>();
         services.AddBuiltInTools(configuration);
         services.AddMcp(configuration);
         services.AddSingleton<ContextWindows>();
@@ -98,7 +105,10 @@ public static class Extensions
             sp.GetRequiredService<TurnSignals>(),
             sp.GetRequiredService<TurnEngineOptions>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TurnEngine>>()));
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TurnEngine>>(),
+            sp.GetRequiredService<TurnAdmission>(),
+            sp.GetRequiredService<ITurnStartStore>(),
+            sp.GetRequiredService<Turns.Persistence.TurnPersister>()));
         services.AddSingleton<TurnEngine>();
         services.AddSingleton<TurnSnapshots>();
 

@@ -26,10 +26,13 @@ public static class Extensions
     {
         services.AddSingleton(options);
         services.AddSingleton<MaestroDatabase>();
-        services.AddSingleton<IAuthStore, PostgresAuthStore>();
+        services.AddSingleton<PostgresAuthStore>();
+        services.AddSingleton<IAuthStore>(sp => sp.GetRequiredService<PostgresAuthStore>());
         services.AddSingleton<ISessionStore, PostgresSessionStore>();
         services.AddSingleton<IConversationStore, PostgresConversationStore>();
         services.AddSingleton<ITurnStore, PostgresTurnStore>();
+        services.AddSingleton<ITurnStartStore, PostgresTurnStarts>();
+        services.AddSingleton<Core.Turns.Persistence.ITurnProgressStore, PostgresTurnProgressStore>();
         services.AddSingleton<IApprovalStore, PostgresApprovalStore>();
         services.AddSingleton<IPromptStore, PostgresPromptStore>();
         services.AddSingleton<IUsageStore, PostgresUsageStore>();

@@ -26,7 +26,7 @@ internal sealed class TurnRunner(
     CancellationTokenSource cancellation)
 {
     private readonly TaskCompletionSource<TurnOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile AssistantMessageBuilder? _builder;
+    private volatile LiveText? _live;
     private Guid? _messageId;
     private int _rounds;
 
@@ -50,9 +50,10 @@ internal sealed class TurnRunner(
 
     public LiveTurn Snapshot()
     {
-        // The id first: events after it are newer than the text, so replaying them never loses a delta.
+        // The id first: events after it are newer than the text, so replaying them never loses a delta (a viewer skips
+        // the deltas the text already holds by their offset).
         var asOf = deps.Events.LastId;
-        return new LiveTurn(turn.Id, _messageId, _builder?.Text() ?? "", asOf);
+        return new LiveTurn(turn.Id, _messageId, _live?.ToString() ?? "", asOf);
     }
 
     public async Task<TurnOutcome> RunAsync()
@@ -71,7 +72,8 @@ internal sealed class TurnRunner(
             Logger = deps.Logger,
             Time = deps.Time,
         }, approvals);
-        using var heartbeat = deps.Time.CreateTimer(_ => _ = BeatAsync(), null, deps.Options.HeartbeatInterval, deps.Options.HeartbeatInterval);
+        // The write-behind persister beats for every running turn at once; a stop requested elsewhere comes back here.
+        using var heartbeat = deps.Persister.Beat(turn.Id, () => Volatile.Read(ref _rounds), Cancel);
         try
         {
             var limit = session.Settings.RoundLimit > 0 ? session.Settings.RoundLimit : deps.Options.DefaultRoundLimit;
@@ -123,7 +125,7 @@ internal sealed class TurnRunner(
         }
         finally
         {
-            _builder = null;
+            _live = null;
         }
 
         var outcome = new TurnOutcome(status, rounds, usage, error);
@@ -142,7 +144,8 @@ internal sealed class TurnRunner(
             provider.Descriptor.Id, session.Model, connection.Auth.Id, connection.AuthLabel), CancellationToken.None);
         _messageId = message.Id;
         var builder = new AssistantMessageBuilder();
-        _builder = builder;
+        var live = new LiveText();
+        _live = live;
         Publish(SessionEventTypes.MessageStarted, message.Id, message: MessageInfo.From(message, round));
 
         var clock = Stopwatch.StartNew();
@@ -163,15 +166,14 @@ internal sealed class TurnRunner(
                 }
 
                 deltas.Clear();
-                StreamEvent.AddTo(deltas, update);
+                // Text deltas carry where they go in the message, so a viewer resuming from a snapshot skips what it has.
+                StreamEvent.AddTo(deltas, update, ref textOffset);
                 for (var i = 0; i < deltas.Count; i++)
                 {
                     var delta = deltas[i];
                     if (delta is { Type: "text", Text: { } text })
                     {
-                        // Where this text goes in the message, so a viewer resuming from a snapshot skips what it has.
-                        delta = delta with { Offset = textOffset };
-                        textOffset += text.Length;
+                        live.Append(text);
                     }
 
                     deps.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = delta });
@@ -179,8 +181,9 @@ internal sealed class TurnRunner(
 
                 if (clock.Elapsed - lastSave >= deps.Options.PersistInterval)
                 {
+                    // Handed to the write-behind persister: no database round trip on the stream's path.
                     lastSave = clock.Elapsed;
-                    await deps.Conversations.UpdateMessageAsync(message.Id, new MessageUpdate { Contents = builder.Snapshot() }, CancellationToken.None);
+                    deps.Persister.SaveProgress(message.Id, builder.Snapshot());
                 }
             }
 
@@ -210,7 +213,7 @@ internal sealed class TurnRunner(
             usage.Add(u);
         }
 
-        await deps.Conversations.UpdateMessageAsync(message.Id, new MessageUpdate
+        await deps.Persister.SaveFinalAsync(message.Id, new MessageUpdate
         {
             Contents = contents,
             Status = status,
@@ -218,7 +221,7 @@ internal sealed class TurnRunner(
             LatencyMs = (int)clock.ElapsedMilliseconds,
             FirstTokenMs = firstToken,
             Error = error,
-        }, CancellationToken.None);
+        });
         var finished = message with
         {
             Contents = contents,
@@ -237,8 +240,8 @@ internal sealed class TurnRunner(
     {
         try
         {
-            await deps.Turns.FinishAsync(turn.Id, outcome.Status, outcome.Rounds, outcome.Usage, outcome.Error, CancellationToken.None);
-            await deps.Approvals.ExpireForTurnAsync(turn.Id, CancellationToken.None);
+            // Batched with the other turns ending now; pending approvals expire with it.
+            await deps.Persister.EndTurnAsync(new Persistence.TurnEnd(turn.Id, outcome.Status, outcome.Rounds, outcome.Usage, outcome.Error));
         }
         catch (Exception ex)
         {
@@ -246,22 +249,6 @@ internal sealed class TurnRunner(
         }
 
         Publish(SessionEventTypes.TurnFinished, null, turnInfo: new TurnInfo(outcome.Status.ToWire(), outcome.Rounds, null, outcome.Error, outcome.Usage));
-    }
-
-    private async Task BeatAsync()
-    {
-        try
-        {
-            if (await deps.Turns.HeartbeatAsync(turn.Id, Volatile.Read(ref _rounds), CancellationToken.None))
-            {
-                // A stop requested from another process whose signal did not arrive.
-                Cancel();
-            }
-        }
-        catch (Exception ex)
-        {
-            deps.Logger.LogWarning("Heartbeat of turn {TurnId} failed: {Message}", turn.Id, ex.Message);
-        }
     }
 
     private void Notice(string text) => Publish(SessionEventTypes.Notice, null, notice: text);

@@ -23,6 +23,7 @@ public static class MaestroServices
             PostgresUser = configuration.GetString("MAESTRO_PG_USER"),
             // Throwaway clusters (tests) skip fsync; never set this for data you keep.
             Durable = !configuration.GetFlag("MAESTRO_PG_NO_FSYNC"),
+            MaxPoolSize = configuration.GetInt("MAESTRO_DB_POOL_SIZE", DatabaseOptions.DefaultMaxPoolSize, min: 2, max: 1000),
         };
 
         services.AddSingleton(home);

@@ -23,7 +23,8 @@ public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots,
 
     public async IAsyncEnumerable<SseItem<string>> ReadAsync(Session session, long? afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = hub.Subscribe(session.Id, afterId);
+        // Bounded: a tab that stops reading (asleep, on a dead network) is resynced from a snapshot, not buffered for.
+        using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer with { KeepAlive = false });
         var viewer = new ChatViewer(session.Id, fragments);
         var html = new StringBuilder();
         if (subscription.Gap)
@@ -44,6 +45,14 @@ public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots,
             var wait = viewer.HasPending ? options.Throttle - sinceFlush.Elapsed : options.KeepAlive;
             var ready = await WaitAsync(reader, wait, cancellationToken);
             html.Clear();
+            if (subscription.TakeOverflow())
+            {
+                // Fell too far behind: the conversation as stored, then the turn in progress from a fresh snapshot.
+                viewer = new ChatViewer(session.Id, fragments);
+                html.Append(await fragments.ConversationAsync(session, await approvals.PendingAsync(session.Id, cancellationToken), cancellationToken));
+                await viewer.ResetAsync(html, await snapshots.TakeAsync(session.Id, cancellationToken), cancellationToken);
+            }
+
             while (reader.TryRead(out var e))
             {
                 processed = e.Id;
