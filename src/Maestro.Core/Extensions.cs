@@ -69,6 +69,7 @@ public static class Extensions
         {
             PersistInterval = TimeSpan.FromMilliseconds(configuration.GetInt("MAESTRO_PERSIST_INTERVAL_MS", 1000, min: 50, max: 60_000)),
             DefaultRoundLimit = configuration.GetInt("MAESTRO_ROUND_LIMIT", SessionSettings.DefaultRoundLimit, min: 1, max: 500),
+            ReadCadence = TimeSpan.FromMilliseconds(configuration.GetInt("MAESTRO_STREAM_READ_MS", 100, min: 0, max: 5000)),
         });
         services.AddSingleton(new TurnAdmissionOptions
         {

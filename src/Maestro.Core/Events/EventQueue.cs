@@ -9,12 +9,13 @@ namespace Maestro.Core.Events;
 /// lock: an enqueue, an interlocked count and, only when the reader is parked, one wake-up. A bounded queue stops
 /// taking events once its backlog passes the bound (the viewer stalled) and says so with <see cref="Overflowed"/>:
 /// the viewer then drops the backlog and resumes from a snapshot, so a stalled viewer never holds unbounded memory
-/// and never slows the turn or anyone else.
+/// and never slows the turn or anyone else. An inline queue resumes its parked reader on the writer's thread (no
+/// thread hop per event): only for readers that never block and only write to their own buffers.
 /// </summary>
-internal sealed class EventQueue(int bound) : ChannelReader<SessionEvent>, IValueTaskSource<bool>
+internal sealed class EventQueue(int bound, bool inline = false) : ChannelReader<SessionEvent>, IValueTaskSource<bool>
 {
     private readonly ConcurrentQueue<SessionEvent> _items = new();
-    private ManualResetValueTaskSourceCore<bool> _waiter = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<bool> _waiter = new() { RunContinuationsAsynchronously = !inline };
     private CancellationTokenRegistration _cancellation;
     private int _count;
     private int _waiting;

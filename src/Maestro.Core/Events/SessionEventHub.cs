@@ -70,7 +70,7 @@ public sealed class SessionEventHub
     public Subscription Subscribe(Guid sessionId, long? afterId = null, SubscriptionOptions? options = null)
     {
         options ??= new SubscriptionOptions();
-        var queue = new EventQueue(options.MaxBacklog);
+        var queue = new EventQueue(options.MaxBacklog, options.Inline);
         while (true)
         {
             var channel = _sessions.GetOrAdd(sessionId, _ => new SessionChannel());

@@ -87,8 +87,14 @@ internal sealed class TurnRunner(
 
                 rounds++;
                 _rounds = rounds;
-                await deps.Compactor.CompactIfNeededAsync(session, provider, connection, ct);
-                var context = await deps.Assembler.BuildAsync(session, provider.Descriptor.Id, session.CurrentThreadId!.Value, tools, ct);
+                // The thread is read once per round (again only when compaction changed it).
+                var stored = await deps.Assembler.LoadThreadAsync(session.CurrentThreadId!.Value, ct);
+                if (await deps.Compactor.CompactIfNeededAsync(session, provider, connection, stored, ct))
+                {
+                    stored = await deps.Assembler.LoadThreadAsync(session.CurrentThreadId!.Value, ct);
+                }
+
+                var context = await deps.Assembler.BuildAsync(session, provider.Descriptor.Id, stored, tools, ct);
                 var (message, calls) = await StreamRoundAsync(client, context, rounds, usage, ct);
                 if (message.Status != MessageStatus.Complete)
                 {
@@ -157,7 +163,7 @@ internal sealed class TurnRunner(
         string? error = null;
         try
         {
-            await foreach (var update in client.GetStreamingResponseAsync(context.Messages, context.Options, ct))
+            await foreach (var update in new PacedUpdates(client.GetStreamingResponseAsync(context.Messages, context.Options, ct), deps.Options.ReadCadence).WithCancellation(ct))
             {
                 builder.Add(update);
                 if (firstToken is null && builder.HasContent)

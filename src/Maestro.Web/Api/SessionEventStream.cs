@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Maestro.Core.Diagnostics;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
@@ -21,15 +23,18 @@ namespace Maestro.Web.Api;
 /// deltas carry their offset in the message, and those the snapshot already holds are skipped.
 /// <para>
 /// Cheap per token: an event is serialized once for all the session's viewers (or straight into the response when it
-/// has one), whatever is queued is written with one flush, and a viewer that fell behind gets its consecutive text
-/// deltas as one. A viewer that stops reading never slows the turn or other viewers: past a bounded backlog its queue
+/// has one), a viewer is flushed at most once per <see cref="EventStreamOptions.FlushInterval"/> with whatever came
+/// meanwhile, and consecutive text deltas of a message then go out as one. A viewer that stops reading never slows the turn or other viewers: past a bounded backlog its queue
 /// is dropped and it resumes from a fresh snapshot.
 /// </para>
 /// </summary>
-public sealed class SessionEventStream(SessionEventHub hub, TurnSnapshots snapshots, LoadCounters counters, IOptions<JsonOptions> json)
+public sealed class SessionEventStream(
+    SessionEventHub hub, TurnSnapshots snapshots, LoadCounters counters, EventStreamOptions options, IOptions<JsonOptions> json)
 {
     private const int FlushThreshold = 32 * 1024;
-    private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
+
+    // The API's JSON, without members that do not apply to the event (a token's frame stays small).
+    private readonly JsonSerializerOptions _json = new(json.Value.SerializerOptions) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public IResult Result(Session session, long? afterId) => new StreamResult(this, session, afterId);
 
@@ -43,7 +48,9 @@ public sealed class SessionEventStream(SessionEventHub hub, TurnSnapshots snapsh
         response.Headers.ContentEncoding = "identity";
         http.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
 
-        using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer);
+        // Inline: this loop only writes frames into its connection's buffer and never waits for the network while a
+        // publisher runs it (a flush that would wait returns at once and the rest continues on the pipe's thread).
+        using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer with { Inline = true });
         // The viewer going away ends the feed: no per-read cancellation to register and unregister.
         await using var closing = cancellationToken.UnsafeRegister(static s => ((Subscription)s!).Close(), subscription);
         counters.ViewerOpened();
@@ -58,8 +65,17 @@ public sealed class SessionEventStream(SessionEventHub hub, TurnSnapshots snapsh
 
             await response.BodyWriter.FlushAsync(cancellationToken);
             var reader = subscription.Reader;
+            var flushed = 0L;
             while (await reader.WaitToReadAsync(CancellationToken.None))
             {
+                // At most one flush per interval: what arrives meanwhile goes out together, text deltas as one frame.
+                // The first event after a quiet spell goes out at once.
+                var since = Stopwatch.GetElapsedTime(flushed);
+                if (flushed != 0 && since < options.FlushInterval)
+                {
+                    await Task.Delay(options.FlushInterval - since, cancellationToken);
+                }
+
                 if (subscription.TakeOverflow())
                 {
                     // Fell too far behind (it stopped reading for a while): the backlog is gone, a snapshot replaces it.
@@ -97,6 +113,8 @@ public sealed class SessionEventStream(SessionEventHub hub, TurnSnapshots snapsh
                 {
                     return;
                 }
+
+                flushed = Stopwatch.GetTimestamp();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
