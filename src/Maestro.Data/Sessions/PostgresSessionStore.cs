@@ -23,6 +23,34 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
         return await ReadAllAsync(command, cancellationToken);
     }
 
+    public async Task<(IReadOnlyList<Session> Sessions, int Total)> ListPageAsync(int offset, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns}, count(*) OVER () FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id ORDER BY s.updated_at DESC, s.id LIMIT $1 OFFSET $2",
+            connection);
+        command.Parameters.AddWithValue(limit);
+        command.Parameters.AddWithValue(offset);
+        var sessions = new List<Session>();
+        var total = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sessions.Add(ReadSession(reader));
+            total = (int)reader.GetInt64(16);
+        }
+
+        if (sessions.Count == 0 && offset > 0)
+        {
+            // Past the end: the window count is not there, so count on its own.
+            await reader.DisposeAsync();
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM sessions", connection);
+            total = (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        return (sessions, total);
+    }
+
     public async Task<Session?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
