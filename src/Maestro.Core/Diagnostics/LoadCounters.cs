@@ -1,11 +1,14 @@
+using Maestro.Core.Telemetry;
+
 namespace Maestro.Core.Diagnostics;
 
 /// <summary>
 /// What load does to this process, counted in one place (a metrics Meter can observe these later): turns running and
 /// refused, live viewers and the ones that fell behind, the write-behind persister's batches, and events that could
-/// not be carried to other instances. Plain interlocked counters: cheap enough for hot paths.
+/// not be carried to other instances. Plain interlocked counters: cheap enough for hot paths. Running turns, refusals
+/// and live viewers are also recorded on the "Maestro" meter (<see cref="MaestroMetrics"/>) for export.
 /// </summary>
-public sealed class LoadCounters
+public sealed class LoadCounters(MaestroMetrics metrics)
 {
     private long _runningTurns;
     private long _refusedTurns;
@@ -38,15 +41,43 @@ public sealed class LoadCounters
     /// <summary>Live events not carried to other instances (their queue was full: the database was unreachable).</summary>
     public long BridgeDropped => Volatile.Read(ref _bridgeDropped);
 
-    public void TurnStarted() => Interlocked.Increment(ref _runningTurns);
+    public void TurnStarted()
+    {
+        Interlocked.Increment(ref _runningTurns);
+        metrics.TurnStarted();
+    }
 
-    public void TurnEnded() => Interlocked.Decrement(ref _runningTurns);
+    public void TurnEnded()
+    {
+        Interlocked.Decrement(ref _runningTurns);
+        metrics.TurnEnded();
+    }
 
-    public void TurnRefused() => Interlocked.Increment(ref _refusedTurns);
+    public void TurnRefused()
+    {
+        Interlocked.Increment(ref _refusedTurns);
+        metrics.TurnRefused("busy");
+    }
 
-    public void ViewerOpened() => Interlocked.Increment(ref _liveViewers);
+    /// <summary>A live viewer connected; <paramref name="kind"/> says which stream (api, ui).</summary>
+    public void ViewerOpened(string kind)
+    {
+        Interlocked.Increment(ref _liveViewers);
+        metrics.ViewerConnected(kind);
+    }
 
-    public void ViewerClosed() => Interlocked.Decrement(ref _liveViewers);
+    public void ViewerClosed(string kind)
+    {
+        Interlocked.Decrement(ref _liveViewers);
+        metrics.ViewerDisconnected(kind);
+    }
+
+    /// <summary>Counts a live viewer until disposed (for streams written as iterators).</summary>
+    public IDisposable Viewer(string kind)
+    {
+        ViewerOpened(kind);
+        return new ViewerScope(this, kind);
+    }
 
     public void ViewerResynced() => Interlocked.Increment(ref _viewerResyncs);
 
@@ -59,4 +90,17 @@ public sealed class LoadCounters
     public void PersistFailed() => Interlocked.Increment(ref _persistFailures);
 
     public void BridgeDrop() => Interlocked.Increment(ref _bridgeDropped);
+
+    private sealed class ViewerScope(LoadCounters counters, string kind) : IDisposable
+    {
+        private int _closed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 0)
+            {
+                counters.ViewerClosed(kind);
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Maestro.Core.Auths;
+using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
 using Maestro.Core.Events;
@@ -179,7 +180,7 @@ public sealed class TurnEngine : IAsyncDisposable
     public async Task<ToolSet> ToolsAsync(Session session, CancellationToken cancellationToken)
     {
         var request = new ToolSourceRequest(session.Id, session.EnabledTools, session.McpServerIds);
-        var tools = new List<ITool>();
+        var tools = new List<MaestroTool>();
         foreach (var source in _deps.ToolSources)
         {
             tools.AddRange(await source.GetToolsAsync(request, cancellationToken));
@@ -266,4 +267,5 @@ public sealed record TurnDependencies(
     ILogger<TurnEngine> Logger,
     TurnAdmission Admission,
     ITurnStartStore Starts,
-    Persistence.TurnPersister Persister);
+    Persistence.TurnPersister Persister,
+    Telemetry.MaestroMetrics Metrics);

@@ -53,7 +53,7 @@ public sealed class SessionEventStream(
         using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer with { Inline = true });
         // The viewer going away ends the feed: no per-read cancellation to register and unregister.
         await using var closing = cancellationToken.UnsafeRegister(static s => ((Subscription)s!).Close(), subscription);
-        counters.ViewerOpened();
+        counters.ViewerOpened("api");
         try
         {
             using var writer = new FrameWriter(response.BodyWriter, _json);
@@ -123,7 +123,7 @@ public sealed class SessionEventStream(
         }
         finally
         {
-            counters.ViewerClosed();
+            counters.ViewerClosed("api");
         }
     }
 

@@ -39,6 +39,7 @@ public static class MaestroServices
         services.AddMaestroCore(configuration);
         services.AddMaestroData(database);
         services.AddMaestroProviders(configuration);
+        services.AddMaestroOpenTelemetry(configuration);
         // Views shared by the REST API and the CLI's --json output.
         services.AddSingleton<Api.SessionViews>();
         return services;

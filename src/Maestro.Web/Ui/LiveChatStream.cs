@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
+using Maestro.Core.Diagnostics;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
@@ -17,7 +18,8 @@ namespace Maestro.Web.Ui;
 /// streaming message per <see cref="LiveStreamOptions.Throttle"/>, appending completed Markdown blocks and replacing
 /// only the tail. Each update carries the id of the last event it fully reflects.
 /// </summary>
-public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots, ApprovalService approvals, ChatFragments fragments, LiveStreamOptions options)
+public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots, ApprovalService approvals, ChatFragments fragments, LiveStreamOptions options,
+    LoadCounters counters)
 {
     public const string EventName = "html";
 
@@ -25,6 +27,7 @@ public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots,
     {
         // Bounded: a tab that stops reading (asleep, on a dead network) is resynced from a snapshot, not buffered for.
         using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer with { KeepAlive = false });
+        using var counted = counters.Viewer("ui");
         var viewer = new ChatViewer(session.Id, fragments);
         var html = new StringBuilder();
         if (subscription.Gap)
