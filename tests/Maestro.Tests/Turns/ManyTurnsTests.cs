@@ -91,36 +91,42 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
         status.ShouldBe("complete");
         watcher.Text.ToString().ShouldBe(text, "the reading viewer got the whole answer while the other one read nothing");
 
-        // Reading again, the stalled viewer gets a fresh snapshot and then follows the next turn live.
+        // Reading again, the stalled viewer finds snapshots in place of the backlog it could not take: with the deltas
+        // around them they make up the whole answer (or, resynced after the turn, an idle snapshot). It then follows
+        // the next turn live.
         await using var body = await stalled.Content.ReadAsStreamAsync(timeout.Token);
         var resumed = new EventWatcher();
-        var snapshotsBefore = -1;
-        var next = false;
+        var snapshotsInFirstTurn = -1;
         await foreach (var item in SseParser.Create(body).EnumerateAsync(timeout.Token))
         {
             using var json = JsonDocument.Parse(item.Data);
             var e = new SseClient.Event(item.EventType, item.EventId ?? "", json.RootElement.Clone());
-            var wasIdleSnapshot = e.Type == "snapshot" && e.Data.GetProperty("turn").GetProperty("status").GetString() == "idle";
+            var idleResync = e.Type == "snapshot" && e.Data.GetProperty("turn").GetProperty("status").GetString() == "idle" && resumed.Snapshots > 0;
             var finished = resumed.Apply(e);
-            if (!next && wasIdleSnapshot && resumed.Snapshots > 1)
+            if (snapshotsInFirstTurn < 0 && (finished || idleResync))
             {
-                // The resync: the turn is over by now, so the snapshot is idle; start another one and follow it.
-                next = true;
-                snapshotsBefore = resumed.Snapshots;
+                snapshotsInFirstTurn = resumed.Snapshots;
+                if (finished)
+                {
+                    resumed.Text.ToString().ShouldBe(text, "snapshots and deltas together give the whole first answer");
+                }
+
+                resumed.Text.Clear();
                 (await Http.PatchAsJsonAsync($"/api/sessions/{name}", new { model = "synthetic:80@200" })).StatusCode.ShouldBe(HttpStatusCode.OK);
                 (await Http.PostAsJsonAsync($"/api/sessions/{name}/turns", new { text = "Now a short one" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
                 continue;
             }
 
-            if (finished && next)
+            if (finished)
             {
                 break;
             }
         }
 
-        snapshotsBefore.ShouldBeGreaterThan(1, "the stalled viewer was sent a snapshot in place of its backlog");
+        snapshotsInFirstTurn.ShouldBeGreaterThan(1, "the stalled viewer was sent a snapshot in place of its backlog");
         counters.ViewerResyncs.ShouldBeGreaterThan(resyncs, "its backlog was dropped, not kept");
         resumed.Problems.ShouldBeEmpty();
+        resumed.TurnStatus.ShouldBe("completed");
         resumed.Text.ToString().ShouldBe((await EventWatcher.StoredAnswerAsync(Http, name)).Text);
     }
 

@@ -69,6 +69,12 @@ public sealed class TurnAdmissionTests(PostgresFixture postgres) : IAsyncLifetim
         }
 
         retried.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        using (var messages = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{refused[0]}/messages")))
+        {
+            messages.RootElement.EnumerateArray().Count(m => m.GetProperty("role").GetString() == "user")
+                .ShouldBe(1, "the refused attempts left no copy of the question behind");
+        }
+
         foreach (var name in accepted.Skip(1).Append(refused[0]))
         {
             await Http.PostAsync($"/api/sessions/{name}/stop", null);
