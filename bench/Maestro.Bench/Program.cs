@@ -6,10 +6,11 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Maestro.Bench;
 using Maestro.Bench.Latency;
+using Maestro.Bench.Load;
 using Maestro.Bench.Parse;
 using Maestro.Bench.Streams;
 
-// dotnet run -c Release --project bench/Maestro.Bench -- <parse|latency|check> [options]   (see bench/README.md)
+// dotnet run -c Release --project bench/Maestro.Bench -- <parse|latency|load|check> [options]   (see bench/README.md)
 var mode = args.Length > 0 ? args[0] : "";
 var rest = args.Length > 0 ? args[1..] : [];
 switch (mode)
@@ -37,6 +38,31 @@ switch (mode)
             : Enum.GetValues<Adapter>();
         await new LatencyRunner(iterations, warmup, adapters, Console.Out).RunAsync();
         return 0;
+    case "load" when rest.Any(a => a is "--help" or "-h"):
+        Console.WriteLine(LoadOptions.Usage);
+        return 0;
+    case "load":
+        LoadOptions load;
+        try
+        {
+            load = LoadOptions.Parse(rest);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+
+        using (var cancel = new CancellationTokenSource())
+        {
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+            return await new LoadRunner(load, Console.Out, Console.Error).RunAsync(cancel.Token);
+        }
+
     case "check":
         return await StreamCheck.RunAsync(Console.Out);
     case "allocs" when rest.Length >= 2:
@@ -50,7 +76,7 @@ switch (mode)
         await Console.OpenStandardOutput().WriteAsync(stream.Bytes);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Maestro.Bench parse [BenchmarkDotNet options] | latency [--iterations N] [--warmup N] [--adapter A] | check | dump ADAPTER STREAM | allocs ADAPTER STREAM [maestro|sdk] [--trickle]");
+        Console.Error.WriteLine("usage: Maestro.Bench parse [BenchmarkDotNet options] | latency [--iterations N] [--warmup N] [--adapter A] | load [--sessions N …] (load --help) | check | dump ADAPTER STREAM | allocs ADAPTER STREAM [maestro|sdk] [--trickle]");
         Console.Error.WriteLine($"adapters: {string.Join(", ", Enum.GetNames<Adapter>())}");
         return 2;
 }

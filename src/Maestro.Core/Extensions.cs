@@ -68,13 +68,21 @@ public static class Extensions
     /// <summary>Sessions, the turn engine, tools, context management, live events and usage.</summary>
     private static IServiceCollection AddMaestroSessions(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<Diagnostics.LoadCounters>();
         services.AddSingleton(sp => new SessionEventHub(sp.GetRequiredService<TimeProvider>(), sp.GetService<IEventBridge>()));
         services.AddSingleton(sp => new TurnSignals(sp.GetService<ISignalBridge>()));
         services.AddSingleton(new TurnEngineOptions
         {
             PersistInterval = TimeSpan.FromMilliseconds(configuration.GetInt("MAESTRO_PERSIST_INTERVAL_MS", 1000, min: 50, max: 60_000)),
             DefaultRoundLimit = configuration.GetInt("MAESTRO_ROUND_LIMIT", SessionSettings.DefaultRoundLimit, min: 1, max: 500),
+            ReadCadence = TimeSpan.FromMilliseconds(configuration.GetInt("MAESTRO_STREAM_READ_MS", 100, min: 0, max: 5000)),
         });
+        services.AddSingleton(new TurnAdmissionOptions
+        {
+            MaxRunningTurns = configuration.GetInt("MAESTRO_MAX_RUNNING_TURNS", TurnAdmissionOptions.DefaultLimit(), min: 1),
+        });
+        services.AddSingleton<TurnAdmission>();
+        services.AddSingleton<Turns.Persistence.TurnPersister>();
         services.AddBuiltInTools(configuration);
         services.AddMcp(configuration);
         services.AddSingleton<ContextWindows>();
@@ -105,6 +113,9 @@ public static class Extensions
             sp.GetRequiredService<TurnEngineOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TurnEngine>>(),
+            sp.GetRequiredService<TurnAdmission>(),
+            sp.GetRequiredService<ITurnStartStore>(),
+            sp.GetRequiredService<Turns.Persistence.TurnPersister>(),
             sp.GetRequiredService<MaestroMetrics>()));
         services.AddSingleton<TurnEngine>();
         services.AddSingleton<TurnSnapshots>();

@@ -28,11 +28,14 @@ public static class Extensions
     {
         services.AddSingleton(options);
         services.AddSingleton<MaestroDatabase>();
-        services.AddSingleton<IAuthStore, PostgresAuthStore>();
+        services.AddSingleton<PostgresAuthStore>();
+        services.AddSingleton<IAuthStore>(sp => sp.GetRequiredService<PostgresAuthStore>());
         services.AddSingleton<IAccessStore, PostgresAccessStore>();
         services.AddSingleton<ISessionStore, PostgresSessionStore>();
         services.AddSingleton<IConversationStore, PostgresConversationStore>();
         services.AddSingleton<ITurnStore, PostgresTurnStore>();
+        services.AddSingleton<ITurnStartStore, PostgresTurnStarts>();
+        services.AddSingleton<Core.Turns.Persistence.ITurnProgressStore, PostgresTurnProgressStore>();
         services.AddSingleton<IApprovalStore, PostgresApprovalStore>();
         services.AddSingleton<IPromptStore, PostgresPromptStore>();
         services.AddSingleton<PostgresUsageStore>();

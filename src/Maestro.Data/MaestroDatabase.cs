@@ -29,10 +29,21 @@ public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector se
         ? _cluster?.DataDirectory ?? Path.Combine(options.Home, "postgres")
         : DatabaseUrl.Describe(DatabaseUrl.Parse(options.DatabaseUrl!));
 
+    /// <exception cref="BusyException">Every pooled connection stayed busy for the pool's timeout: try again later.</exception>
     public async ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var dataSource = _dataSource ?? await StartAsync(cancellationToken);
-        return await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is TimeoutException && ex.Message.Contains("pool", StringComparison.OrdinalIgnoreCase))
+        {
+            // Saturation, not a fault: the caller gets a retryable "busy" (HTTP 429) instead of an error.
+            throw new BusyException(
+                "The database is busy: every connection Maestro may open stayed in use.", TimeSpan.FromSeconds(2),
+                "Try again in a moment, or raise MAESTRO_DB_POOL_SIZE if the database has room for more connections.");
+        }
     }
 
     public async ValueTask<NpgsqlDataSource> GetDataSourceAsync(CancellationToken cancellationToken) =>
@@ -135,9 +146,9 @@ public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector se
             ? await StartEmbeddedAsync(cancellationToken)
             : DatabaseUrl.Parse(options.DatabaseUrl!).ConnectionString;
 
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "maestro" }
-            .UseLoggerFactory(loggerFactory)
-            .Build();
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "maestro" }.UseLoggerFactory(loggerFactory);
+        builder.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
+        var dataSource = builder.Build();
         try
         {
             await using var probe = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -49,6 +49,11 @@ public static class MaestroWebApp
             kestrel.AddServerHeader = false;
             kestrel.Listen(ParseAddress(server.Host), server.Port);
         });
+        if (configuration.GetFlag("MAESTRO_INLINE_IO"))
+        {
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
+
         builder.Services.AddRoutingCore();
         builder.Services.AddLogging(logging => MaestroLogging.Configure(logging, configuration));
 
@@ -63,6 +68,10 @@ public static class MaestroWebApp
         builder.Services.AddAntiforgery();
         builder.Services.AddMaestroAccess(access);
         builder.Services.AddMaestro(configuration);
+        builder.Services.AddSingleton(new EventStreamOptions
+        {
+            FlushInterval = TimeSpan.FromMilliseconds(configuration.GetInt("MAESTRO_STREAM_FLUSH_MS", 100, min: 0, max: 5000)),
+        });
         builder.Services.AddSingleton<SessionEventStream>();
         builder.Services.AddSingleton(new LiveStreamOptions { MaxDuration = configuration.GetSeconds("MAESTRO_UI_STREAM_MAX_SECONDS", TimeSpan.FromMinutes(10)) });
         builder.Services.AddSingleton<FragmentRenderer>();

@@ -27,7 +27,7 @@ public static class SessionTurns
 
         // Subscribed before the turn starts, so not one event is missed.
         using var subscription = hub.Subscribe(session.Id);
-        var handle = await engine.StartAsync(session.Id, input, approvals, cancellationToken);
+        var handle = await StartAsync(engine, session, input, approvals, cancellationToken);
         using var interrupt = ctx.OnInterrupt(() =>
         {
             _ = engine.StopAsync(session.Id, CancellationToken.None);
@@ -55,5 +55,23 @@ public static class SessionTurns
             TurnStatus.Cancelled => 130,
             _ => 3,
         };
+    }
+
+    /// <summary>Starts the turn; while Maestro is busy (at its turn limit, the database saturated) says so and retries.</summary>
+    private static async Task<TurnHandle> StartAsync(
+        TurnEngine engine, Session session, TurnInput input, IApprovalHandler approvals, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await engine.StartAsync(session.Id, input, approvals, cancellationToken);
+            }
+            catch (Core.Errors.BusyException busy)
+            {
+                await Console.Error.WriteLineAsync($"{busy.Message} Busy, retrying in {busy.RetryAfter.TotalSeconds:0} s (Ctrl+C gives up).");
+                await Task.Delay(busy.RetryAfter, cancellationToken);
+            }
+        }
     }
 }

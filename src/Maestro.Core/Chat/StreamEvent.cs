@@ -60,13 +60,32 @@ public sealed record StreamEvent
     /// <summary>Appends the update's events to a list the caller reuses (the turn engine does, once per token).</summary>
     public static void AddTo(List<StreamEvent> events, ChatResponseUpdate update)
     {
+        long noOffset = -1;
+        AddTo(events, update, ref noOffset);
+    }
+
+    /// <summary>
+    /// The same, with each text delta stamped with <paramref name="textOffset"/> (then advanced past it): where the
+    /// text goes in the message. A negative offset stamps nothing.
+    /// </summary>
+    public static void AddTo(List<StreamEvent> events, ChatResponseUpdate update, ref long textOffset)
+    {
         var contents = update.Contents;
         for (var i = 0; i < contents.Count; i++)
         {
             switch (contents[i])
             {
                 case TextContent text:
-                    events.Add(new StreamEvent { Type = "text", Text = text.Text });
+                    if (textOffset < 0)
+                    {
+                        events.Add(new StreamEvent { Type = "text", Text = text.Text });
+                    }
+                    else
+                    {
+                        events.Add(new StreamEvent { Type = "text", Text = text.Text, Offset = textOffset });
+                        textOffset += text.Text.Length;
+                    }
+
                     break;
                 case TextReasoningContent reasoning:
                     events.Add(new StreamEvent

@@ -18,9 +18,12 @@ public sealed class ContextAssembler(IPromptStore prompts, IConversationStore co
     /// <summary>Messages are fetched in pages of this size.</summary>
     private const int PageSize = 500;
 
-    public async Task<AssembledContext> BuildAsync(Session session, string provider, Guid threadId, ToolSet tools, CancellationToken cancellationToken)
+    public async Task<AssembledContext> BuildAsync(Session session, string provider, Guid threadId, ToolSet tools, CancellationToken cancellationToken) =>
+        await BuildAsync(session, provider, await LoadThreadAsync(threadId, cancellationToken), tools, cancellationToken);
+
+    /// <summary>The context from a thread already loaded (the turn loads it once per round).</summary>
+    public async Task<AssembledContext> BuildAsync(Session session, string provider, List<ConversationMessage> stored, ToolSet tools, CancellationToken cancellationToken)
     {
-        var stored = await LoadThreadAsync(threadId, cancellationToken);
         var instructions = await InstructionsAsync(session, stored, tools, cancellationToken);
         var messages = Translate(stored, provider);
         var options = new ChatOptions

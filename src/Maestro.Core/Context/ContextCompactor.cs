@@ -24,6 +24,9 @@ public sealed class ContextCompactor(
     SessionEventHub events,
     ILogger<ContextCompactor> logger)
 {
+    /// <summary>Below this many tokens no conversation needs compacting, whatever the model.</summary>
+    private const int SmallestWindow = 2048;
+
     /// <summary>User turns kept word for word after compaction.</summary>
     private const int KeepUserTurns = 2;
 
@@ -44,10 +47,27 @@ public sealed class ContextCompactor(
             return false;
         }
 
-        var stored = await assembler.LoadThreadAsync(threadId, cancellationToken);
-        var window = await windows.ForAsync(connection.Auth.Ref, session.Model, cancellationToken);
+        return await CompactIfNeededAsync(session, provider, connection, await assembler.LoadThreadAsync(threadId, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The same for a thread the caller already loaded; true when it compacted (the thread changed).</summary>
+    public async Task<bool> CompactIfNeededAsync(
+        Session session, IProvider provider, ProviderConnection connection, List<ConversationMessage> stored, CancellationToken cancellationToken)
+    {
+        if (!session.Settings.AutoCompact || session.CurrentThreadId is null)
+        {
+            return false;
+        }
+
         var instructions = await assembler.InstructionsAsync(session, stored, ToolSet.Empty, cancellationToken);
         var estimate = TokenEstimate.Of(instructions) + TokenEstimate.Of(ContextAssembler.Translate(stored, provider.Descriptor.Id));
+        // No model has a window this small: a short conversation needs no lookup of the model's window.
+        if (estimate < SmallestWindow * session.Settings.CompactAt)
+        {
+            return false;
+        }
+
+        var window = await windows.ForAsync(connection.Auth.Ref, session.Model, cancellationToken);
         if (estimate < window * session.Settings.CompactAt || FindCut(stored) is null)
         {
             return false;

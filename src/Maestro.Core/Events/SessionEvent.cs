@@ -43,6 +43,21 @@ public sealed record SessionEvent
 
     /// <summary>"notice" (e.g. round limit reached), "context_compacted", "session_changed".</summary>
     public string? Notice { get; init; }
+
+    /// <summary>
+    /// Consecutive text deltas of one message as one delta: the first one's offset, the last one's id (it reflects all
+    /// of them). For a viewer that fell behind, and for carrying a stream to other instances.
+    /// </summary>
+    public static SessionEvent TextRun(SessionEvent first, SessionEvent last, string text) => new()
+    {
+        Id = last.Id,
+        SessionId = first.SessionId,
+        Type = SessionEventTypes.Delta,
+        TurnId = first.TurnId,
+        MessageId = first.MessageId,
+        At = last.At,
+        Delta = first.Delta! with { Text = text },
+    };
 }
 
 public static class SessionEventTypes
@@ -59,6 +74,9 @@ public static class SessionEventTypes
     public const string Notice = "notice";
     public const string ContextCompacted = "context_compacted";
     public const string SessionChanged = "session_changed";
+
+    /// <summary>Keep-alive for a quiet network viewer; never published, never stored.</summary>
+    public const string Ping = "ping";
 }
 
 /// <param name="Text">For user messages (and finished assistant messages), the text.</param>

@@ -1,21 +1,39 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Threading.Channels;
 
 namespace Maestro.Core.Events;
 
 /// <summary>
 /// Fans session events out to every viewer in this process, and through an <see cref="IEventBridge"/> to other
-/// processes. Publishing takes no lock: subscribers are an immutable array swapped on (un)subscribe, each with its
-/// own unbounded channel; a ring of recent events per session lets a reconnecting viewer resume from its last id.
+/// processes. Publishing takes no lock: subscribers are an immutable array swapped on (un)subscribe, each with its own
+/// lock-free queue (bounded for network viewers, see <see cref="SubscriptionOptions"/>); a ring of recent events per
+/// session lets a reconnecting viewer resume from its last id. Subscribers to every session (the dashboard) get what
+/// changes a session's state, never its token deltas.
 /// </summary>
-public sealed class SessionEventHub(TimeProvider time, IEventBridge? bridge = null)
+public sealed class SessionEventHub
 {
     // Enough for a few seconds of a fast stream; a viewer that falls further behind reloads the snapshot instead.
     private const int RingCapacity = 4096;
+    private static readonly long IdleSessionTicks = (long)TimeSpan.FromMinutes(5).TotalMilliseconds;
     private readonly ConcurrentDictionary<Guid, SessionChannel> _sessions = new();
-    private ImmutableArray<Subscriber> _global = [];
+    private readonly TimeProvider _time;
+    private readonly IEventBridge? _bridge;
+    private readonly Lock _timerLock = new();
+    private ImmutableArray<EventQueue> _global = [];
+    private ITimer? _maintenance;
     private long _lastId;
+
+    public SessionEventHub(TimeProvider time, IEventBridge? bridge = null)
+    {
+        _time = time;
+        _bridge = bridge;
+    }
+
+    /// <summary>How often quiet keep-alive subscribers get a "ping", and idle sessions' rings are released.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The id the next event will be given; events after it are newer than anything published so far.</summary>
+    public long LastId => Volatile.Read(ref _lastId);
 
     /// <summary>Publishes an event that happened in this process (and forwards it to other instances).</summary>
     public SessionEvent Publish(SessionEvent e)
@@ -24,11 +42,11 @@ public sealed class SessionEventHub(TimeProvider time, IEventBridge? bridge = nu
         e.Id = NextId();
         if (e.At == default)
         {
-            e.At = time.GetUtcNow();
+            e.At = _time.GetUtcNow();
         }
 
         Deliver(e);
-        bridge?.Forward(e);
+        _bridge?.Forward(e);
         return e;
     }
 
@@ -49,52 +67,64 @@ public sealed class SessionEventHub(TimeProvider time, IEventBridge? bridge = nu
     /// Subscribes to one session. With <paramref name="afterId"/>, the events after it that are still in the ring are
     /// delivered first; <see cref="Subscription.Gap"/> says when some were already gone (the viewer should reload).
     /// </summary>
-    public Subscription Subscribe(Guid sessionId, long? afterId = null)
+    public Subscription Subscribe(Guid sessionId, long? afterId = null, SubscriptionOptions? options = null)
     {
-        var channel = _sessions.GetOrAdd(sessionId, _ => new SessionChannel());
-        var subscriber = new Subscriber(Channel.CreateUnbounded<SessionEvent>(new UnboundedChannelOptions { SingleReader = true }));
-        var gap = false;
-        lock (channel)
+        options ??= new SubscriptionOptions();
+        var queue = new EventQueue(options.MaxBacklog, options.Inline);
+        while (true)
         {
-            // Under the (rare) subscribe lock: the replay and the live feed cannot overlap or miss an event.
-            if (afterId is { } after)
-            {
-                var (missed, complete) = channel.Ring.After(after);
-                gap = !complete;
-                foreach (var e in missed)
-                {
-                    subscriber.Channel.Writer.TryWrite(e);
-                }
-            }
-
-            channel.Subscribers = channel.Subscribers.Add(subscriber);
-        }
-
-        return new Subscription(subscriber.Channel.Reader, gap, () =>
-        {
+            var channel = _sessions.GetOrAdd(sessionId, _ => new SessionChannel());
+            var gap = false;
             lock (channel)
             {
-                channel.Subscribers = channel.Subscribers.Remove(subscriber);
+                if (channel.Released)
+                {
+                    // Swept as idle just now: subscribe to its successor.
+                    continue;
+                }
+
+                // Under the (rare) subscribe lock: the replay and the live feed cannot overlap or miss an event.
+                if (afterId is { } after)
+                {
+                    var (missed, complete) = channel.Ring.After(after);
+                    gap = !complete;
+                    foreach (var e in missed)
+                    {
+                        queue.TryWrite(e);
+                    }
+                }
+
+                channel.Subscribers = channel.Subscribers.Add(new Subscriber(queue, options.KeepAlive));
             }
 
-            subscriber.Channel.Writer.TryComplete();
-        });
+            if (options.KeepAlive)
+            {
+                EnsureMaintenance();
+            }
+
+            return new Subscription(queue, gap, channel.Wire, () => channel.Subscribers.Length > 1, () =>
+            {
+                lock (channel)
+                {
+                    channel.Subscribers = channel.Subscribers.RemoveAll(s => s.Queue == queue);
+                }
+
+                queue.Complete();
+            });
+        }
     }
 
-    /// <summary>Every session's events (the dashboard's live badges).</summary>
+    /// <summary>Every session's events that change its state (the dashboard's live badges): never token deltas.</summary>
     public Subscription SubscribeAll()
     {
-        var subscriber = new Subscriber(Channel.CreateUnbounded<SessionEvent>(new UnboundedChannelOptions { SingleReader = true }));
-        ImmutableInterlocked.Update(ref _global, a => a.Add(subscriber));
-        return new Subscription(subscriber.Channel.Reader, false, () =>
+        var queue = new EventQueue(int.MaxValue);
+        ImmutableInterlocked.Update(ref _global, a => a.Add(queue));
+        return new Subscription(queue, false, new WireCache(), () => false, () =>
         {
-            ImmutableInterlocked.Update(ref _global, a => a.Remove(subscriber));
-            subscriber.Channel.Writer.TryComplete();
+            ImmutableInterlocked.Update(ref _global, a => a.Remove(queue));
+            queue.Complete();
         });
     }
-
-    /// <summary>The id the next event will be given; events after it are newer than anything published so far.</summary>
-    public long LastId => Volatile.Read(ref _lastId);
 
     /// <summary>
     /// Ids grow with time (100 ns ticks) and never repeat in a process, so ids from different instances and turns
@@ -102,7 +132,7 @@ public sealed class SessionEventHub(TimeProvider time, IEventBridge? bridge = nu
     /// </summary>
     private long NextId()
     {
-        var now = time.GetUtcNow().UtcTicks;
+        var now = _time.GetUtcNow().UtcTicks;
         long seen, next;
         do
         {
@@ -118,102 +148,75 @@ public sealed class SessionEventHub(TimeProvider time, IEventBridge? bridge = nu
     {
         var channel = _sessions.GetOrAdd(e.SessionId, _ => new SessionChannel());
         channel.Ring.Add(e);
+        channel.LastActive = Environment.TickCount64;
         foreach (var subscriber in channel.Subscribers)
         {
-            subscriber.Channel.Writer.TryWrite(e);
+            subscriber.Queue.TryWrite(e);
         }
 
-        foreach (var subscriber in _global)
+        if (e.Type != SessionEventTypes.Delta)
         {
-            subscriber.Channel.Writer.TryWrite(e);
+            foreach (var queue in _global)
+            {
+                queue.TryWrite(e);
+            }
         }
     }
 
-    private sealed record Subscriber(Channel<SessionEvent> Channel);
+    private void EnsureMaintenance()
+    {
+        if (_maintenance is not null)
+        {
+            return;
+        }
+
+        lock (_timerLock)
+        {
+            _maintenance ??= _time.CreateTimer(_ => Maintain(), null, KeepAliveInterval, KeepAliveInterval);
+        }
+    }
+
+    /// <summary>Pings quiet keep-alive subscribers, and lets go of sessions nobody watched or wrote for a while.</summary>
+    private void Maintain()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (id, channel) in _sessions)
+        {
+            var subscribers = channel.Subscribers;
+            foreach (var subscriber in subscribers)
+            {
+                if (subscriber.KeepAlive && subscriber.Queue.WasQuiet())
+                {
+                    subscriber.Queue.TryWrite(new SessionEvent { SessionId = id, Type = SessionEventTypes.Ping });
+                }
+            }
+
+            if (subscribers.IsEmpty && now - channel.LastActive > IdleSessionTicks)
+            {
+                lock (channel)
+                {
+                    if (channel.Subscribers.IsEmpty)
+                    {
+                        channel.Released = true;
+                        _sessions.TryRemove(new KeyValuePair<Guid, SessionChannel>(id, channel));
+                    }
+                }
+            }
+        }
+    }
+
+    private sealed record Subscriber(EventQueue Queue, bool KeepAlive);
 
     private sealed class SessionChannel
     {
         public ImmutableArray<Subscriber> Subscribers = [];
 
+        public long LastActive = Environment.TickCount64;
+
+        public bool Released;
+
         public EventRing Ring { get; } = new(RingCapacity);
+
+        public WireCache Wire { get; } = new();
     }
-
-    /// <summary>A fixed ring of the latest events; writers claim slots with one interlocked increment.</summary>
-    private sealed class EventRing(int capacity)
-    {
-        private readonly SessionEvent?[] _items = new SessionEvent?[capacity];
-        private long _count;
-
-        public void Add(SessionEvent e)
-        {
-            var slot = Interlocked.Increment(ref _count) - 1;
-            Volatile.Write(ref _items[slot % capacity], e);
-        }
-
-        public (List<SessionEvent> Events, bool Complete) After(long afterId)
-        {
-            var count = Volatile.Read(ref _count);
-            var first = Math.Max(0, count - capacity);
-            var result = new List<SessionEvent>();
-            var oldest = long.MaxValue;
-            for (var i = first; i < count; i++)
-            {
-                if (Volatile.Read(ref _items[i % capacity]) is not { } e)
-                {
-                    continue;
-                }
-
-                oldest = Math.Min(oldest, e.Id);
-                if (e.Id > afterId)
-                {
-                    result.Add(e);
-                }
-            }
-
-            result.Sort((a, b) => a.Id.CompareTo(b.Id));
-            // Complete when nothing was ever dropped, or the ring still reaches back to the requested id.
-            return (result, count <= capacity || oldest <= afterId);
-        }
-    }
-}
-
-/// <summary>A viewer's feed; dispose to stop receiving.</summary>
-public sealed class Subscription(ChannelReader<SessionEvent> reader, bool gap, Action unsubscribe) : IDisposable
-{
-    public ChannelReader<SessionEvent> Reader { get; } = reader;
-
-    /// <summary>Some events after the requested id were no longer kept; reload the session's state.</summary>
-    public bool Gap { get; } = gap;
-
-    /// <summary>
-    /// The next event, or null when none came within <paramref name="quiet"/> (time for a keep-alive ping) or the
-    /// viewer went away (<paramref name="cancellationToken"/> cancelled; the caller checks it).
-    /// </summary>
-    public async Task<SessionEvent?> NextAsync(TimeSpan quiet, CancellationToken cancellationToken)
-    {
-        if (Reader.TryRead(out var ready))
-        {
-            return ready;
-        }
-
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(quiet);
-        try
-        {
-            return await Reader.ReadAsync(wait.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
-
-    public void Dispose() => unsubscribe();
-}
-
-/// <summary>Carries events to other Maestro instances on the same database (PostgreSQL LISTEN/NOTIFY).</summary>
-public interface IEventBridge
-{
-    /// <summary>Queues a local event for other instances; must not block (it is called per streamed token).</summary>
-    void Forward(SessionEvent e);
 }

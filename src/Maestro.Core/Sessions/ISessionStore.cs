@@ -4,6 +4,9 @@ public interface ISessionStore
 {
     Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>Sessions <paramref name="offset"/>.. (most recently updated first) and how many there are in all.</summary>
+    Task<(IReadOnlyList<Session> Sessions, int Total)> ListPageAsync(int offset, int limit, CancellationToken cancellationToken);
+
     Task<Session?> GetAsync(Guid id, CancellationToken cancellationToken);
 
     Task<Session?> FindAsync(string name, CancellationToken cancellationToken);

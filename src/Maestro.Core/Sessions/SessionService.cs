@@ -25,6 +25,21 @@ public sealed class SessionService(
 
     public Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken) => sessions.ListAsync(cancellationToken);
 
+    /// <summary>One page of sessions (1-based; a page past the end gives the last one).</summary>
+    public async Task<SessionPage> PageAsync(int number, int size, CancellationToken cancellationToken)
+    {
+        number = Math.Max(1, number);
+        var (list, total) = await sessions.ListPageAsync((number - 1) * size, size, cancellationToken);
+        var last = Math.Max(1, (total + size - 1) / size);
+        if (list.Count == 0 && number > last)
+        {
+            number = last;
+            (list, total) = await sessions.ListPageAsync((number - 1) * size, size, cancellationToken);
+        }
+
+        return new SessionPage(list, total, number, size);
+    }
+
     /// <summary>By name, or by id.</summary>
     public async Task<Session> GetAsync(string nameOrId, CancellationToken cancellationToken)
     {

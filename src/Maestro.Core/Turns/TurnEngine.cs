@@ -33,53 +33,102 @@ public sealed class TurnEngine : IAsyncDisposable
     /// <summary>Identifies this process as a turn owner (see <see cref="TurnOwners"/>).</summary>
     public string Owner { get; } = TurnOwners.ForThisProcess();
 
-    public async Task<TurnHandle> StartAsync(Guid sessionId, TurnInput input, IApprovalHandler approvals, CancellationToken cancellationToken)
+    /// <summary>Starts a turn in the session with this id.</summary>
+    /// <exception cref="BusyException">The running-turn limit is reached; nothing was written.</exception>
+    public Task<TurnHandle> StartAsync(Guid sessionId, TurnInput input, IApprovalHandler approvals, CancellationToken cancellationToken) =>
+        StartAsync(
+            async ct => await _deps.Starts.LoadAsync(sessionId, ct) ?? throw new NotFoundException("That session no longer exists."),
+            input, approvals, cancellationToken);
+
+    /// <summary>Starts a turn in the session with this name (or id): the lookup is part of the start's one read.</summary>
+    /// <exception cref="BusyException">The running-turn limit is reached; nothing was written.</exception>
+    public Task<TurnHandle> StartAsync(string session, TurnInput input, IApprovalHandler approvals, CancellationToken cancellationToken) =>
+        StartAsync(
+            async ct => await _deps.Starts.LoadAsync(session, ct)
+                ?? throw new NotFoundException($"No session named '{session}'.", "See `maestro session list` for your sessions."),
+            input, approvals, cancellationToken);
+
+    /// <summary>
+    /// Admission first (no database work for a refused turn), then one read (session, auth, running turn) and one
+    /// transaction (thread if new, turn, user message): a turn that cannot start leaves nothing behind.
+    /// </summary>
+    private async Task<TurnHandle> StartAsync(
+        Func<CancellationToken, Task<TurnStartState>> load, TurnInput input, IApprovalHandler approvals, CancellationToken cancellationToken)
     {
-        var session = await _deps.Sessions.GetAsync(sessionId, cancellationToken) ?? throw new NotFoundException("That session no longer exists.");
         if (!input.ResubmitLast && string.IsNullOrWhiteSpace(input.Text) && input.Attachments is not { Count: > 0 })
         {
             throw new ValidationFailedException("prompt", "The prompt is empty.");
         }
 
-        if (session.Auth is not { } authRef)
-        {
-            throw new ValidationFailedException("auth", $"Session '{session.Name}' has no auth (it was deleted). Choose one with `maestro session edit {session.Name} --auth provider/name`.");
-        }
-
-        if (session.WorkingDirectory is { } dir && !Directory.Exists(dir))
-        {
-            throw new ValidationFailedException("working_directory", $"The working directory '{dir}' of session '{session.Name}' does not exist.");
-        }
-
-        // Resolve the auth and provider now, so a missing or logged-out auth is reported before anything is saved.
-        var stored = await _deps.Auths.GetWithCredentialsAsync(authRef, cancellationToken);
-        var (provider, connection) = _deps.Connections.Connect(stored);
-
-        var threadId = session.CurrentThreadId ?? await NewThreadAsync(session, cancellationToken);
-        if (await _deps.Turns.GetRunningAsync(session.Id, cancellationToken) is { } previous && TurnOwners.IsDeadOnThisHost(previous.Owner))
-        {
-            // Left behind by a process of this machine that died: its turn is over.
-            await _deps.Turns.InterruptAsync(previous.Id, "The process running this turn stopped before it finished.", cancellationToken);
-        }
-
-        var turn = await _deps.Turns.StartAsync(session.Id, threadId, Owner, _deps.Options.StaleAfter, cancellationToken);
+        var lease = _deps.Admission.Enter();
         try
         {
-            var scope = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-            ConversationMessage? userMessage = null;
+            var state = await load(cancellationToken);
+            var session = state.Session;
+            if (session.Auth is null || state.Auth is not { } stored)
+            {
+                throw new ValidationFailedException("auth", $"Session '{session.Name}' has no auth (it was deleted). Choose one with `maestro session edit {session.Name} --auth provider/name`.");
+            }
+
+            if (session.WorkingDirectory is { } dir && !Directory.Exists(dir))
+            {
+                throw new ValidationFailedException("working_directory", $"The working directory '{dir}' of session '{session.Name}' does not exist.");
+            }
+
+            // The provider now, so a missing provider or a logged-out auth is reported before anything is saved.
+            var (provider, connection) = _deps.Connections.Connect(stored);
+            if (state.Running is { } previous)
+            {
+                await ClaimAsync(previous, cancellationToken);
+            }
+
+            List<AIContent>? contents = null;
             if (!input.ResubmitLast)
             {
-                var contents = new List<AIContent>();
+                contents = [];
                 if (!string.IsNullOrWhiteSpace(input.Text))
                 {
                     contents.Add(new TextContent(input.Text));
                 }
 
                 contents.AddRange(input.Attachments ?? []);
-                userMessage = await _deps.Conversations.AppendAsync(
-                    new NewMessage(threadId, MessageRole.User, contents, MessageStatus.Complete, turn.Id), cancellationToken);
             }
 
+            var begun = await _deps.Starts.BeginAsync(new TurnBegin(session.Id, session.CurrentThreadId, Owner, contents), cancellationToken);
+            var handle = Launch(begun, session, provider, connection, input, approvals, lease, cancellationToken);
+            return await handle;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A turn still recorded as running: taken over when its process is gone, else the start is refused.</summary>
+    private async Task ClaimAsync(TurnRecord previous, CancellationToken cancellationToken)
+    {
+        if (TurnOwners.IsDeadOnThisHost(previous.Owner) || previous.HeartbeatAt < _deps.Time.GetUtcNow() - _deps.Options.StaleAfter)
+        {
+            await _deps.Turns.InterruptAsync(previous.Id, "The process running this turn stopped before it finished.", cancellationToken);
+            return;
+        }
+
+        throw new ConflictException(
+            $"A turn is already running in this session (started {previous.StartedAt.ToLocalTime():HH:mm:ss}).",
+            "session",
+            "Wait for it to finish, or stop it first (/stop, `maestro session stop`, or the Stop button).");
+    }
+
+    private async Task<TurnHandle> Launch(
+        BegunTurn begun, Session session, IProvider provider, ProviderConnection connection, TurnInput input, IApprovalHandler approvals,
+        TurnAdmission.Lease lease, CancellationToken cancellationToken)
+    {
+        var turn = begun.Turn;
+        try
+        {
+            var scope = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            var userMessage = begun.UserMessage;
             _deps.Events.Publish(new SessionEvent
             {
                 SessionId = session.Id,
@@ -91,10 +140,10 @@ public sealed class TurnEngine : IAsyncDisposable
             });
 
             var tools = await ToolsAsync(session, cancellationToken);
-            var runner = new TurnRunner(_deps, turn, session with { CurrentThreadId = threadId }, provider, connection, tools, approvals, scope);
+            var runner = new TurnRunner(_deps, turn, session with { CurrentThreadId = begun.ThreadId }, provider, connection, tools, approvals, scope);
             _running[session.Id] = runner;
-            var completion = RunAsync(runner);
-            return new TurnHandle(turn.Id, session.Id, threadId, completion);
+            var completion = RunAsync(runner, lease);
+            return new TurnHandle(turn.Id, session.Id, begun.ThreadId, completion);
         }
         catch
         {
@@ -166,7 +215,7 @@ public sealed class TurnEngine : IAsyncDisposable
         _shutdown.Dispose();
     }
 
-    private async Task<TurnOutcome> RunAsync(TurnRunner runner)
+    private async Task<TurnOutcome> RunAsync(TurnRunner runner, TurnAdmission.Lease lease)
     {
         try
         {
@@ -177,14 +226,8 @@ public sealed class TurnEngine : IAsyncDisposable
         finally
         {
             _running.TryRemove(new KeyValuePair<Guid, TurnRunner>(runner.SessionId, runner));
+            lease.Dispose();
         }
-    }
-
-    private async Task<Guid> NewThreadAsync(Session session, CancellationToken cancellationToken)
-    {
-        var thread = await _deps.Conversations.CreateThreadAsync(session.Id, null, cancellationToken);
-        await _deps.Sessions.UpdateAsync(session with { CurrentThreadId = thread.Id }, cancellationToken);
-        return thread.Id;
     }
 
     private void OnSignal(TurnSignal signal)
@@ -222,4 +265,7 @@ public sealed record TurnDependencies(
     TurnEngineOptions Options,
     TimeProvider Time,
     ILogger<TurnEngine> Logger,
+    TurnAdmission Admission,
+    ITurnStartStore Starts,
+    Persistence.TurnPersister Persister,
     Telemetry.MaestroMetrics Metrics);

@@ -5,6 +5,13 @@ public sealed class TurnEngineOptions
     /// <summary>How often a streaming answer is saved, so a crash loses at most this much (MAESTRO_PERSIST_INTERVAL_MS).</summary>
     public TimeSpan PersistInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A provider's stream is read at most this often once it had to wait for the network (MAESTRO_STREAM_READ_MS,
+    /// default 100 ms; 0 reads every token as it comes): tokens arriving meanwhile are handled together. See
+    /// <see cref="PacedUpdates"/>.
+    /// </summary>
+    public TimeSpan ReadCadence { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How often a running turn proves its process is alive.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 

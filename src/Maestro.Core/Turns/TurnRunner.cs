@@ -29,7 +29,7 @@ internal sealed class TurnRunner(
     CancellationTokenSource cancellation)
 {
     private readonly TaskCompletionSource<TurnOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile AssistantMessageBuilder? _builder;
+    private volatile LiveText? _live;
     private Guid? _messageId;
     private int _rounds;
 
@@ -53,9 +53,10 @@ internal sealed class TurnRunner(
 
     public LiveTurn Snapshot()
     {
-        // The id first: events after it are newer than the text, so replaying them never loses a delta.
+        // The id first: events after it are newer than the text, so replaying them never loses a delta (a viewer skips
+        // the deltas the text already holds by their offset).
         var asOf = deps.Events.LastId;
-        return new LiveTurn(turn.Id, _messageId, _builder?.Text() ?? "", asOf);
+        return new LiveTurn(turn.Id, _messageId, _live?.ToString() ?? "", asOf);
     }
 
     public async Task<TurnOutcome> RunAsync()
@@ -77,7 +78,8 @@ internal sealed class TurnRunner(
             Time = deps.Time,
             EnvironmentPassthrough = session.Settings.ShellEnvPassthrough,
         }, approvals);
-        using var heartbeat = deps.Time.CreateTimer(_ => _ = BeatAsync(), null, deps.Options.HeartbeatInterval, deps.Options.HeartbeatInterval);
+        // The write-behind persister beats for every running turn at once; a stop requested elsewhere comes back here.
+        using var heartbeat = deps.Persister.Beat(turn.Id, () => Volatile.Read(ref _rounds), Cancel);
         try
         {
             var limit = session.Settings.RoundLimit > 0 ? session.Settings.RoundLimit : deps.Options.DefaultRoundLimit;
@@ -91,8 +93,14 @@ internal sealed class TurnRunner(
 
                 rounds++;
                 _rounds = rounds;
-                await deps.Compactor.CompactIfNeededAsync(session, provider, connection, ct);
-                var context = await deps.Assembler.BuildAsync(session, provider.Descriptor.Id, session.CurrentThreadId!.Value, tools, ct);
+                // The thread is read once per round (again only when compaction changed it).
+                var stored = await deps.Assembler.LoadThreadAsync(session.CurrentThreadId!.Value, ct);
+                if (await deps.Compactor.CompactIfNeededAsync(session, provider, connection, stored, ct))
+                {
+                    stored = await deps.Assembler.LoadThreadAsync(session.CurrentThreadId!.Value, ct);
+                }
+
+                var context = await deps.Assembler.BuildAsync(session, provider.Descriptor.Id, stored, tools, ct);
                 var (message, calls) = await StreamRoundAsync(client, context, rounds, usage, ct);
                 if (message.Status != MessageStatus.Complete)
                 {
@@ -129,7 +137,7 @@ internal sealed class TurnRunner(
         }
         finally
         {
-            _builder = null;
+            _live = null;
         }
 
         var outcome = new TurnOutcome(status, rounds, usage, error);
@@ -150,7 +158,8 @@ internal sealed class TurnRunner(
         _messageId = message.Id;
         new UsageScope(UsagePurposes.Turn, session.Id, message.Id).Apply(context.Options);
         var builder = new AssistantMessageBuilder();
-        _builder = builder;
+        var live = new LiveText();
+        _live = live;
         Publish(SessionEventTypes.MessageStarted, message.Id, message: MessageInfo.From(message, round));
 
         var clock = Stopwatch.StartNew();
@@ -162,7 +171,7 @@ internal sealed class TurnRunner(
         string? error = null;
         try
         {
-            await foreach (var update in client.GetStreamingResponseAsync(context.Messages, context.Options, ct))
+            await foreach (var update in new PacedUpdates(client.GetStreamingResponseAsync(context.Messages, context.Options, ct), deps.Options.ReadCadence).WithCancellation(ct))
             {
                 builder.Add(update);
                 if (firstToken is null && builder.HasContent)
@@ -171,15 +180,14 @@ internal sealed class TurnRunner(
                 }
 
                 deltas.Clear();
-                StreamEvent.AddTo(deltas, update);
+                // Text deltas carry where they go in the message, so a viewer resuming from a snapshot skips what it has.
+                StreamEvent.AddTo(deltas, update, ref textOffset);
                 for (var i = 0; i < deltas.Count; i++)
                 {
                     var delta = deltas[i];
                     if (delta is { Type: "text", Text: { } text })
                     {
-                        // Where this text goes in the message, so a viewer resuming from a snapshot skips what it has.
-                        delta = delta with { Offset = textOffset };
-                        textOffset += text.Length;
+                        live.Append(text);
                     }
 
                     deps.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = delta });
@@ -187,8 +195,9 @@ internal sealed class TurnRunner(
 
                 if (clock.Elapsed - lastSave >= deps.Options.PersistInterval)
                 {
+                    // Handed to the write-behind persister: no database round trip on the stream's path.
                     lastSave = clock.Elapsed;
-                    await deps.Conversations.UpdateMessageAsync(message.Id, new MessageUpdate { Contents = builder.Snapshot() }, CancellationToken.None);
+                    deps.Persister.SaveProgress(message.Id, builder.Snapshot());
                 }
             }
 
@@ -255,7 +264,8 @@ internal sealed class TurnRunner(
     {
         try
         {
-            await deps.Conversations.UpdateMessageAsync(messageId, update, CancellationToken.None);
+            // Batched with the other turns' final saves; a failed write is reported back here.
+            await deps.Persister.SaveFinalAsync(messageId, update);
             return null;
         }
         catch (Exception ex)
@@ -279,8 +289,8 @@ internal sealed class TurnRunner(
     {
         try
         {
-            await deps.Turns.FinishAsync(turn.Id, outcome.Status, outcome.Rounds, outcome.Usage, outcome.Error, CancellationToken.None);
-            await deps.Approvals.ExpireForTurnAsync(turn.Id, CancellationToken.None);
+            // Batched with the other turns ending now; pending approvals expire with it.
+            await deps.Persister.EndTurnAsync(new Persistence.TurnEnd(turn.Id, outcome.Status, outcome.Rounds, outcome.Usage, outcome.Error));
         }
         catch (Exception ex)
         {
@@ -288,22 +298,6 @@ internal sealed class TurnRunner(
         }
 
         Publish(SessionEventTypes.TurnFinished, null, turnInfo: new TurnInfo(outcome.Status.ToWire(), outcome.Rounds, null, outcome.Error, outcome.Usage));
-    }
-
-    private async Task BeatAsync()
-    {
-        try
-        {
-            if (await deps.Turns.HeartbeatAsync(turn.Id, Volatile.Read(ref _rounds), CancellationToken.None))
-            {
-                // A stop requested from another process whose signal did not arrive.
-                Cancel();
-            }
-        }
-        catch (Exception ex)
-        {
-            deps.Logger.LogWarning("Heartbeat of turn {TurnId} failed: {Message}", turn.Id, ex.Message);
-        }
     }
 
     private void Notice(string text) => Publish(SessionEventTypes.Notice, null, notice: text);

@@ -13,7 +13,7 @@ namespace Maestro.Data.Auths;
 /// </summary>
 public sealed class PostgresAuthStore(MaestroDatabase database, ISecretProtector secrets, TimeProvider time) : IAuthStore
 {
-    private const string Columns =
+    internal const string Columns =
         "id, provider, name, auth_type, status, status_message, expires_at, metadata, created_at, updated_at, refreshed_at, credentials";
 
     public async Task<IReadOnlyList<AuthRecord>> ListAsync(string? provider, CancellationToken cancellationToken)
@@ -211,7 +211,8 @@ public sealed class PostgresAuthStore(MaestroDatabase database, ISecretProtector
     private byte[] Encrypt(Guid id, AuthCredentials credentials) =>
         secrets.Protect(JsonSerializer.SerializeToUtf8Bytes(credentials, DataJsonContext.Default.AuthCredentials), Purpose(id));
 
-    private StoredAuth ReadStored(NpgsqlDataReader reader)
+    /// <summary>The auth at the reader's row (selected with <see cref="Columns"/>), its credentials decrypted.</summary>
+    internal StoredAuth ReadStored(NpgsqlDataReader reader)
     {
         var record = ReadRecord(reader);
         byte[] plaintext;

@@ -24,5 +24,13 @@ public sealed class DatabaseOptions
     /// </summary>
     public bool AutoMigrate { get; init; } = true;
 
+    /// <summary>
+    /// Connections this process opens at most (MAESTRO_DB_POOL_SIZE). Running turns do not take connections of their
+    /// own (one write-behind writer saves them all), so a small pool serves thousands of turns.
+    /// </summary>
+    public int MaxPoolSize { get; init; } = DefaultMaxPoolSize;
+
+    public const int DefaultMaxPoolSize = 20;
+
     public bool IsEmbedded => string.IsNullOrWhiteSpace(DatabaseUrl);
 }

@@ -9,7 +9,7 @@ namespace Maestro.Data.Conversations;
 
 public sealed class PostgresConversationStore(MaestroDatabase database, TimeProvider time) : IConversationStore
 {
-    private const string Columns = """
+    internal const string Columns = """
         id, thread_id, seq, role, content, status, turn_id, provider, model, auth_id, auth_label, usage,
         latency_ms, first_token_ms, error, excluded_at, summary_id, created_at, updated_at
         """;
@@ -183,7 +183,18 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
         var source = await GetMessageAsync(messageId, cancellationToken) ?? throw new NotFoundException($"Message {messageId} does not exist.");
         var id = Guid.CreateVersion7();
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            await CopyThreadAsync(connection, sessionId, messageId, source, id, now, cancellationToken);
+        }
+
+        // Read with a connection of its own, once the copying one is back in the pool.
+        return (await GetThreadAsync(id, cancellationToken))!;
+    }
+
+    private static async Task CopyThreadAsync(
+        NpgsqlConnection connection, Guid sessionId, Guid messageId, ConversationMessage source, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var thread = new NpgsqlCommand("""
             INSERT INTO threads (id, session_id, title, forked_from_message_id, created_at)
@@ -221,7 +232,6 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return (await GetThreadAsync(id, cancellationToken))!;
     }
 
     public async Task<IReadOnlyList<ConversationMessage>> SearchAsync(Guid sessionId, string query, int limit, CancellationToken cancellationToken)
@@ -251,7 +261,7 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
     }
 
     /// <summary>What full-text search indexes: the text, reasoning excluded, plus tool names and results.</summary>
-    private static string SearchText(IList<AIContent> contents)
+    internal static string SearchText(IList<AIContent> contents)
     {
         var text = new System.Text.StringBuilder();
         foreach (var content in contents)
@@ -287,28 +297,31 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new ConversationMessage(
-                Id: reader.GetGuid(0),
-                ThreadId: reader.GetGuid(1),
-                Seq: reader.GetInt64(2),
-                Role: MessageNames.ParseRole(reader.GetString(3)),
-                Contents: SessionJson.DeserializeContents(reader.GetString(4)),
-                Status: MessageNames.ParseStatus(reader.GetString(5)),
-                TurnId: reader.IsDBNull(6) ? null : reader.GetGuid(6),
-                Provider: reader.IsDBNull(7) ? null : reader.GetString(7),
-                Model: reader.IsDBNull(8) ? null : reader.GetString(8),
-                AuthId: reader.IsDBNull(9) ? null : reader.GetGuid(9),
-                AuthLabel: reader.IsDBNull(10) ? null : reader.GetString(10),
-                Usage: SessionJson.DeserializeUsage(reader.IsDBNull(11) ? null : reader.GetString(11)),
-                LatencyMs: reader.IsDBNull(12) ? null : reader.GetInt32(12),
-                FirstTokenMs: reader.IsDBNull(13) ? null : reader.GetInt32(13),
-                Error: reader.IsDBNull(14) ? null : reader.GetString(14),
-                ExcludedAt: reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
-                SummaryId: reader.IsDBNull(16) ? null : reader.GetGuid(16),
-                CreatedAt: reader.GetFieldValue<DateTimeOffset>(17),
-                UpdatedAt: reader.GetFieldValue<DateTimeOffset>(18)));
+            result.Add(ReadMessage(reader));
         }
 
         return result;
     }
+
+    /// <summary>The message at the reader's row, selected with <see cref="Columns"/>.</summary>
+    internal static ConversationMessage ReadMessage(NpgsqlDataReader reader) => new ConversationMessage(
+            Id: reader.GetGuid(0),
+            ThreadId: reader.GetGuid(1),
+            Seq: reader.GetInt64(2),
+            Role: MessageNames.ParseRole(reader.GetString(3)),
+            Contents: SessionJson.DeserializeContents(reader.GetString(4)),
+            Status: MessageNames.ParseStatus(reader.GetString(5)),
+            TurnId: reader.IsDBNull(6) ? null : reader.GetGuid(6),
+            Provider: reader.IsDBNull(7) ? null : reader.GetString(7),
+            Model: reader.IsDBNull(8) ? null : reader.GetString(8),
+            AuthId: reader.IsDBNull(9) ? null : reader.GetGuid(9),
+            AuthLabel: reader.IsDBNull(10) ? null : reader.GetString(10),
+            Usage: SessionJson.DeserializeUsage(reader.IsDBNull(11) ? null : reader.GetString(11)),
+            LatencyMs: reader.IsDBNull(12) ? null : reader.GetInt32(12),
+            FirstTokenMs: reader.IsDBNull(13) ? null : reader.GetInt32(13),
+            Error: reader.IsDBNull(14) ? null : reader.GetString(14),
+            ExcludedAt: reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
+            SummaryId: reader.IsDBNull(16) ? null : reader.GetGuid(16),
+            CreatedAt: reader.GetFieldValue<DateTimeOffset>(17),
+            UpdatedAt: reader.GetFieldValue<DateTimeOffset>(18));
 }

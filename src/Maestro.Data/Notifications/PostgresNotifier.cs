@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Maestro.Core.Chat;
+using Maestro.Core.Diagnostics;
 using Maestro.Core.Events;
 using Maestro.Core.Turns;
 using Microsoft.Extensions.Logging;
@@ -11,44 +13,71 @@ namespace Maestro.Data.Notifications;
 
 /// <summary>
 /// Carries session events and turn signals between Maestro processes on one database with LISTEN/NOTIFY, so two
-/// instances (or the CLI and the server) show the same live stream. Outgoing events are batched every 100 ms with
-/// consecutive text deltas merged: a fast stream costs about ten notifications a second, never one per token.
+/// instances (or the CLI and the server) show the same live stream. Forwarding a token costs an enqueue; every 100 ms
+/// the queue goes out as a few notifications, consecutive text deltas of a message merged into one (with the first
+/// one's offset, so a remote viewer still places every character exactly once, in order). Processes greet each other
+/// on start and beat every few seconds: a process alone on the database sends no events at all.
 /// </summary>
-public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresNotifier> logger) : IEventBridge, ISignalBridge, IAsyncDisposable
+public sealed class PostgresNotifier(MaestroDatabase database, LoadCounters counters, ILogger<PostgresNotifier> logger)
+    : IEventBridge, ISignalBridge, IAsyncDisposable
 {
     private const string EventsChannel = "maestro_events";
     private const string SignalsChannel = "maestro_signals";
 
-    // NOTIFY payloads must stay under 8000 bytes.
+    // NOTIFY payloads must stay under 8000 bytes; a merged text run is cut well below that.
     private const int MaxPayloadBytes = 7600;
+    private const int MaxRunChars = 1500;
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan PresenceInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(35);
+
+    // A newcomer sends for this long before its peers have answered its greeting.
+    private static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(3);
+
+    // Past this many waiting events (the database is gone), new ones are dropped; viewers elsewhere then reload.
+    private const int MaxPending = 200_000;
 
     private readonly string _instance = Guid.NewGuid().ToString("N");
-    // Unbounded (lock-free) with a count kept by hand: a bounded channel takes a lock on every write, and Forward runs
-    // per token. Past the cap (the database is gone), new events are dropped; viewers on other instances then reload.
-    private const int MaxPending = 20_000;
-    private readonly Channel<SessionEvent> _outgoing = Channel.CreateUnbounded<SessionEvent>(new UnboundedChannelOptions { SingleReader = true });
-    private int _pending;
-    private readonly Channel<TurnSignal> _signals = Channel.CreateUnbounded<TurnSignal>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<SessionEvent> _outgoing = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly ConcurrentDictionary<string, long> _peers = new(StringComparer.Ordinal);
+    private readonly Channel<SignalEnvelope> _signals = Channel.CreateUnbounded<SignalEnvelope>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _pending;
+    private int _armed = 1;
+    private long _graceUntil;
     private Task? _running;
     private int _disposed;
 
     public static readonly JsonSerializerOptions Json = StreamEvent.JsonOptions;
 
+    /// <summary>Other Maestro processes heard from recently.</summary>
+    public int Peers => _peers.Count;
+
     public void Forward(SessionEvent e)
     {
-        if (Interlocked.Increment(ref _pending) > MaxPending)
+        // Not listening (a CLI command without live events), or alone on the database: nobody to tell.
+        if (_running is null || !HasAudience())
         {
-            Interlocked.Decrement(ref _pending);
             return;
         }
 
-        _outgoing.Writer.TryWrite(e);
+        if (Interlocked.Increment(ref _pending) > MaxPending)
+        {
+            Interlocked.Decrement(ref _pending);
+            counters.BridgeDrop();
+            return;
+        }
+
+        _outgoing.Enqueue(e);
+        if (Volatile.Read(ref _armed) == 1 && Interlocked.Exchange(ref _armed, 0) == 1)
+        {
+            _wake.Release();
+        }
     }
 
-    public void Forward(TurnSignal signal) => _signals.Writer.TryWrite(signal);
+    public void Forward(TurnSignal signal) => _signals.Writer.TryWrite(new SignalEnvelope(_instance, signal, null));
 
     /// <summary>
     /// Starts sending and listening (once the database is up); completes when this process is listening, so nothing
@@ -58,10 +87,15 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
     {
         lock (_stop)
         {
-            _running ??= Task.WhenAll(
-                Task.Run(() => SendLoopAsync(_stop.Token), CancellationToken.None),
-                Task.Run(() => SignalLoopAsync(_stop.Token), CancellationToken.None),
-                Task.Run(() => ListenLoopAsync(hub, signals, _stop.Token), CancellationToken.None));
+            if (_running is null)
+            {
+                Volatile.Write(ref _graceUntil, Environment.TickCount64 + (long)StartGrace.TotalMilliseconds);
+                _running = Task.WhenAll(
+                    Task.Run(() => SendLoopAsync(_stop.Token), CancellationToken.None),
+                    Task.Run(() => SignalLoopAsync(_stop.Token), CancellationToken.None),
+                    Task.Run(() => PresenceLoopAsync(_stop.Token), CancellationToken.None),
+                    Task.Run(() => ListenLoopAsync(hub, signals, _stop.Token), CancellationToken.None));
+            }
         }
 
         return _listening.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
@@ -75,11 +109,12 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
             return;
         }
 
-        _outgoing.Writer.TryComplete();
-        _signals.Writer.TryComplete();
         if (_running is not null)
         {
+            _signals.Writer.TryWrite(new SignalEnvelope(_instance, null, Presence.Bye));
+            _signals.Writer.TryComplete();
             // Let the last batch go out, then stop listening.
+            _wake.Release();
             await Task.Delay(BatchWindow * 2);
             await _stop.CancelAsync();
             try
@@ -92,40 +127,57 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
         }
 
         _stop.Dispose();
+        _wake.Dispose();
     }
+
+    private bool HasAudience() => !_peers.IsEmpty || Environment.TickCount64 < Volatile.Read(ref _graceUntil);
 
     private async Task SendLoopAsync(CancellationToken ct)
     {
         var batch = new List<SessionEvent>();
         var run = new StringBuilder();
-        while (await WaitAsync(_outgoing.Reader, ct))
+        while (!ct.IsCancellationRequested)
         {
-            await Task.Delay(BatchWindow, ct).ConfigureAwait(false);
+            try
+            {
+                await _wake.WaitAsync(ct);
+                await Task.Delay(BatchWindow, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // Disposing: what is queued still goes out below.
+            }
+
+            Volatile.Write(ref _armed, 1);
             batch.Clear();
-            SessionEvent? pending = null;
-            while (_outgoing.Reader.TryRead(out var e))
+            SessionEvent? first = null, last = null;
+            while (_outgoing.TryDequeue(out var e))
             {
                 Interlocked.Decrement(ref _pending);
-                if (pending is not null && Mergeable(pending, e))
+                if (last is not null && Mergeable(last, e) && run.Length + e.Delta!.Text!.Length <= MaxRunChars)
                 {
-                    run.Append(e.Delta!.Text);
-                    pending = e;
+                    run.Append(e.Delta.Text);
+                    last = e;
                     continue;
                 }
 
-                Flush(batch, pending, run);
-                pending = e;
+                Flush(batch, first, last, run);
+                first = last = e;
                 run.Clear().Append(e.Delta?.Text);
             }
 
-            Flush(batch, pending, run);
+            Flush(batch, first, last, run);
+            if (batch.Count == 0)
+            {
+                continue;
+            }
 
             try
             {
-                await using var connection = await database.OpenConnectionAsync(ct);
+                await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
                 foreach (var payload in Payloads(batch))
                 {
-                    await NotifyAsync(connection, EventsChannel, payload, ct);
+                    await NotifyAsync(connection, EventsChannel, payload, CancellationToken.None);
                 }
             }
             catch (Exception ex) when (ex is NpgsqlException or Core.Errors.MaestroException)
@@ -139,18 +191,44 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
     {
         while (await WaitAsync(_signals.Reader, ct))
         {
-            while (_signals.Reader.TryRead(out var signal))
+            while (_signals.Reader.TryRead(out var envelope))
             {
                 try
                 {
                     await using var connection = await database.OpenConnectionAsync(ct);
-                    await NotifyAsync(connection, SignalsChannel, JsonSerializer.Serialize(new SignalEnvelope(_instance, signal), Json), ct);
+                    await NotifyAsync(connection, SignalsChannel, JsonSerializer.Serialize(envelope, Json), ct);
                 }
                 catch (Exception ex) when (ex is NpgsqlException or Core.Errors.MaestroException)
                 {
                     logger.LogWarning("Sending a turn signal failed: {Message}", ex.Message);
                 }
             }
+        }
+    }
+
+    /// <summary>Greets the other processes once listening, then says it is still here every few seconds.</summary>
+    private async Task PresenceLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _listening.Task.WaitAsync(ct);
+            _signals.Writer.TryWrite(new SignalEnvelope(_instance, null, Presence.Hello));
+            using var timer = new PeriodicTimer(PresenceInterval);
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                _signals.Writer.TryWrite(new SignalEnvelope(_instance, null, Presence.Here));
+                var cutoff = Environment.TickCount64 - (long)PeerTimeout.TotalMilliseconds;
+                foreach (var (peer, seen) in _peers)
+                {
+                    if (seen < cutoff)
+                    {
+                        _peers.TryRemove(new KeyValuePair<string, long>(peer, seen));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -181,7 +259,7 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
             catch (Exception ex) when (ex is NpgsqlException or Core.Errors.MaestroException or IOException)
             {
                 logger.LogWarning("Listening for other Maestro instances failed ({Message}); retrying.", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -192,12 +270,19 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
         {
             if (notification.Channel == EventsChannel)
             {
+                // Our own batches come back too: recognised by their first bytes, never parsed.
+                if (IsOwn(notification.Payload))
+                {
+                    return;
+                }
+
                 var envelope = JsonSerializer.Deserialize<EventEnvelope>(notification.Payload, Json);
                 if (envelope is null || envelope.Instance == _instance)
                 {
                     return;
                 }
 
+                _peers[envelope.Instance] = Environment.TickCount64;
                 foreach (var e in envelope.Events)
                 {
                     hub.PublishRemote(e);
@@ -206,9 +291,15 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
             else
             {
                 var envelope = JsonSerializer.Deserialize<SignalEnvelope>(notification.Payload, Json);
-                if (envelope is not null && envelope.Instance != _instance)
+                if (envelope is null || envelope.Instance == _instance)
                 {
-                    signals.Deliver(envelope.Signal);
+                    return;
+                }
+
+                OnPresence(envelope);
+                if (envelope.Signal is { } signal)
+                {
+                    signals.Deliver(signal);
                 }
             }
         }
@@ -218,20 +309,48 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
         }
     }
 
+    private void OnPresence(SignalEnvelope envelope)
+    {
+        switch (envelope.Presence)
+        {
+            case Presence.Bye:
+                _peers.TryRemove(envelope.Instance, out _);
+                break;
+            case Presence.Hello:
+                // A newcomer: tell it at once that this process is here too.
+                _peers[envelope.Instance] = Environment.TickCount64;
+                _signals.Writer.TryWrite(new SignalEnvelope(_instance, null, Presence.Here));
+                break;
+            default:
+                _peers[envelope.Instance] = Environment.TickCount64;
+                break;
+        }
+    }
+
+    private bool IsOwn(string payload)
+    {
+        const string prefix = "{\"instance\":\"";
+        return payload.Length > prefix.Length + _instance.Length &&
+            payload.StartsWith(prefix, StringComparison.Ordinal) &&
+            string.CompareOrdinal(payload, prefix.Length, _instance, 0, _instance.Length) == 0;
+    }
+
     /// <summary>Consecutive text (or reasoning) deltas of one message are sent as one delta.</summary>
     private static bool Mergeable(SessionEvent previous, SessionEvent e) =>
-        e.Delta is { Type: "text" or "reasoning", HasProtectedData: null } delta &&
+        e.Delta is { Type: "text" or "reasoning", HasProtectedData: null, Text: not null } delta &&
         previous.Delta is { HasProtectedData: null } last && last.Type == delta.Type &&
         previous.MessageId == e.MessageId && previous.SessionId == e.SessionId;
 
-    private static void Flush(List<SessionEvent> batch, SessionEvent? pending, StringBuilder run)
+    private static void Flush(List<SessionEvent> batch, SessionEvent? first, SessionEvent? last, StringBuilder run)
     {
-        if (pending is null)
+        if (first is null || last is null)
         {
             return;
         }
 
-        batch.Add(pending.Delta is { Type: "text" or "reasoning" } delta ? pending with { Delta = delta with { Text = run.ToString() } } : pending);
+        batch.Add(ReferenceEquals(first, last) || first.Delta is not { Type: "text" or "reasoning" }
+            ? last
+            : SessionEvent.TextRun(first, last, run.ToString()));
     }
 
     private IEnumerable<string> Payloads(List<SessionEvent> batch)
@@ -287,7 +406,14 @@ public sealed class PostgresNotifier(MaestroDatabase database, ILogger<PostgresN
         }
     }
 
+    private static class Presence
+    {
+        public const string Hello = "hello";
+        public const string Here = "here";
+        public const string Bye = "bye";
+    }
+
     private sealed record EventEnvelope(string Instance, List<SessionEvent> Events);
 
-    private sealed record SignalEnvelope(string Instance, TurnSignal Signal);
+    private sealed record SignalEnvelope(string Instance, TurnSignal? Signal, string? Presence);
 }

@@ -65,27 +65,30 @@ public sealed class PostgresPromptStore(MaestroDatabase database, TimeProvider t
     {
         var id = Guid.CreateVersion7();
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
+        // The connection goes back to the pool before the re-read takes one: never hold one while waiting for another.
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
-            await using (var insert = new NpgsqlCommand(
-                "INSERT INTO prompts (id, name, kind, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)", connection, transaction))
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            try
             {
-                insert.Parameters.AddWithValue(id);
-                insert.Parameters.AddWithValue(name);
-                insert.Parameters.AddWithValue(kind == PromptKind.Persona ? "persona" : "system");
-                insert.Parameters.Add(new NpgsqlParameter { Value = (object?)description ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-                insert.Parameters.AddWithValue(now);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
+                await using (var insert = new NpgsqlCommand(
+                    "INSERT INTO prompts (id, name, kind, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)", connection, transaction))
+                {
+                    insert.Parameters.AddWithValue(id);
+                    insert.Parameters.AddWithValue(name);
+                    insert.Parameters.AddWithValue(kind == PromptKind.Persona ? "persona" : "system");
+                    insert.Parameters.Add(new NpgsqlParameter { Value = (object?)description ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                    insert.Parameters.AddWithValue(now);
+                    await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
 
-            await InsertVersionAsync(connection, transaction, id, 1, content, now, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new ConflictException($"A prompt named '{name}' already exists.", "name", "Edit it to add a version, or choose another name.");
+                await InsertVersionAsync(connection, transaction, id, 1, content, now, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new ConflictException($"A prompt named '{name}' already exists.", "name", "Edit it to add a version, or choose another name.");
+            }
         }
 
         return (await GetAsync(id, cancellationToken))!;
@@ -94,7 +97,16 @@ public sealed class PostgresPromptStore(MaestroDatabase database, TimeProvider t
     public async Task<Prompt> AddVersionAsync(Guid id, string content, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            await AddVersionAsync(connection, id, content, now, cancellationToken);
+        }
+
+        return (await GetAsync(id, cancellationToken))!;
+    }
+
+    private static async Task AddVersionAsync(NpgsqlConnection connection, Guid id, string content, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         int next;
         // Locking the prompt row serialises concurrent edits, so each gets its own version number.
@@ -115,7 +127,6 @@ public sealed class PostgresPromptStore(MaestroDatabase database, TimeProvider t
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return (await GetAsync(id, cancellationToken))!;
     }
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)

@@ -9,17 +9,46 @@ namespace Maestro.Data.Sessions;
 
 public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider time) : ISessionStore
 {
-    private const string Select = """
-        SELECT s.id, s.name, s.auth_id, a.provider, a.name, s.model, s.working_directory, s.enabled_tools, s.tool_policy,
-               s.mcp_server_ids, s.prompt_stack, s.system_prompt, s.settings, s.current_thread_id, s.created_at, s.updated_at
-        FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id
+    internal const string Columns = """
+        s.id, s.name, s.auth_id, a.provider, a.name, s.model, s.working_directory, s.enabled_tools, s.tool_policy,
+        s.mcp_server_ids, s.prompt_stack, s.system_prompt, s.settings, s.current_thread_id, s.created_at, s.updated_at
         """;
+
+    private const string Select = $"SELECT {Columns} FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id";
 
     public async Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand($"{Select} ORDER BY s.updated_at DESC", connection);
         return await ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task<(IReadOnlyList<Session> Sessions, int Total)> ListPageAsync(int offset, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns}, count(*) OVER () FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id ORDER BY s.updated_at DESC, s.id LIMIT $1 OFFSET $2",
+            connection);
+        command.Parameters.AddWithValue(limit);
+        command.Parameters.AddWithValue(offset);
+        var sessions = new List<Session>();
+        var total = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sessions.Add(ReadSession(reader));
+            total = (int)reader.GetInt64(16);
+        }
+
+        if (sessions.Count == 0 && offset > 0)
+        {
+            // Past the end: the window count is not there, so count on its own.
+            await reader.DisposeAsync();
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM sessions", connection);
+            total = (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        return (sessions, total);
     }
 
     public async Task<Session?> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -42,48 +71,50 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO sessions (id, name, auth_id, model, working_directory, enabled_tools, tool_policy, mcp_server_ids,
-                                  prompt_stack, system_prompt, settings, current_thread_id, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+        // One round trip, on this one connection: the row comes back with its auth's name (a second connection taken
+        // while holding this one would starve the pool under concurrent creates).
+        await using var command = new NpgsqlCommand($"""
+            WITH s AS (
+                INSERT INTO sessions (id, name, auth_id, model, working_directory, enabled_tools, tool_policy, mcp_server_ids,
+                                      prompt_stack, system_prompt, settings, current_thread_id, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                RETURNING *)
+            SELECT {Columns} FROM s LEFT JOIN auths a ON a.id = s.auth_id
             """, connection);
         AddColumns(command, session);
         command.Parameters.AddWithValue(now);
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            return (await ReadAllAsync(command, cancellationToken))[0];
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             throw new ConflictException($"A session named '{session.Name}' already exists.", "name", "Choose another name.");
         }
-
-        return (await GetAsync(session.Id, cancellationToken))!;
     }
 
     public async Task<Session> UpdateAsync(Session session, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            UPDATE sessions SET name = $2, auth_id = $3, model = $4, working_directory = $5, enabled_tools = $6, tool_policy = $7,
-                mcp_server_ids = $8, prompt_stack = $9, system_prompt = $10, settings = $11, current_thread_id = $12, updated_at = $13
-            WHERE id = $1
+        await using var command = new NpgsqlCommand($"""
+            WITH s AS (
+                UPDATE sessions SET name = $2, auth_id = $3, model = $4, working_directory = $5, enabled_tools = $6, tool_policy = $7,
+                    mcp_server_ids = $8, prompt_stack = $9, system_prompt = $10, settings = $11, current_thread_id = $12, updated_at = $13
+                WHERE id = $1
+                RETURNING *)
+            SELECT {Columns} FROM s LEFT JOIN auths a ON a.id = s.auth_id
             """, connection);
         AddColumns(command, session);
         command.Parameters.AddWithValue(time.GetUtcNow());
         try
         {
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                throw new NotFoundException($"Session '{session.Name}' no longer exists.");
-            }
+            return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault()
+                ?? throw new NotFoundException($"Session '{session.Name}' no longer exists.");
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             throw new ConflictException($"A session named '{session.Name}' already exists.", "name", "Choose another name.");
         }
-
-        return (await GetAsync(session.Id, cancellationToken))!;
     }
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
@@ -129,24 +160,27 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new Session(
-                Id: reader.GetGuid(0),
-                Name: reader.GetString(1),
-                AuthId: reader.IsDBNull(2) ? null : reader.GetGuid(2),
-                Auth: reader.IsDBNull(3) ? null : new AuthRef(reader.GetString(3), reader.GetString(4)),
-                Model: reader.GetString(5),
-                WorkingDirectory: reader.IsDBNull(6) ? null : reader.GetString(6),
-                EnabledTools: reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<List<string>>(reader.GetString(7), SessionJson.Options),
-                Policy: SessionJson.DeserializePolicy(reader.GetString(8)),
-                McpServerIds: JsonSerializer.Deserialize<List<Guid>>(reader.GetString(9), SessionJson.Options) ?? [],
-                PromptStack: JsonSerializer.Deserialize<List<PromptRef>>(reader.GetString(10), SessionJson.Options) ?? [],
-                SystemPrompt: reader.IsDBNull(11) ? null : reader.GetString(11),
-                Settings: JsonSerializer.Deserialize<SessionSettings>(reader.GetString(12), SessionJson.Options) ?? new SessionSettings(),
-                CurrentThreadId: reader.IsDBNull(13) ? null : reader.GetGuid(13),
-                CreatedAt: reader.GetFieldValue<DateTimeOffset>(14),
-                UpdatedAt: reader.GetFieldValue<DateTimeOffset>(15)));
+            result.Add(ReadSession(reader));
         }
 
         return result;
     }
+
+    /// <summary>The session at the reader's row, selected with <see cref="Columns"/> (sessions s LEFT JOIN auths a).</summary>
+    internal static Session ReadSession(NpgsqlDataReader reader) => new Session(
+            Id: reader.GetGuid(0),
+            Name: reader.GetString(1),
+            AuthId: reader.IsDBNull(2) ? null : reader.GetGuid(2),
+            Auth: reader.IsDBNull(3) ? null : new AuthRef(reader.GetString(3), reader.GetString(4)),
+            Model: reader.GetString(5),
+            WorkingDirectory: reader.IsDBNull(6) ? null : reader.GetString(6),
+            EnabledTools: reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<List<string>>(reader.GetString(7), SessionJson.Options),
+            Policy: SessionJson.DeserializePolicy(reader.GetString(8)),
+            McpServerIds: JsonSerializer.Deserialize<List<Guid>>(reader.GetString(9), SessionJson.Options) ?? [],
+            PromptStack: JsonSerializer.Deserialize<List<PromptRef>>(reader.GetString(10), SessionJson.Options) ?? [],
+            SystemPrompt: reader.IsDBNull(11) ? null : reader.GetString(11),
+            Settings: JsonSerializer.Deserialize<SessionSettings>(reader.GetString(12), SessionJson.Options) ?? new SessionSettings(),
+            CurrentThreadId: reader.IsDBNull(13) ? null : reader.GetGuid(13),
+            CreatedAt: reader.GetFieldValue<DateTimeOffset>(14),
+            UpdatedAt: reader.GetFieldValue<DateTimeOffset>(15));
 }

@@ -9,7 +9,7 @@ namespace Maestro.Data.Turns;
 
 public sealed class PostgresTurnStore(MaestroDatabase database, TimeProvider time) : ITurnStore
 {
-    private const string Columns = "id, session_id, thread_id, status, owner, rounds, usage, error, cancel_requested, started_at, finished_at, heartbeat_at";
+    internal const string Columns = "id, session_id, thread_id, status, owner, rounds, usage, error, cancel_requested, started_at, finished_at, heartbeat_at";
 
     public async Task<TurnRecord> StartAsync(Guid sessionId, Guid threadId, string owner, TimeSpan staleAfter, CancellationToken cancellationToken)
     {
@@ -153,13 +153,16 @@ public sealed class PostgresTurnStore(MaestroDatabase database, TimeProvider tim
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new TurnRecord(
-                reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), TurnStatusNames.Parse(reader.GetString(3)), reader.GetString(4),
-                reader.GetInt32(5), SessionJson.DeserializeUsage(reader.IsDBNull(6) ? null : reader.GetString(6)),
-                reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetBoolean(8), reader.GetFieldValue<DateTimeOffset>(9),
-                reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11)));
+            result.Add(ReadTurn(reader));
         }
 
         return result;
     }
+
+    /// <summary>The turn at the reader's row, selected with <see cref="Columns"/>.</summary>
+    internal static TurnRecord ReadTurn(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), TurnStatusNames.Parse(reader.GetString(3)), reader.GetString(4),
+        reader.GetInt32(5), SessionJson.DeserializeUsage(reader.IsDBNull(6) ? null : reader.GetString(6)),
+        reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetBoolean(8), reader.GetFieldValue<DateTimeOffset>(9),
+        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11));
 }

@@ -8,7 +8,8 @@ namespace Maestro.Web.Api;
 
 /// <summary>
 /// Every API error has one JSON shape: <c>{ status, title, code, detail, hint?, errors?: { field: [messages] } }</c>.
-/// User mistakes are 4xx with the same messages the CLI prints; provider failures are 502 (429 for rate limits).
+/// User mistakes are 4xx with the same messages the CLI prints; provider failures are 502 (429 for rate limits); a
+/// server at capacity answers 429 with Retry-After ("busy"), never 500.
 /// </summary>
 public static class ApiProblem
 {
@@ -18,6 +19,7 @@ public static class ApiProblem
         NotFoundException n => Write(StatusCodes.Status404NotFound, "Not found", n),
         ConflictException c => Write(StatusCodes.Status409Conflict, "Conflict", c,
             c.Field is null ? null : new Dictionary<string, string[]> { [c.Field] = [c.Message] }),
+        BusyException b => WithRetryAfter(Write(StatusCodes.Status429TooManyRequests, "Busy", b, retryAfter: b.RetryAfter), b.RetryAfter),
         ProviderException { Kind: ProviderErrorKind.RateLimited } p => WithRetryAfter(Write(StatusCodes.Status429TooManyRequests, "Rate limited by provider", p, provider: p), p.RetryAfter),
         ProviderException p => Write(StatusCodes.Status502BadGateway, "Provider error", p, provider: p),
         SecretKeyException s => Write(StatusCodes.Status500InternalServerError, "Secret key mismatch", s),
@@ -51,9 +53,10 @@ public static class ApiProblem
         : message.Contains("Guid", StringComparison.Ordinal) ? "an id"
         : "a JSON object with the documented fields";
 
-    private static IResult Write(int status, string title, MaestroException exception, IReadOnlyDictionary<string, string[]>? errors = null, ProviderException? provider = null) =>
+    private static IResult Write(
+        int status, string title, MaestroException exception, IReadOnlyDictionary<string, string[]>? errors = null, ProviderException? provider = null, TimeSpan? retryAfter = null) =>
         Results.Json(
-            new ProblemBody(status, title, exception.Code, exception.Message, exception.Hint, errors, provider?.ProviderMessage, provider?.RetryAfter?.TotalSeconds),
+            new ProblemBody(status, title, exception.Code, exception.Message, exception.Hint, errors, provider?.ProviderMessage, (retryAfter ?? provider?.RetryAfter)?.TotalSeconds),
             statusCode: status);
 
     private static IResult WithRetryAfter(IResult result, TimeSpan? retryAfter) =>

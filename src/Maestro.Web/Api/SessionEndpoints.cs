@@ -49,11 +49,12 @@ public static class SessionEndpoints
             return Results.Ok(messages.Select(MessageView.From));
         });
 
-        group.MapPost("/{session}/turns", async (string session, TurnRequest? request, SessionService sessions, TurnEngine engine, WaitForDecision approvals, CancellationToken ct) =>
+        // The session lookup is part of the start's single read; past the running-turn limit this answers 429 + Retry-After.
+        group.MapPost("/{session}/turns", async (string session, TurnRequest? request, TurnEngine engine, WaitForDecision approvals, CancellationToken ct) =>
         {
-            var s = await sessions.GetAsync(session, ct);
-            var handle = await engine.StartAsync(s.Id, new TurnInput(request?.Text), approvals, ct);
-            return Results.Accepted($"/api/sessions/{s.Id}/events", new TurnStartedView(handle.TurnId, s.Id, handle.ThreadId, $"/api/sessions/{s.Id}/events"));
+            var handle = await engine.StartAsync(session, new TurnInput(request?.Text), approvals, ct);
+            var events = $"/api/sessions/{handle.SessionId}/events";
+            return Results.Accepted(events, new TurnStartedView(handle.TurnId, handle.SessionId, handle.ThreadId, events));
         });
 
         group.MapGet("/{session}/turns/{turnId:guid}", async (string session, Guid turnId, SessionService sessions, ITurnStore turns, CancellationToken ct) =>
@@ -81,7 +82,7 @@ public static class SessionEndpoints
                 from = parsed;
             }
 
-            return TypedResults.ServerSentEvents(stream.ReadAsync(s, from, ct));
+            return stream.Result(s, from);
         });
 
         group.MapGet("/{session}/approvals", async (string session, SessionService sessions, ApprovalService approvals, CancellationToken ct) =>

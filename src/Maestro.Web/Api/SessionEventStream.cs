@@ -1,56 +1,255 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Maestro.Core.Diagnostics;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Maestro.Web.Api;
 
 /// <summary>
-/// A session's live events for one viewer. A new viewer (or one whose missed events are no longer kept) first gets a
-/// "snapshot" of the turn in progress — the message written so far — then every later event; a viewer that
-/// reconnects with Last-Event-ID gets exactly the events it missed. Nothing is lost or repeated.
+/// A session's live events for one viewer, as server-sent events. A new viewer (or one whose missed events are no
+/// longer kept) first gets a "snapshot" of the turn in progress — the message written so far — then every later event;
+/// a viewer that reconnects with Last-Event-ID gets exactly the events it missed. Nothing is lost or repeated: text
+/// deltas carry their offset in the message, and those the snapshot already holds are skipped.
+/// <para>
+/// Cheap per token: an event is serialized once for all the session's viewers (or straight into the response when it
+/// has one), a viewer is flushed at most once per <see cref="EventStreamOptions.FlushInterval"/> with whatever came
+/// meanwhile, and consecutive text deltas of a message then go out as one. A viewer that stops reading never slows the turn or other viewers: past a bounded backlog its queue
+/// is dropped and it resumes from a fresh snapshot.
+/// </para>
 /// </summary>
-public sealed class SessionEventStream(SessionEventHub hub, TurnSnapshots snapshots)
+public sealed class SessionEventStream(
+    SessionEventHub hub, TurnSnapshots snapshots, LoadCounters counters, EventStreamOptions options, IOptions<JsonOptions> json)
 {
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+    private const int FlushThreshold = 32 * 1024;
 
-    public async IAsyncEnumerable<SseItem<SessionEvent>> ReadAsync(Session session, long? afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // The API's JSON, without members that do not apply to the event (a token's frame stays small).
+    private readonly JsonSerializerOptions _json = new(json.Value.SerializerOptions) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public IResult Result(Session session, long? afterId) => new StreamResult(this, session, afterId);
+
+    private async Task WriteAsync(HttpContext http, Session session, long? afterId)
     {
-        using var subscription = hub.Subscribe(session.Id, afterId);
-        long skipUpTo = 0;
-        if (afterId is null || subscription.Gap)
+        var response = http.Response;
+        var cancellationToken = http.RequestAborted;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache,no-store";
+        response.Headers.Pragma = "no-cache";
+        response.Headers.ContentEncoding = "identity";
+        http.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
+
+        // Inline: this loop only writes frames into its connection's buffer and never waits for the network while a
+        // publisher runs it (a flush that would wait returns at once and the rest continues on the pipe's thread).
+        using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer with { Inline = true });
+        // The viewer going away ends the feed: no per-read cancellation to register and unregister.
+        await using var closing = cancellationToken.UnsafeRegister(static s => ((Subscription)s!).Close(), subscription);
+        counters.ViewerOpened("api");
+        try
         {
-            var snapshot = await snapshots.TakeAsync(session.Id, cancellationToken);
-            skipUpTo = snapshot.Id;
-            yield return Item(snapshot, TurnSnapshots.Type);
+            using var writer = new FrameWriter(response.BodyWriter, _json);
+            var skip = Skip.None;
+            if (afterId is null || subscription.Gap)
+            {
+                skip = await SnapshotAsync(writer, session.Id, cancellationToken);
+            }
+
+            await response.BodyWriter.FlushAsync(cancellationToken);
+            var reader = subscription.Reader;
+            var flushed = 0L;
+            while (await reader.WaitToReadAsync(CancellationToken.None))
+            {
+                // At most one flush per interval: what arrives meanwhile goes out together, text deltas as one frame.
+                // The first event after a quiet spell goes out at once.
+                var since = Stopwatch.GetElapsedTime(flushed);
+                if (flushed != 0 && since < options.FlushInterval)
+                {
+                    await Task.Delay(options.FlushInterval - since, cancellationToken);
+                }
+
+                if (subscription.TakeOverflow())
+                {
+                    // Fell too far behind (it stopped reading for a while): the backlog is gone, a snapshot replaces it.
+                    counters.ViewerResynced();
+                    skip = await SnapshotAsync(writer, session.Id, cancellationToken);
+                }
+
+                while (reader.TryRead(out var e))
+                {
+                    if (skip.Covers(e))
+                    {
+                        continue;
+                    }
+
+                    if (IsText(e) && reader.TryPeek(out var next) && Continues(e, next))
+                    {
+                        writer.Write(Coalesce(e, reader, skip));
+                    }
+                    else if (subscription.Shared && e.Type != SessionEventTypes.Ping)
+                    {
+                        writer.WriteBytes(subscription.Wire.GetOrAdd(e, writer.Serialize));
+                    }
+                    else
+                    {
+                        writer.Write(e);
+                    }
+
+                    if (writer.Unflushed >= FlushThreshold)
+                    {
+                        await FlushAsync(writer, cancellationToken);
+                    }
+                }
+
+                if (!await FlushAsync(writer, cancellationToken))
+                {
+                    return;
+                }
+
+                flushed = Stopwatch.GetTimestamp();
+            }
         }
-
-        while (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var next = await subscription.NextAsync(KeepAlive, cancellationToken);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                yield break;
-            }
-
-            // Quiet for a while: a ping keeps proxies from closing the connection and shows the viewer it is live.
-            if (next is null)
-            {
-                yield return new SseItem<SessionEvent>(new SessionEvent { SessionId = session.Id, Type = "ping" }, "ping");
-                continue;
-            }
-
-            // Deltas already contained in the snapshot's text are not sent twice.
-            if (next.Type == SessionEventTypes.Delta && next.Id <= skipUpTo)
-            {
-                continue;
-            }
-
-            yield return Item(next, next.Type);
+            // The viewer left.
+        }
+        finally
+        {
+            counters.ViewerClosed("api");
         }
     }
 
-    private static SseItem<SessionEvent> Item(SessionEvent e, string type) =>
-        new(e, type) { EventId = e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    private async Task<Skip> SnapshotAsync(FrameWriter writer, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var snapshot = await snapshots.TakeAsync(sessionId, cancellationToken);
+        writer.Write(snapshot, TurnSnapshots.Type);
+        return new Skip(snapshot.Id, snapshot.MessageId, snapshot.Delta?.Text?.Length ?? 0);
+    }
+
+    private static async Task<bool> FlushAsync(FrameWriter writer, CancellationToken cancellationToken)
+    {
+        writer.Flushed();
+        var result = await writer.Pipe.FlushAsync(cancellationToken);
+        return !result.IsCompleted && !result.IsCanceled;
+    }
+
+    private static bool IsText(SessionEvent e) => e.Type == SessionEventTypes.Delta && e.Delta is { Type: "text", Offset: not null, Text: not null };
+
+    /// <summary>The next event continues this text delta (same message, right after it).</summary>
+    private static bool Continues(SessionEvent e, SessionEvent next) =>
+        IsText(next) && next.MessageId == e.MessageId && next.Delta!.Offset == e.Delta!.Offset + e.Delta.Text!.Length;
+
+    /// <summary>Consecutive queued text deltas of one message, as one delta (one frame instead of many).</summary>
+    private static SessionEvent Coalesce(SessionEvent first, System.Threading.Channels.ChannelReader<SessionEvent> reader, Skip skip)
+    {
+        var text = new StringBuilder(first.Delta!.Text);
+        var last = first;
+        while (reader.TryPeek(out var next) && Continues(last, next) && reader.TryRead(out next))
+        {
+            if (!skip.Covers(next))
+            {
+                text.Append(next.Delta!.Text);
+            }
+
+            last = next;
+        }
+
+        return SessionEvent.TextRun(first, last, text.ToString());
+    }
+
+    /// <summary>What the last snapshot already gave the viewer: the text of one message, and the events up to its id.</summary>
+    private readonly record struct Skip(long AsOf, Guid? MessageId, long TextLength)
+    {
+        public static Skip None => new(0, null, 0);
+
+        public bool Covers(SessionEvent e)
+        {
+            if (e.Type != SessionEventTypes.Delta)
+            {
+                return false;
+            }
+
+            // A text delta is in the snapshot when it starts inside the snapshot's text (deltas are never split).
+            if (e.Delta is { Type: "text", Offset: { } offset } && e.MessageId == MessageId && MessageId is not null)
+            {
+                return offset < TextLength;
+            }
+
+            return e.Id <= AsOf;
+        }
+    }
+
+    /// <summary>Server-sent-event frames written straight into the response pipe.</summary>
+    private sealed class FrameWriter(PipeWriter pipe, JsonSerializerOptions options) : IDisposable
+    {
+        private static readonly byte[] EventPrefix = "event: "u8.ToArray();
+        private static readonly byte[] DataPrefix = "\ndata: "u8.ToArray();
+        private static readonly byte[] IdPrefix = "\nid: "u8.ToArray();
+        private static readonly byte[] End = "\n\n"u8.ToArray();
+        private readonly Utf8JsonWriter _json = new(pipe, new JsonWriterOptions { SkipValidation = true });
+
+        public PipeWriter Pipe => pipe;
+
+        public void Dispose() => _json.Dispose();
+
+        /// <summary>Bytes written since the last flush.</summary>
+        public long Unflushed { get; private set; }
+
+        public void Flushed() => Unflushed = 0;
+
+        public void Write(SessionEvent e, string? type = null) => Unflushed += WriteFrame(pipe, _json, e, type ?? e.Type, options);
+
+        public void WriteBytes(byte[] frame)
+        {
+            pipe.Write(frame);
+            Unflushed += frame.Length;
+        }
+
+        /// <summary>The whole frame as bytes, for the session's other viewers to reuse.</summary>
+        public byte[] Serialize(SessionEvent e)
+        {
+            var buffer = new ArrayBufferWriter<byte>(512);
+            using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+            WriteFrame(buffer, json, e, e.Type, options);
+            return buffer.WrittenSpan.ToArray();
+        }
+
+        /// <summary>Writes "event: T\ndata: JSON\nid: N\n\n"; returns the bytes written.</summary>
+        private static long WriteFrame(IBufferWriter<byte> output, Utf8JsonWriter json, SessionEvent e, string type, JsonSerializerOptions options)
+        {
+            output.Write(EventPrefix);
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(type.Length));
+            var typeBytes = Encoding.UTF8.GetBytes(type, span);
+            output.Advance(typeBytes);
+            output.Write(DataPrefix);
+            json.Reset(output);
+            JsonSerializer.Serialize(json, e, options);
+            json.Flush();
+            var written = EventPrefix.Length + typeBytes + DataPrefix.Length + json.BytesCommitted + End.Length;
+            if (e.Id > 0)
+            {
+                output.Write(IdPrefix);
+                span = output.GetSpan(20);
+                Utf8Formatter.TryFormat(e.Id, span, out var digits);
+                output.Advance(digits);
+                written += IdPrefix.Length + digits;
+            }
+
+            output.Write(End);
+            return written;
+        }
+    }
+
+    private sealed class StreamResult(SessionEventStream stream, Session session, long? afterId) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => stream.WriteAsync(httpContext, session, afterId);
+    }
 }

@@ -6,7 +6,23 @@ namespace Maestro.Web.Api;
 /// <summary>Builds session views with what they reference resolved: the running turn and MCP server names.</summary>
 public sealed class SessionViews(ITurnStore turns, IEnumerable<IMcpServerLookup> mcpServers)
 {
-    public async Task<SessionView> CreateAsync(Session session, CancellationToken cancellationToken)
+    public async Task<SessionView> CreateAsync(Session session, CancellationToken cancellationToken) =>
+        await CreateAsync(session, (await turns.GetRunningAsync(session.Id, cancellationToken))?.Id, cancellationToken);
+
+    /// <summary>Many sessions: the running turns are read once for all of them.</summary>
+    public async Task<List<SessionView>> CreateAsync(IEnumerable<Session> sessions, CancellationToken cancellationToken)
+    {
+        var running = (await turns.RunningAsync(cancellationToken)).ToDictionary(t => t.SessionId, t => t.Id);
+        var views = new List<SessionView>();
+        foreach (var session in sessions)
+        {
+            views.Add(await CreateAsync(session, running.TryGetValue(session.Id, out var turn) ? turn : null, cancellationToken));
+        }
+
+        return views;
+    }
+
+    private async Task<SessionView> CreateAsync(Session session, Guid? runningTurn, CancellationToken cancellationToken)
     {
         var names = new List<string>(session.McpServerIds.Count);
         foreach (var id in session.McpServerIds)
@@ -20,18 +36,6 @@ public sealed class SessionViews(ITurnStore turns, IEnumerable<IMcpServerLookup>
             names.Add(name ?? id.ToString());
         }
 
-        var running = await turns.GetRunningAsync(session.Id, cancellationToken);
-        return SessionView.From(session, running?.Id, names);
-    }
-
-    public async Task<List<SessionView>> CreateAsync(IEnumerable<Session> sessions, CancellationToken cancellationToken)
-    {
-        var views = new List<SessionView>();
-        foreach (var session in sessions)
-        {
-            views.Add(await CreateAsync(session, cancellationToken));
-        }
-
-        return views;
+        return SessionView.From(session, runningTurn, names);
     }
 }

@@ -25,6 +25,7 @@ public static class MaestroServices
             // Throwaway clusters (tests) skip fsync; never set this for data you keep.
             Durable = !configuration.GetFlag("MAESTRO_PG_NO_FSYNC"),
             AutoMigrate = configuration.GetFlag("MAESTRO_AUTO_MIGRATE", defaultValue: true),
+            MaxPoolSize = configuration.GetInt("MAESTRO_DB_POOL_SIZE", DatabaseOptions.DefaultMaxPoolSize, min: 2, max: 1000),
         };
 
         services.AddSingleton(home);

@@ -46,6 +46,12 @@ public static class ChatEndpoints
         {
             await engine.StartAsync(s.Id, new TurnInput(prompt), approvals, ct);
         }
+        catch (BusyException busy)
+        {
+            // Nothing was saved; the page keeps the prompt and sends it again after the wait.
+            http.Response.Headers.RetryAfter = Math.Ceiling(busy.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Html(await fragments.ComposerBusyAsync(s.Id, busy));
+        }
         catch (Exception ex) when (UiErrors.IsUserError(ex))
         {
             return Html(await fragments.ComposerErrorAsync(UiErrors.Line(ex)));

@@ -1,6 +1,7 @@
 using System.Text;
 using Maestro.Core.Auths;
 using Maestro.Core.Conversations;
+using Maestro.Core.Errors;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
@@ -22,6 +23,16 @@ public sealed class ChatFragments(
 
     public Task<string> ComposerErrorAsync(string? message) =>
         renderer.RenderAsync<ComposerError>(new Dictionary<string, object?> { ["Message"] = message, ["Oob"] = true });
+
+    /// <summary>"Busy, retrying": the composer sends the prompt again by itself after the wait.</summary>
+    public Task<string> ComposerBusyAsync(Guid sessionId, BusyException busy) =>
+        renderer.RenderAsync<ComposerError>(new Dictionary<string, object?>
+        {
+            ["Message"] = $"{busy.Message} Busy, retrying in {Math.Ceiling(busy.RetryAfter.TotalSeconds):0} s…",
+            ["Oob"] = true,
+            ["RetryAfter"] = busy.RetryAfter,
+            ["SessionId"] = sessionId,
+        });
 
     public async Task<string> UserMessageAsync(Guid sessionId, UserMessageView view) =>
         Wrap(await renderer.RenderAsync<UserMessage>(new Dictionary<string, object?> { ["View"] = view, ["SessionId"] = sessionId }));

@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
+using Maestro.Core.Diagnostics;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
@@ -17,13 +18,15 @@ namespace Maestro.Web.Ui;
 /// streaming message per <see cref="LiveStreamOptions.Throttle"/>, appending completed Markdown blocks and replacing
 /// only the tail. Each update carries the id of the last event it fully reflects.
 /// </summary>
-public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots, ChatFragments fragments, LiveStreamOptions options)
+public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots, ChatFragments fragments, LiveStreamOptions options, LoadCounters counters)
 {
     public const string EventName = "html";
 
     public async IAsyncEnumerable<SseItem<string>> ReadAsync(Session session, long? afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = hub.Subscribe(session.Id, afterId);
+        // Bounded: a tab that stops reading (asleep, on a dead network) is resynced from a snapshot, not buffered for.
+        using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer with { KeepAlive = false });
+        using var counted = counters.Viewer("ui");
         var viewer = new ChatViewer(session.Id, fragments);
         var html = new StringBuilder();
         if (subscription.Gap)
@@ -44,6 +47,14 @@ public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots,
             var wait = viewer.HasPending ? options.Throttle - sinceFlush.Elapsed : options.KeepAlive;
             var ready = await WaitAsync(reader, wait, cancellationToken);
             html.Clear();
+            if (subscription.TakeOverflow())
+            {
+                // Fell too far behind: the conversation as stored, then the turn in progress from a fresh snapshot.
+                viewer = new ChatViewer(session.Id, fragments);
+                html.Append(await fragments.ConversationAsync(session, cancellationToken));
+                await viewer.ResetAsync(html, await snapshots.TakeAsync(session.Id, cancellationToken), cancellationToken);
+            }
+
             while (reader.TryRead(out var e))
             {
                 processed = e.Id;

@@ -14,20 +14,23 @@ using Maestro.Web.Components.Shared;
 namespace Maestro.Web.Ui;
 
 /// <summary>
-/// The dashboard's live stream: every session's "streaming" badge, from all sessions' events, and the auth table when an
-/// auth's OAuth state changes (a login, a refresh, a refused refresh token). A connection first sends every badge as it
-/// is now (so a reconnect corrects anything missed), then each change as turns start and end.
+/// The dashboard's live stream: the "streaming" badge of each session on the page shown, and the auth table when an
+/// auth's OAuth state changes (a login, a refresh, a refused refresh token). A connection first sends the page's badges
+/// as they are now (so a reconnect corrects anything missed), then each change as turns start and end. It carries
+/// state changes only, never tokens: the hub gives dashboard subscribers no deltas at all.
 /// </summary>
 public sealed class LiveDashboardStream(
     SessionEventHub hub, SessionService sessions, ITurnStore turns, AuthService auths, FragmentRenderer renderer, LiveStreamOptions options)
 {
-    public async IAsyncEnumerable<SseItem<string>> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SseItem<string>> ReadAsync(int page, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var subscription = hub.SubscribeAll();
         var html = new StringBuilder();
         var running = (await turns.RunningAsync(cancellationToken)).Select(t => t.SessionId).ToHashSet();
-        foreach (var session in await sessions.ListAsync(cancellationToken))
+        var shown = new HashSet<Guid>();
+        foreach (var session in (await sessions.PageAsync(page, SessionPage.DefaultSize, cancellationToken)).Sessions)
         {
+            shown.Add(session.Id);
             html.Append(await BadgeAsync(session.Id, running.Contains(session.Id)));
         }
 
@@ -41,12 +44,12 @@ public sealed class LiveDashboardStream(
             Dictionary<string, AuthChangedNotice>? authChanges = null;
             while (subscription.Reader.TryRead(out var e))
             {
-                // Deltas of every session pass through here; they are skipped without any work.
-                if (e.Type == SessionEventTypes.TurnStarted)
+                // Badges of sessions on other pages would have nowhere to go.
+                if (e.Type == SessionEventTypes.TurnStarted && shown.Contains(e.SessionId))
                 {
                     html.Append(await BadgeAsync(e.SessionId, streaming: true));
                 }
-                else if (e.Type == SessionEventTypes.TurnFinished)
+                else if (e.Type == SessionEventTypes.TurnFinished && shown.Contains(e.SessionId))
                 {
                     html.Append(await BadgeAsync(e.SessionId, streaming: false));
                 }

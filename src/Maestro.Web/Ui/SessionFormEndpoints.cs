@@ -65,7 +65,7 @@ public static class SessionFormEndpoints
             }
         });
 
-        ui.MapDelete("/sessions/{session}", async (string session, bool? redirect, HttpContext http, SessionService sessions, ITurnStore turns, CancellationToken ct) =>
+        ui.MapDelete("/sessions/{session}", async (string session, bool? redirect, int? page, HttpContext http, SessionService sessions, ITurnStore turns, CancellationToken ct) =>
         {
             IReadOnlyDictionary<string, string[]>? errors = null;
             try
@@ -94,7 +94,7 @@ public static class SessionFormEndpoints
 
             return new RazorComponentResult<SessionTable>(new
             {
-                Sessions = await sessions.ListAsync(ct),
+                Page = await sessions.PageAsync(page ?? 1, SessionPage.DefaultSize, ct),
                 Running = (await turns.RunningAsync(ct)).Select(t => t.SessionId).ToHashSet(),
                 Errors = errors,
             });

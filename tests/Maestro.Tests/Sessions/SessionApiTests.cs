@@ -49,7 +49,9 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_turn_started_over_rest_streams_its_events_and_a_dropped_connection_resumes_without_losing_or_repeating_text()
     {
-        var session = await CreateAsync("resume", "synthetic:400@200");
+        // Ten seconds of answer: a viewer's frames each carry what came in a flush interval (several tokens), so the
+        // drop after ten frames lands well inside the stream.
+        var session = await CreateAsync("resume", "synthetic:2000@200");
         var started = await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Tell me a long story" });
         started.StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
@@ -71,7 +73,7 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
                 }
 
                 lastId = e.Id;
-                if (deltas == 40)
+                if (deltas == 10)
                 {
                     break; // The connection drops mid-stream.
                 }

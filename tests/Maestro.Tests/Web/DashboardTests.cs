@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Maestro.Tests.Infrastructure;
 
 namespace Maestro.Tests.Web;
@@ -56,5 +57,39 @@ public sealed class DashboardTests(PostgresFixture postgres) : IAsyncLifetime
 
         (await _server.Client.GetAsync("/assets/lib/htmx.min.js")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await _server.Client.GetAsync("/assets/app.css")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_session_list_shows_fifty_sessions_a_page_most_recently_updated_first()
+    {
+        var http = _server.Client;
+        (await http.PostAsJsonAsync("/api/auths", new { provider = "anthropic", name = "paged", api_key = "sk-ant-paged-0123456789abcdef" }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        for (var i = 0; i < 120; i++)
+        {
+            (await http.PostAsJsonAsync("/api/sessions", new { name = $"paged-{i:D3}", auth = "anthropic/paged", model = "claude-sonnet-4-5" }))
+                .StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        var first = await http.GetStringAsync("/");
+        first.ShouldContain("href=\"/sessions/paged-119\"");
+        first.ShouldContain("href=\"/sessions/paged-070\"");
+        first.ShouldNotContain("href=\"/sessions/paged-069\"");
+        first.ShouldContain("Sessions 1");
+        first.ShouldContain("50 of 120");
+        first.ShouldContain("href=\"/?page=2\" rel=\"next\"");
+        first.ShouldNotContain("rel=\"prev\"");
+        first.ShouldContain("sse-connect=\"/ui/live/dashboard?page=1\"");
+
+        var last = await http.GetStringAsync("/?page=3");
+        last.ShouldContain("href=\"/sessions/paged-000\"");
+        last.ShouldContain("href=\"/sessions/paged-019\"");
+        last.ShouldNotContain("href=\"/sessions/paged-020\"");
+        last.ShouldContain("120 of 120");
+        last.ShouldContain("href=\"/?page=2\" rel=\"prev\"");
+        last.ShouldNotContain("rel=\"next\"");
+
+        // A page past the end (sessions were deleted since the link was made) shows the last one.
+        (await http.GetStringAsync("/?page=9")).ShouldContain("href=\"/sessions/paged-000\"");
     }
 }

@@ -1,0 +1,128 @@
+using System.Globalization;
+
+namespace Maestro.Bench.Load;
+
+/// <summary>The settings of one `load` run (see bench/README.md, "Load").</summary>
+public sealed record LoadOptions
+{
+    public int Sessions { get; init; } = 100;
+
+    public int Tokens { get; init; } = 200;
+
+    public double Rate { get; init; } = 20;
+
+    public string? Model { get; init; }
+
+    public string Provider { get; init; } = "anthropic";
+
+    public int ViewersPerSession { get; init; } = 1;
+
+    public int Instances { get; init; } = 1;
+
+    /// <summary>Session creations in flight at once.</summary>
+    public int InFlight { get; init; } = 100;
+
+    /// <summary>Turn starts in flight at once; 0 = every turn at the same moment.</summary>
+    public int StartInFlight { get; init; }
+
+    /// <summary>Direct requests to the emulator sent with the turns, for its own first-byte time under the same load.</summary>
+    public int Probes { get; init; } = 20;
+
+    /// <summary>Short turns run before the measured ones, so the processes are warm.</summary>
+    public int Warmup { get; init; } = 50;
+
+    public string? Checkout { get; init; }
+
+    public bool Keep { get; init; }
+
+    public bool NoFsync { get; init; }
+
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Extra environment for the servers (KEY=VALUE), e.g. a running-turn limit.</summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
+    public string EffectiveModel => Model ?? string.Create(CultureInfo.InvariantCulture, $"synthetic:{Tokens}@{Rate}");
+
+    /// <summary>How long to wait for every turn to finish after the start.</summary>
+    public TimeSpan TurnTimeout => Timeout ?? TimeSpan.FromSeconds((Rate > 0 ? Tokens / Rate : 5) * 3 + 120);
+
+    public const string Usage = """
+        usage: Maestro.Bench load [options]
+          --sessions N          concurrent sessions, one turn each (default 100)
+          --tokens N --rate R   the emulator's synthetic answer: N tokens at R tokens/s (default 200 at 20)
+          --model M             any emulator model instead (e.g. synthetic:100@5, fixture:NAME)
+          --provider P          anthropic | openai | gemini (default anthropic)
+          --viewers N           event-stream viewers per session (default 1)
+          --instances 1|2       servers on one database; with 2, turns alternate between them and viewers
+                                attach to the other one (default 1)
+          --in-flight N         session creations in flight at once (default 100)
+          --start-in-flight N   turn starts in flight at once (default 0: every turn at the same moment)
+          --probes N            direct requests to the emulator during the start, for its own first byte (default 20)
+          --warmup N            short unmeasured turns first, so the processes are warm (JIT) (default 50)
+          --maestro PATH        run the servers from another checkout (default: this one)
+          --server-env K=V      extra environment for the servers (repeatable)
+          --timeout S           seconds to wait for the turns (default 3 × the answer's duration + 120)
+          --no-fsync            the embedded database without fsync (default: durable, as users run it)
+          --keep                keep the temporary MAESTRO_HOME and the process logs
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int Count(int min) => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min
+                ? n
+                : throw new ArgumentException($"{args[i - 1]} takes a whole number ≥ {min}, not '{args[i]}'.");
+
+            options = args[i] switch
+            {
+                "--sessions" => options with { Sessions = Count(1) },
+                "--tokens" => options with { Tokens = Count(1) },
+                "--rate" => options with
+                {
+                    Rate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r >= 0
+                        ? r
+                        : throw new ArgumentException($"--rate takes tokens per second (0 = as fast as possible), not '{args[i]}'."),
+                },
+                "--model" => options with { Model = Value() },
+                "--provider" => options with
+                {
+                    Provider = Value() is "anthropic" or "openai" or "gemini" ? args[i] : throw new ArgumentException($"--provider is anthropic, openai or gemini, not '{args[i]}'."),
+                },
+                "--viewers" => options with { ViewersPerSession = Count(1) },
+                "--instances" => options with
+                {
+                    Instances = Count(1) is var n && n <= 2 ? n : throw new ArgumentException("--instances is 1 or 2."),
+                },
+                "--in-flight" => options with { InFlight = Count(1) },
+                "--start-in-flight" => options with { StartInFlight = Count(0) },
+                "--probes" => options with { Probes = Count(0) },
+                "--warmup" => options with { Warmup = Count(0) },
+                "--maestro" => options with { Checkout = Value() },
+                "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Count(1)) },
+                "--no-fsync" => options with { NoFsync = true },
+                "--keep" => options with { Keep = true },
+                "--server-env" => AddEnvironment(options, environment, Value()),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
+            };
+        }
+
+        return options with { ServerEnvironment = environment };
+    }
+
+    private static LoadOptions AddEnvironment(LoadOptions options, Dictionary<string, string> environment, string pair)
+    {
+        var at = pair.IndexOf('=', StringComparison.Ordinal);
+        if (at <= 0)
+        {
+            throw new ArgumentException($"--server-env takes KEY=VALUE, not '{pair}'.");
+        }
+
+        environment[pair[..at]] = pair[(at + 1)..];
+        return options;
+    }
+}

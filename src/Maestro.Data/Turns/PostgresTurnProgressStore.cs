@@ -1,0 +1,119 @@
+using Maestro.Core.Conversations;
+using Maestro.Core.Turns;
+using Maestro.Core.Turns.Persistence;
+using Maestro.Data.Conversations;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Maestro.Data.Turns;
+
+/// <summary>
+/// Writes a write-behind batch in one round trip: each kind of change is one multi-row statement over
+/// <c>unnest(...)</c> arrays (partial contents, final message states, ended turns with their approvals, heartbeats),
+/// however many turns it covers.
+/// </summary>
+public sealed class PostgresTurnProgressStore(MaestroDatabase database) : ITurnProgressStore
+{
+    public async Task<IReadOnlyCollection<Guid>> WriteAsync(TurnProgressBatch batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlBatch(connection);
+        if (batch.Snapshots.Count > 0)
+        {
+            // Partial saves never touch a message that already has its final state.
+            var snapshot = new NpgsqlBatchCommand("""
+                UPDATE messages m SET content = v.content, updated_at = $3
+                FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, content)
+                WHERE m.id = v.id AND m.status = 'streaming'
+                """);
+            snapshot.Parameters.Add(Array(batch.Snapshots.Select(s => s.MessageId), NpgsqlDbType.Uuid));
+            snapshot.Parameters.Add(Array(batch.Snapshots.Select(s => SessionJson.SerializeContents(s.Update.Contents!)), NpgsqlDbType.Jsonb));
+            snapshot.Parameters.Add(new NpgsqlParameter { Value = batch.At });
+            command.BatchCommands.Add(snapshot);
+        }
+
+        if (batch.Finals.Count > 0)
+        {
+            var finals = new NpgsqlBatchCommand("""
+                UPDATE messages m SET
+                    content = coalesce(v.content, m.content),
+                    search = CASE WHEN v.content IS NULL THEN m.search ELSE to_tsvector('simple', v.search) END,
+                    status = coalesce(v.status, m.status),
+                    usage = coalesce(v.usage, m.usage),
+                    latency_ms = coalesce(v.latency_ms, m.latency_ms),
+                    first_token_ms = coalesce(v.first_token_ms, m.first_token_ms),
+                    error = coalesce(v.error, m.error),
+                    updated_at = $9
+                FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::int[], $8::text[])
+                    AS v(id, content, search, status, usage, latency_ms, first_token_ms, error)
+                WHERE m.id = v.id
+                """);
+            var updates = batch.Finals;
+            finals.Parameters.Add(Array(updates.Select(f => f.MessageId), NpgsqlDbType.Uuid));
+            finals.Parameters.Add(Array(updates.Select(f => f.Update.Contents is { } c ? SessionJson.SerializeContents(c) : null), NpgsqlDbType.Jsonb));
+            finals.Parameters.Add(Array(updates.Select(f => f.Update.Contents is { } c ? PostgresConversationStore.SearchText(c) : null), NpgsqlDbType.Text));
+            finals.Parameters.Add(Array(updates.Select(f => f.Update.Status?.ToWire()), NpgsqlDbType.Text));
+            finals.Parameters.Add(Array(updates.Select(f => SessionJson.SerializeUsage(f.Update.Usage)), NpgsqlDbType.Jsonb));
+            finals.Parameters.Add(Array(updates.Select(f => f.Update.LatencyMs), NpgsqlDbType.Integer));
+            finals.Parameters.Add(Array(updates.Select(f => f.Update.FirstTokenMs), NpgsqlDbType.Integer));
+            finals.Parameters.Add(Array(updates.Select(f => f.Update.Error), NpgsqlDbType.Text));
+            finals.Parameters.Add(new NpgsqlParameter { Value = batch.At });
+            command.BatchCommands.Add(finals);
+        }
+
+        if (batch.Ends.Count > 0)
+        {
+            var ends = new NpgsqlBatchCommand("""
+                UPDATE turns t SET status = v.status, rounds = v.rounds, usage = v.usage, error = v.error, finished_at = $6, heartbeat_at = $6
+                FROM unnest($1::uuid[], $2::text[], $3::int[], $4::jsonb[], $5::text[]) AS v(id, status, rounds, usage, error)
+                WHERE t.id = v.id
+                """);
+            ends.Parameters.Add(Array(batch.Ends.Select(e => e.TurnId), NpgsqlDbType.Uuid));
+            ends.Parameters.Add(Array(batch.Ends.Select(e => e.Status.ToWire()), NpgsqlDbType.Text));
+            ends.Parameters.Add(Array(batch.Ends.Select(e => e.Rounds), NpgsqlDbType.Integer));
+            ends.Parameters.Add(Array(batch.Ends.Select(e => SessionJson.SerializeUsage(e.Usage)), NpgsqlDbType.Jsonb));
+            ends.Parameters.Add(Array(batch.Ends.Select(e => e.Error), NpgsqlDbType.Text));
+            ends.Parameters.Add(new NpgsqlParameter { Value = batch.At });
+            command.BatchCommands.Add(ends);
+
+            var approvals = new NpgsqlBatchCommand("UPDATE approvals SET status = 'expired', decided_at = $2 WHERE turn_id = ANY($1) AND status = 'pending'");
+            approvals.Parameters.Add(Array(batch.Ends.Select(e => e.TurnId), NpgsqlDbType.Uuid));
+            approvals.Parameters.Add(new NpgsqlParameter { Value = batch.At });
+            command.BatchCommands.Add(approvals);
+        }
+
+        if (batch.Beats.Count > 0)
+        {
+            var beat = new NpgsqlBatchCommand("""
+                UPDATE turns t SET heartbeat_at = $3, rounds = v.rounds
+                FROM unnest($1::uuid[], $2::int[]) AS v(id, rounds)
+                WHERE t.id = v.id AND t.status = 'running'
+                RETURNING t.id, t.cancel_requested
+                """);
+            beat.Parameters.Add(Array(batch.Beats.Select(b => b.TurnId), NpgsqlDbType.Uuid));
+            beat.Parameters.Add(Array(batch.Beats.Select(b => b.Rounds), NpgsqlDbType.Integer));
+            beat.Parameters.Add(new NpgsqlParameter { Value = batch.At });
+            command.BatchCommands.Add(beat);
+        }
+
+        // Only the heartbeat statement returns rows.
+        var stopRequested = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.GetBoolean(1))
+                {
+                    stopRequested.Add(reader.GetGuid(0));
+                }
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return stopRequested;
+    }
+
+    private static NpgsqlParameter Array<T>(IEnumerable<T> values, NpgsqlDbType type) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
+}

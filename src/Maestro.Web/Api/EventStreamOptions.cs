@@ -1,0 +1,11 @@
+namespace Maestro.Web.Api;
+
+/// <summary>Settings of the API's event streams (<c>GET /api/sessions/{s}/events</c>).</summary>
+public sealed record EventStreamOptions
+{
+    /// <summary>
+    /// A viewer is flushed at most this often (MAESTRO_STREAM_FLUSH_MS, default 100 ms; 0 flushes every event): tokens
+    /// that arrive meanwhile go out in one write, as one text delta. The first event after a quiet spell is not delayed.
+    /// </summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+}
