@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Maestro.Core.Configuration;
+using Maestro.Gateway.Endpoints;
 using Maestro.Web.Api;
 using Maestro.Web.Components;
 using Maestro.Web.Hosting;
@@ -84,6 +85,7 @@ public static class MaestroWebApp
         app.MapSessionApi();
         app.MapPromptApi();
         app.MapMcpApi();
+        app.MapGateway();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();

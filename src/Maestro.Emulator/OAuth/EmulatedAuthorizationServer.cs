@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 
 namespace Maestro.Emulator.OAuth;
 

@@ -43,11 +43,16 @@ internal static class AnthropicHttpRequests
 
     /// <summary>
     /// API keys go in x-api-key. An OAuth login sends its access token as a bearer token with the documented OAuth beta
-    /// flag, and nothing else: no product identity of any kind is claimed.
+    /// flag, and nothing else: no product identity of any kind is claimed. A version the request already names (a
+    /// forwarded client request) is kept.
     /// </summary>
-    private static void Authorize(HttpRequestMessage request, ProviderConnection connection, AnthropicOptions options, AuthCredentials credentials)
+    internal static void Authorize(HttpRequestMessage request, ProviderConnection connection, AnthropicOptions options, AuthCredentials credentials)
     {
-        request.Headers.TryAddWithoutValidation("anthropic-version", options.ApiVersion);
+        if (!request.Headers.Contains("anthropic-version"))
+        {
+            request.Headers.TryAddWithoutValidation("anthropic-version", options.ApiVersion);
+        }
+
         if (connection.Auth.Type == AuthType.OAuth && !string.IsNullOrEmpty(credentials.AccessToken))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credentials.AccessToken);

@@ -36,6 +36,22 @@ internal static class GeminiEndpoints
     {
         var request = new HttpRequestMessage(method, url);
         request.Headers.Accept.Add(stream ? EventStream : Json);
+        try
+        {
+            Authorize(request, connection, credentials, options);
+        }
+        catch
+        {
+            request.Dispose();
+            throw;
+        }
+
+        return request;
+    }
+
+    /// <summary>Signs a request as <see cref="Create"/> does (API key header, or bearer token and user project).</summary>
+    public static void Authorize(HttpRequestMessage request, ProviderConnection connection, AuthCredentials credentials, GeminiOptions options)
+    {
         if (connection.Auth.Type == AuthType.OAuth && credentials.AccessToken is { Length: > 0 } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -50,15 +66,19 @@ internal static class GeminiEndpoints
         }
         else
         {
-            request.Dispose();
             throw ProviderErrors.Create(
                 ProviderErrorKind.Authentication,
                 new ProviderRequestContext(connection.Auth.Provider, connection.AuthLabel, null, connection.BaseUrl),
                 null,
                 connection.Auth.Type == AuthType.OAuth ? "the auth has no access token" : "the auth has no API key");
         }
+    }
 
-        return request;
+    /// <summary><c>{base}/v1beta/models/{model}:{method}</c> for a method other than generating (e.g. countTokens).</summary>
+    public static Uri Method(Uri baseUrl, string model, string method)
+    {
+        var generate = Generate(baseUrl, model, stream: false).AbsoluteUri;
+        return new Uri(string.Concat(generate.AsSpan(0, generate.Length - ":generateContent".Length), ":", method));
     }
 
     /// <summary>The base URL with the API version: <c>/v1beta</c> appended unless the base already ends in a version.</summary>

@@ -9,7 +9,7 @@ namespace Maestro.Providers.OpenAI;
 /// OpenAI through the Responses API: chat with tools, images and replayable reasoning; the live model list. API keys go
 /// to api.openai.com; ChatGPT logins (OAuth, mode <c>chatgpt</c>) to the ChatGPT Codex backend (<see cref="ChatGptBackend"/>).
 /// </summary>
-public sealed class OpenAIProvider(OpenAIOptions options) : IProvider
+public sealed class OpenAIProvider(OpenAIOptions options) : IProvider, IPassThroughProvider
 {
     public const string Id = "openai";
 
@@ -48,4 +48,24 @@ public sealed class OpenAIProvider(OpenAIOptions options) : IProvider
         ChatGptBackend.Serves(connection.Auth)
             ? ChatGptModelCatalog.ListAsync(ChatGptBackend.Connect(connection, options), cancellationToken)
             : OpenAIModelCatalog.ListAsync(connection, options, cancellationToken);
+
+    public WireApi? NativeApi(AuthRecord auth) => WireApi.Responses;
+
+    /// <summary>
+    /// API keys take Responses and Chat Completions requests as they are. ChatGPT logins do not: their backend refuses
+    /// fields the public API takes and requires others, so their requests are translated.
+    /// </summary>
+    public PassThroughEndpoint? PassThrough(ProviderConnection connection, WireApi api, string model, bool stream, string? method = null) =>
+        ChatGptBackend.Serves(connection.Auth) || method is not null ? null
+        : api switch
+        {
+            WireApi.Responses => Endpoint(connection, "responses"),
+            WireApi.ChatCompletions => Endpoint(connection, "chat/completions"),
+            _ => null,
+        };
+
+    private PassThroughEndpoint Endpoint(ProviderConnection connection, string path) => new(
+        OpenAIEndpoints.Resolve(connection.BaseUrl, path),
+        (request, credentials) => OpenAIRequests.Authorize(request, connection, options, credentials),
+        OpenAIErrorMapper.Instance);
 }

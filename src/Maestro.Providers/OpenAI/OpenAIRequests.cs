@@ -16,8 +16,20 @@ public static class OpenAIRequests
         ProviderConnection connection, OpenAIOptions options, AuthCredentials credentials, HttpMethod method, Uri url, byte[]? content, bool stream)
     {
         var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(connection, credentials));
+        Authorize(request, connection, options, credentials);
         request.Headers.Accept.Add(stream ? EventStream : AcceptJson);
+        if (content is not null)
+        {
+            request.Content = JsonContent(content);
+        }
+
+        return request;
+    }
+
+    /// <summary>The key (or an OAuth login's access token) as a bearer token, and the organization and project when set.</summary>
+    public static void Authorize(HttpRequestMessage request, ProviderConnection connection, OpenAIOptions options, AuthCredentials credentials)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(connection, credentials));
         if (options.Organization is { } organization)
         {
             request.Headers.TryAddWithoutValidation("OpenAI-Organization", organization);
@@ -27,13 +39,6 @@ public static class OpenAIRequests
         {
             request.Headers.TryAddWithoutValidation("OpenAI-Project", project);
         }
-
-        if (content is not null)
-        {
-            request.Content = JsonContent(content);
-        }
-
-        return request;
     }
 
     /// <summary>A fresh content object per attempt over the same bytes (a sent HttpContent cannot be sent again).</summary>

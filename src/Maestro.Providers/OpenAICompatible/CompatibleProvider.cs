@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 namespace Maestro.Providers.OpenAICompatible;
 
 /// <summary>An OpenAI-compatible endpoint (Ollama, vLLM, OpenRouter, Groq, LM Studio, …) speaking Chat Completions.</summary>
-public sealed class CompatibleProvider : IProvider
+public sealed class CompatibleProvider : IProvider, IPassThroughProvider
 {
     /// <summary>The endpoint needs no key (see <see cref="CompatibleProviderSettings.ApiKeyRequired"/>).</summary>
     public const string ApiKeyOptionalFeature = ProviderFeatures.ApiKeyOptional;
@@ -46,4 +46,14 @@ public sealed class CompatibleProvider : IProvider
             (credentials, url) => CompatibleRequests.Create(connection, Settings, credentials, HttpMethod.Get, url, content: null, stream: false),
             enrich: null,
             cancellationToken);
+
+    public WireApi? NativeApi(AuthRecord auth) => WireApi.ChatCompletions;
+
+    public PassThroughEndpoint? PassThrough(ProviderConnection connection, WireApi api, string model, bool stream, string? method = null) =>
+        api != WireApi.ChatCompletions || method is not null
+            ? null
+            : new PassThroughEndpoint(
+                Settings.Endpoint(connection.BaseUrl, Settings.ChatPath),
+                (request, credentials) => CompatibleRequests.Authorize(request, connection, Settings, credentials),
+                OpenAIErrorMapper.Instance);
 }

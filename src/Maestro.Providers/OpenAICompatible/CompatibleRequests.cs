@@ -17,6 +17,18 @@ public static class CompatibleRequests
     {
         var request = new HttpRequestMessage(method, url);
         request.Headers.Accept.Add(stream ? EventStream : AcceptJson);
+        Authorize(request, connection, settings, credentials);
+        if (content is not null)
+        {
+            request.Content = OpenAIRequests.JsonContent(content);
+        }
+
+        return request;
+    }
+
+    /// <summary>The key in the declared header and scheme; nothing for servers that need no key.</summary>
+    public static void Authorize(HttpRequestMessage request, ProviderConnection connection, CompatibleProviderSettings settings, AuthCredentials credentials)
+    {
         if (settings.ApiKeyRequired)
         {
             var key = credentials.ApiKey is { Length: > 0 } k ? k
@@ -29,12 +41,5 @@ public static class CompatibleRequests
             var value = settings.AuthScheme.Length == 0 ? key : $"{settings.AuthScheme} {key}";
             request.Headers.TryAddWithoutValidation(settings.AuthHeader, value);
         }
-
-        if (content is not null)
-        {
-            request.Content = OpenAIRequests.JsonContent(content);
-        }
-
-        return request;
     }
 }

@@ -3,6 +3,7 @@ using Maestro.Core.Configuration;
 using Maestro.Core.Secrets;
 using Maestro.Data;
 using Maestro.Data.Connection;
+using Maestro.Gateway;
 using Maestro.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,7 @@ public static class MaestroServices
         services.AddMaestroCore(configuration);
         services.AddMaestroData(database);
         services.AddMaestroProviders(configuration);
+        services.AddMaestroGateway(configuration);
         // Views shared by the REST API and the CLI's --json output.
         services.AddSingleton<Api.SessionViews>();
         return services;
