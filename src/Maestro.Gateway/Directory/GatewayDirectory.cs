@@ -11,7 +11,7 @@ namespace Maestro.Gateway.Directory;
 /// </summary>
 public sealed class GatewayDirectory(IGatewayKeyStore keys, IGatewayRouteStore routes, IAuthStore auths, TimeProvider time, GatewayOptions options, ILogger<GatewayDirectory> logger) : IDisposable
 {
-    private static readonly TimeSpan MissRefreshInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MissRefreshInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _loading = new(1, 1);
     private GatewaySnapshot? _snapshot;
@@ -35,7 +35,7 @@ public sealed class GatewayDirectory(IGatewayKeyStore keys, IGatewayRouteStore r
 
     /// <summary>
     /// After a lookup in <paramref name="seen"/> missed (an unknown key, model or auth): a newer snapshot when one can be
-    /// had — something created a moment ago in another process, or by the CLI — else null. At most one read a second,
+    /// had — something created a moment ago in another process, or by the CLI — else null. At most ten reads a second,
     /// so unknown keys cannot make every request query the database.
     /// </summary>
     internal async ValueTask<GatewaySnapshot?> RefreshAfterMissAsync(GatewaySnapshot seen, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ internal static class GenerateContentReader
         }
 
         Tools(root, options);
-        return new InboundRequest { Messages = history, Options = options };
+        return new InboundRequest { Messages = history, Options = options, ShowReasoning = options.Reasoning?.Output == ReasoningOutput.Full };
     }
 
     private static ChatMessage Content(JsonElement content, string path, int turn, List<(string Id, string Name)> pending)

@@ -16,6 +16,12 @@ internal sealed class InboundRequest
     /// <summary>Responses: the client asked for <c>reasoning.encrypted_content</c> in reasoning items.</summary>
     public bool IncludeReasoningData { get; init; }
 
+    /// <summary>
+    /// The client wants reasoning in the answer: always on the OpenAI APIs (as OpenAI returns it), with thinking enabled
+    /// on Messages, with <c>includeThoughts</c> on Gemini, as those providers do.
+    /// </summary>
+    public bool ShowReasoning { get; init; } = true;
+
     /// <summary>Messages: the API version the client speaks (what <c>anthropic-version</c> said).</summary>
     public string? ApiVersion { get; init; }
 }

@@ -77,36 +77,45 @@ internal static class MessagesReader
             Reasoning = Reasoning(root),
         };
         Tools(root, options);
-        return new InboundRequest { Messages = history, Options = options, ApiVersion = version };
+        return new InboundRequest
+        {
+            Messages = history,
+            Options = options,
+            ApiVersion = version,
+            ShowReasoning = options.Reasoning is { Effort: not ReasoningEffort.None },
+        };
     }
 
     public static bool IsAtLeast20261021(string? version) =>
         version is not null && string.CompareOrdinal(version, Version20261021) >= 0;
 
-    private static string? SystemPrompt(JsonElement root)
+    private static string? SystemPrompt(JsonElement root) => TryGet(root, "system", out _) ? SystemText(root, "", "system") : null;
+
+    /// <summary>A system prompt (or system message content): a string, or text blocks joined by blank lines.</summary>
+    private static string SystemText(JsonElement holder, string path, string field = "content")
     {
-        if (!TryGet(root, "system", out var system))
+        if (!TryGet(holder, field, out var system))
         {
-            return null;
+            throw new ClientRequestException(Path(path, field), "Field required");
         }
 
         if (system.ValueKind == JsonValueKind.String)
         {
-            return system.GetString();
+            return system.GetString()!;
         }
 
         if (system.ValueKind != JsonValueKind.Array)
         {
-            throw Expected("system", "a string or an array of text blocks", system);
+            throw Expected(Path(path, field), "a string or an array of text blocks", system);
         }
 
         var parts = new List<string>();
         var index = 0;
         foreach (var block in system.EnumerateArray())
         {
-            var path = Path("system", index++);
-            var type = block.ValueKind == JsonValueKind.Object ? RequiredString(block, "type", path) : throw Expected(path, "a text block", block);
-            parts.Add(type == "text" ? RequiredString(block, "text", path) : throw new ClientRequestException(Path(path, "type"), "System blocks must be text blocks."));
+            var blockPath = Path(Path(path, field), index++);
+            var type = block.ValueKind == JsonValueKind.Object ? RequiredString(block, "type", blockPath) : throw Expected(blockPath, "a text block", block);
+            parts.Add(type == "text" ? RequiredString(block, "text", blockPath) : throw new ClientRequestException(Path(blockPath, "type"), "System blocks must be text blocks."));
         }
 
         return string.Join("\n\n", parts);
@@ -120,11 +129,18 @@ internal static class MessagesReader
         }
 
         var role = RequiredString(message, "role", path);
+        if (role == "system")
+        {
+            // 2026-10-21 takes system messages among the others; their text joins the instructions where they stand.
+            history.Add(new ChatMessage(ChatRole.System, SystemText(message, path)));
+            return;
+        }
+
         var assistant = role switch
         {
             "user" => false,
             "assistant" => true,
-            _ => throw new ClientRequestException(Path(path, "role"), $"Input should be 'user' or 'assistant', not '{role}'."),
+            _ => throw new ClientRequestException(Path(path, "role"), $"Input should be 'user', 'assistant' or 'system', not '{role}'."),
         };
         if (!TryGet(message, "content", out var content))
         {

@@ -65,7 +65,7 @@ internal sealed class CallPart(FunctionCallContent call, string argumentsJson) :
 /// <summary>Who produced the answer and for whom it is rendered: decides whether signatures are written as they are or wrapped.</summary>
 /// <param name="ClientModel">The model name the answer echoes when the provider names none.</param>
 /// <param name="Request">The client's request body (Responses echoes its settings).</param>
-internal sealed record AnswerContext(WireApi ClientApi, string ProviderId, WireApi? ProducerApi, string ClientModel, TimeProvider Time, bool IncludeUsage, bool IncludeReasoningData, System.Text.Json.JsonElement Request)
+internal sealed record AnswerContext(WireApi ClientApi, string ProviderId, WireApi? ProducerApi, string ClientModel, TimeProvider Time, bool IncludeUsage, bool IncludeReasoningData, System.Text.Json.JsonElement Request, bool ShowReasoning = true)
 {
     /// <summary>When the answer started (every format stamps it).</summary>
     public DateTimeOffset Created { get; } = Time.GetUtcNow();

@@ -49,7 +49,7 @@ internal abstract class ClientRenderer(AnswerContext context, SseWriter output, 
                     textPart.Text.Append(text.Text);
                     OnTextDelta(textPart, text.Text);
                     break;
-                case TextReasoningContent reasoning:
+                case TextReasoningContent reasoning when Context.ShowReasoning:
                     Reasoning(reasoning);
                     break;
                 case FunctionCallContent call:

@@ -61,7 +61,7 @@ internal static class Translator
         }
 
         using var output = new SseWriter(context.Response.BodyWriter, crlf: api == WireApi.GenerateContent);
-        var renderer = Create(api, new AnswerContext(api, upstream.Auth.Provider, upstream.NativeApi, model, time, inbound.IncludeUsage, inbound.IncludeReasoningData, request), output, stream, sse);
+        var renderer = Create(api, new AnswerContext(api, upstream.Auth.Provider, upstream.NativeApi, model, time, inbound.IncludeUsage, inbound.IncludeReasoningData, request, inbound.ShowReasoning), output, stream, sse);
         if (stream)
         {
             context.Response.StatusCode = StatusCodes.Status200OK;

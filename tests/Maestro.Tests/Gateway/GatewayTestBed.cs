@@ -118,6 +118,12 @@ public sealed class GatewayTestBed : IAsyncDisposable
         new ApiKeyCredential(key ?? Key),
         new OpenAIClientOptions { Endpoint = new Uri(Server.BaseUrl, "v1"), NetworkTimeout = TimeSpan.FromSeconds(60) });
 
+#pragma warning disable OPENAI001 // The Responses client is marked experimental in this SDK version.
+    public OpenAI.Responses.ResponsesClient Responses(string? key = null) => new(
+        new ApiKeyCredential(key ?? Key),
+        new OpenAI.Responses.ResponsesClientOptions { Endpoint = new Uri(Server.BaseUrl, "v1"), NetworkTimeout = TimeSpan.FromSeconds(60) });
+#pragma warning restore OPENAI001
+
     public AnthropicClient Anthropic(string? key = null) => new()
     {
         ApiKey = key ?? Key,
