@@ -325,9 +325,9 @@ internal static class MessagesReader
             {
                 Effort = ReasoningEfforts.FromBudget(Int(thinking, "budget_tokens", "thinking") ?? throw new ClientRequestException("thinking.budget_tokens", "Field required")),
             },
-            "adaptive" => new ReasoningOptions { Effort = ReasoningEfforts.Parse(effort, "output_config.effort") ?? ReasoningEffort.Medium },
+            "adaptive" or "between_tools" => new ReasoningOptions { Effort = ReasoningEfforts.Parse(effort, "output_config.effort") ?? ReasoningEffort.Medium },
             "disabled" => null,
-            _ => throw new ClientRequestException("thinking.type", $"Input should be 'enabled', 'adaptive' or 'disabled', not '{type}'."),
+            _ => throw new ClientRequestException("thinking.type", $"Input should be 'enabled', 'adaptive', 'between_tools' or 'disabled', not '{type}'."),
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Maestro.Core.Providers;
 using Maestro.Wire;
+using Maestro.Wire.Anthropic;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Gateway.Outbound.Messages;
@@ -55,13 +56,13 @@ internal sealed class MessagesRenderer(AnswerContext context, SseWriter output, 
             switch (part)
             {
                 case ReasoningPart { Redacted: true } redacted:
-                    WriteRedacted(w, Context.Signature(redacted.Data!));
+                    AnthropicBlocks.RedactedThinking(w, Context.Signature(redacted.Data!));
                     break;
                 case ReasoningPart:
-                    WriteThinking(w, "", "");
+                    AnthropicBlocks.Thinking(w, "", "");
                     break;
                 default:
-                    WriteText(w, "");
+                    AnthropicBlocks.Text(w, "");
                     break;
             }
         });
@@ -122,7 +123,7 @@ internal sealed class MessagesRenderer(AnswerContext context, SseWriter output, 
         {
             w.WriteNumber("index", index);
             w.WritePropertyName("content_block");
-            WriteToolUse(w, part, "{}");
+            AnthropicBlocks.ToolUse(w, part.Call.CallId, part.Call.Name, "{}");
         });
         Delta(static (w, json) =>
         {
@@ -225,16 +226,16 @@ internal sealed class MessagesRenderer(AnswerContext context, SseWriter output, 
             switch (part)
             {
                 case TextPart text:
-                    WriteText(w, text.Text.ToString());
+                    AnthropicBlocks.Text(w, text.Text.ToString());
                     break;
                 case ReasoningPart { Redacted: true } redacted:
-                    WriteRedacted(w, Context.Signature(redacted.Data!));
+                    AnthropicBlocks.RedactedThinking(w, Context.Signature(redacted.Data!));
                     break;
                 case ReasoningPart reasoning:
-                    WriteThinking(w, reasoning.Text.ToString(), reasoning.Data is { } data ? Context.Signature(data) : "");
+                    AnthropicBlocks.Thinking(w, reasoning.Text.ToString(), reasoning.Data is { } data ? Context.Signature(data) : "");
                     break;
                 case CallPart call:
-                    WriteToolUse(w, call, call.ArgumentsJson);
+                    AnthropicBlocks.ToolUse(w, call.Call.CallId, call.Call.Name, call.ArgumentsJson);
                     break;
             }
         }
@@ -246,42 +247,6 @@ internal sealed class MessagesRenderer(AnswerContext context, SseWriter output, 
         WriteUsage(w, Answer.Usage);
         w.WriteEndObject();
         Output.EndJson();
-    }
-
-    private static void WriteText(Utf8JsonWriter w, string text)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", "text");
-        w.WriteString("text", text);
-        w.WriteEndObject();
-    }
-
-    private static void WriteThinking(Utf8JsonWriter w, string thinking, string signature)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", "thinking");
-        w.WriteString("thinking", thinking);
-        w.WriteString("signature", signature);
-        w.WriteEndObject();
-    }
-
-    private static void WriteRedacted(Utf8JsonWriter w, string data)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", "redacted_thinking");
-        w.WriteString("data", data);
-        w.WriteEndObject();
-    }
-
-    private static void WriteToolUse(Utf8JsonWriter w, CallPart call, string inputJson)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", "tool_use");
-        w.WriteString("id", call.Call.CallId);
-        w.WriteString("name", call.Call.Name);
-        w.WritePropertyName("input");
-        w.WriteRawValue(inputJson, skipInputValidation: true);
-        w.WriteEndObject();
     }
 
     private void Delta<TState>(Action<Utf8JsonWriter, TState> delta, TState state)
