@@ -238,9 +238,14 @@ internal static class MessagesReader
         var reasoning = new TextReasoningContent(text);
         if (signature is { Length: > 0 })
         {
-            var (data, origin, _) = ReasoningOrigin.Unwrap(signature, WireApi.Messages);
+            var (data, origin, itemId) = ReasoningOrigin.Unwrap(signature, WireApi.Messages);
             reasoning.ProtectedData = data;
             reasoning.AdditionalProperties = new() { [ReasoningOrigin.Key] = origin };
+            if (itemId is not null)
+            {
+                reasoning.AdditionalProperties[ReasoningOrigin.ItemIdKey] = itemId;
+            }
+
             if (redacted)
             {
                 reasoning.AdditionalProperties["redacted"] = true;

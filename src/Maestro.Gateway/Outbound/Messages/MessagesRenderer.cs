@@ -99,13 +99,13 @@ internal sealed class MessagesRenderer(AnswerContext context, SseWriter output, 
             return;
         }
 
-        if (part is ReasoningPart { Redacted: false, Data: { } data })
+        if (part is ReasoningPart { Redacted: false, Data: { } data } reasoning)
         {
             Delta(static (w, signature) =>
             {
                 w.WriteString("type", "signature_delta");
                 w.WriteString("signature", signature);
-            }, Context.Signature(data));
+            }, Context.Signature(data, reasoning.ItemId));
         }
 
         Stop();
@@ -232,7 +232,7 @@ internal sealed class MessagesRenderer(AnswerContext context, SseWriter output, 
                     AnthropicBlocks.RedactedThinking(w, Context.Signature(redacted.Data!));
                     break;
                 case ReasoningPart reasoning:
-                    AnthropicBlocks.Thinking(w, reasoning.Text.ToString(), reasoning.Data is { } data ? Context.Signature(data) : "");
+                    AnthropicBlocks.Thinking(w, reasoning.Text.ToString(), reasoning.Data is { } data ? Context.Signature(data, reasoning.ItemId) : "");
                     break;
                 case CallPart call:
                     AnthropicBlocks.ToolUse(w, call.Call.CallId, call.Call.Name, call.ArgumentsJson);
