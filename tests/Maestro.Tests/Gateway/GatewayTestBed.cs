@@ -43,7 +43,8 @@ public sealed class GatewayTestBed : IAsyncDisposable
 
     public IServiceProvider Services => Server.App.Services;
 
-    public static async Task<GatewayTestBed> StartAsync(PostgresFixture postgres, string label, Action<Dictionary<string, string?>>? settings = null)
+    public static async Task<GatewayTestBed> StartAsync(
+        PostgresFixture postgres, string label, Action<Dictionary<string, string?>>? settings = null, Action<IServiceCollection>? services = null)
     {
         var cancellation = TestContext.Current.CancellationToken;
         var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), cancellation);
@@ -54,10 +55,8 @@ public sealed class GatewayTestBed : IAsyncDisposable
         env.Settings["MAESTRO_COMPAT_LOCAL_BASE_URL"] = emulator.ProviderUrl(EmulatorProviders.OpenAI) + "/v1";
         env.Settings["MAESTRO_PROVIDER_MAX_RETRIES"] = "0";
         settings?.Invoke(env.Settings);
-        var server = await WebServer.StartAsync(env);
-
-        var services = server.App.Services;
-        var bed = new GatewayTestBed(emulator, env, server, (await services.GetRequiredService<KeyService>().CreateAsync("test", null, null, null, null, cancellation)).Secret);
+        var server = await WebServer.StartAsync(env, services);
+        var bed = new GatewayTestBed(emulator, env, server, (await server.App.Services.GetRequiredService<KeyService>().CreateAsync("test", null, null, null, null, cancellation)).Secret);
         foreach (var auth in Auths)
         {
             await bed.AddAuthAsync(auth);

@@ -1,5 +1,6 @@
 using Maestro.Web;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.Tests.Infrastructure;
 
@@ -19,9 +20,10 @@ public sealed class WebServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<WebServer> StartAsync(MaestroTestEnvironment environment)
+    /// <param name="configureServices">Extra services for this test (e.g. a provider that exists only in tests).</param>
+    public static async Task<WebServer> StartAsync(MaestroTestEnvironment environment, Action<IServiceCollection>? configureServices = null)
     {
-        var app = MaestroWebApp.Build(new WebServerOptions(Port: 0), environment.Configuration());
+        var app = MaestroWebApp.Build(new WebServerOptions(Port: 0), environment.Configuration(), configureServices);
         await app.StartAsync();
         return new WebServer(app, app.ListeningAddress());
     }
