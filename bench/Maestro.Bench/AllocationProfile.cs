@@ -18,10 +18,11 @@ public static class AllocationProfile
     {
         var stream = StreamLibrary.All(adapter).FirstOrDefault(s => s.Name == streamName)
             ?? throw new ArgumentException($"No {adapter} stream '{streamName}'; see `check` for the names.");
-        using var http = new HttpClient(new ReplayHandler(stream.Bytes, trickle));
+        var replay = new ReplayHandler(stream.Bytes, trickle);
+        using var http = new HttpClient(replay);
         Func<Task<int>> run = side switch
         {
-            "maestro" => MaestroRun(adapter, http),
+            "maestro" => MaestroRun(adapter, replay),
             "sdk" => SdkRun(adapter, http),
             _ => throw new ArgumentException($"side must be maestro or sdk, not '{side}'."),
         };
@@ -61,9 +62,9 @@ public static class AllocationProfile
         return 0;
     }
 
-    private static Func<Task<int>> MaestroRun(Adapter adapter, HttpClient http)
+    private static Func<Task<int>> MaestroRun(Adapter adapter, HttpMessageHandler primary)
     {
-        var client = MaestroClients.Create(adapter, http, NoNetwork);
+        var client = MaestroClients.Create(adapter, primary, NoNetwork);
         var options = MaestroClients.Options("bench-model");
         return () => MaestroClients.CountTextDeltasAsync(client, options);
     }

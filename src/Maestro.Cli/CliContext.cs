@@ -87,6 +87,8 @@ public sealed class CliContext : IAsyncDisposable
         services.AddSingleton(Configuration);
         services.AddLogging(logging => MaestroLogging.Configure(logging, Configuration, LogLevel.Warning));
         services.AddMaestro(Configuration);
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
+        OpenTelemetrySetup.Start(provider);
+        return provider;
     }
 }

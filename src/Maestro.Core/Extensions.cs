@@ -8,7 +8,9 @@ using Maestro.Core.Models;
 using Maestro.Core.OAuth;
 using Maestro.Core.Providers;
 using Maestro.Core.Providers.Http;
+using Maestro.Core.Providers.Pipeline;
 using Maestro.Core.Sessions;
+using Maestro.Core.Telemetry;
 using Maestro.Core.Tools;
 using Maestro.Core.Tools.BuiltIn;
 using Maestro.Core.Turns;
@@ -43,17 +45,21 @@ public static class Extensions
             CircuitBreaker = configuration.GetFlag("MAESTRO_CIRCUIT_BREAKER", defaultValue: true),
         });
         services.AddSingleton<ProviderRuntime>();
+        services.AddMetrics();
+        services.AddSingleton<MaestroMetrics>();
+        services.AddSingleton(new TelemetryOptions { CaptureMessageContent = configuration.GetFlag("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT") });
+        services.AddSingleton<ChatPipeline>();
 
-        var http = services.AddHttpClient(ProviderConnections.HttpClientName, client =>
-        {
-            // Streams are bounded by the idle timeout instead; this only bounds waiting for response headers.
-            client.Timeout = TimeSpan.FromMinutes(10);
-        });
-        if (configuration.GetFlag("HTTP_DEBUG"))
-        {
-            services.AddTransient<HttpDebugHandler>();
-            http.AddHttpMessageHandler<HttpDebugHandler>();
-        }
+        services.AddHttpClient(ProviderConnections.HttpClientName, client =>
+            {
+                // Streams are bounded by the idle timeout instead; this only bounds waiting for response headers.
+                client.Timeout = TimeSpan.FromMinutes(10);
+            })
+            // Each auth keeps its client (and pipeline) for as long as the auth is unchanged: connections are recycled
+            // by the pool instead of by rotating handlers, so DNS changes are still picked up.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddProviderHandlers(httpDebug: configuration.GetFlag("HTTP_DEBUG"));
 
         services.AddMaestroSessions(configuration);
         services.AddMaestroOAuth(configuration);
@@ -99,7 +105,8 @@ public static class Extensions
             sp.GetRequiredService<TurnSignals>(),
             sp.GetRequiredService<TurnEngineOptions>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TurnEngine>>()));
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TurnEngine>>(),
+            sp.GetRequiredService<MaestroMetrics>()));
         services.AddSingleton<TurnEngine>();
         services.AddSingleton<TurnSnapshots>();
 

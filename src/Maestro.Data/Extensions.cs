@@ -32,7 +32,9 @@ public static class Extensions
         services.AddSingleton<ITurnStore, PostgresTurnStore>();
         services.AddSingleton<IApprovalStore, PostgresApprovalStore>();
         services.AddSingleton<IPromptStore, PostgresPromptStore>();
-        services.AddSingleton<IUsageStore, PostgresUsageStore>();
+        services.AddSingleton<PostgresUsageStore>();
+        services.AddSingleton<IUsageStore>(sp => sp.GetRequiredService<PostgresUsageStore>());
+        services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<PostgresUsageStore>());
         services.AddSingleton<IMcpServerStore, PostgresMcpServerStore>();
         services.AddSingleton<Core.OAuth.IOAuthFlowStore, OAuth.PostgresOAuthFlowStore>();
         services.AddSingleton<PostgresNotifier>();

@@ -1,7 +1,11 @@
+using System.Diagnostics.Metrics;
 using Maestro.Bench.Streams;
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
 using Maestro.Core.Providers.Http;
+using Maestro.Core.Providers.Pipeline;
+using Maestro.Core.Telemetry;
+using Maestro.Core.Usage;
 using Maestro.Providers.Anthropic;
 using Maestro.Providers.Gemini;
 using Maestro.Providers.OpenAI;
@@ -11,10 +15,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Maestro.Bench.Clients;
 
-/// <summary>Maestro's own chat client for an adapter, built the way the app builds it (default runtime options).</summary>
+/// <summary>
+/// Maestro's own chat client for an adapter, built the way the app builds it (default runtime options): the auth's
+/// pipeline (telemetry, usage accounting, the adapter) over the provider handlers (resilience, typed errors,
+/// credentials) over <c>primary</c>. Only the usage ledger is left out (it is one database write per call, not per token).
+/// </summary>
 public static class MaestroClients
 {
-    public static IChatClient Create(Adapter adapter, HttpClient http, Uri baseUrl)
+    private static readonly MaestroMetrics Metrics = new(new Meter(MaestroTelemetry.Name));
+
+    public static IChatClient Create(Adapter adapter, HttpMessageHandler primary, Uri baseUrl)
     {
         var runtime = new ProviderRuntime(new ProviderRuntimeOptions(), TimeProvider.System, NullLoggerFactory.Instance);
         var (provider, url) = adapter switch
@@ -30,7 +40,9 @@ public static class MaestroClients
         var now = DateTimeOffset.UtcNow;
         var auth = new AuthRecord(Guid.NewGuid(), id, "bench", AuthType.ApiKey, AuthStatus.Active, null, null, new Dictionary<string, string>(), now, now, null);
         var credentials = new StaticCredentialSource(new AuthCredentials { ApiKey = WireRequests.ApiKey });
-        return provider.CreateChatClient(new ProviderConnection(auth, credentials, http, url, runtime));
+        var http = new HttpClient(ProviderHttpHandlers.Over(primary, runtime));
+        var pipeline = new ChatPipeline(Metrics, new NoLedger(), new TelemetryOptions(), NullLoggerFactory.Instance);
+        return pipeline.Build(provider, new ProviderConnection(auth, credentials, http, url, runtime));
     }
 
     /// <summary>One user message, the request every benchmark sends.</summary>
@@ -62,4 +74,9 @@ public static class MaestroClients
     }
 
     private static Uri Under(Uri root, string path) => new(root, path);
+
+    private sealed class NoLedger : IUsageRecorder
+    {
+        public Task RecordAsync(UsageRecord record, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

@@ -48,8 +48,7 @@ public sealed class LatencyRunner(int iterations, int warmup, IReadOnlyList<Adap
     {
         using var rawHttp = new HttpClient(new SocketsHttpHandler());
         var probe = new FirstByteProbe(new SocketsHttpHandler());
-        using var maestroHttp = new HttpClient(probe);
-        var maestro = MaestroClients.Create(adapter, maestroHttp, emulator);
+        var maestro = MaestroClients.Create(adapter, probe, emulator);
         var options = MaestroClients.Options(model);
         var buffer = new byte[64 * 1024];
 

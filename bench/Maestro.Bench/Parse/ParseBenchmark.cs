@@ -35,8 +35,9 @@ public abstract class ParseBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        Http = new HttpClient(new ReplayHandler(Stream.Bytes));
-        _maestro = MaestroClients.Create(Adapter, Http, NoNetwork);
+        var replay = new ReplayHandler(Stream.Bytes);
+        Http = new HttpClient(replay);
+        _maestro = MaestroClients.Create(Adapter, replay, NoNetwork);
         _options = MaestroClients.Options("bench-model");
         SetupSdk();
         Verify("Maestro", Maestro().GetAwaiter().GetResult());

@@ -71,8 +71,7 @@ public static class StreamLibrary
 
     private static BenchStream Count(Adapter adapter, string name, byte[] bytes)
     {
-        using var http = new HttpClient(new ReplayHandler(bytes));
-        var client = MaestroClients.Create(adapter, http, NoNetwork);
+        var client = MaestroClients.Create(adapter, new ReplayHandler(bytes), NoNetwork);
         var deltas = Task.Run(() => MaestroClients.CountTextDeltasAsync(client, MaestroClients.Options("bench-model"))).GetAwaiter().GetResult();
         return new BenchStream(adapter, name, bytes, deltas);
     }

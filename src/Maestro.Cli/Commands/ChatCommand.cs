@@ -62,7 +62,7 @@ public static class ChatCommand
             var (provider, connection) = await ctx.Get<ProviderConnections>().ConnectAsync(target, ct);
             var chosen = await ctx.Get<Core.Models.DefaultModels>().ResolveAsync(target, provider.Descriptor, parse.GetValue(model), ct);
             var (messages, options) = new ChatRequest(target, chosen, parse.GetValue(system), text).Build(provider.Descriptor);
-            var client = provider.CreateChatClient(connection);
+            var client = ctx.Get<ProviderConnections>().ChatClient(provider, connection);
             var printer = new ChatStreamPrinter(ctx.Console, ctx.Stdout, Console.Error, parse.GetValue(json), !Console.IsOutputRedirected);
             await printer.PrintAsync(client.GetStreamingResponseAsync(messages, options, ct));
             if (printer.Error is { } error)

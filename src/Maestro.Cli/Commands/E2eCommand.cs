@@ -45,7 +45,7 @@ public static class E2eCommand
             ctx.Console.MarkupLine($"[bold]2/3[/] Streaming the standard prompt with {Errors.Escape(options.ModelId!)}…");
             var sink = parse.GetValue(quiet) ? TextWriter.Null : ctx.Stdout;
             var printer = new ChatStreamPrinter(ctx.Console, sink, Console.Error, json: false, terminal: !Console.IsOutputRedirected);
-            await printer.PrintAsync(provider.CreateChatClient(connection).GetStreamingResponseAsync(messages, options, ct));
+            await printer.PrintAsync(ctx.Get<ProviderConnections>().ChatClient(provider, connection).GetStreamingResponseAsync(messages, options, ct));
 
             var text = printer.Text;
             var usage = printer.Usage;

@@ -23,8 +23,8 @@ public static class McpCommands
         mcp.Subcommands.Add(Add(context));
         mcp.Subcommands.Add(Edit(context));
         mcp.Subcommands.Add(Remove(context));
-        mcp.Subcommands.Add(Test(context));
-        mcp.Subcommands.Add(Import(context));
+        mcp.Subcommands.Add(McpTestCommand.Test(context));
+        mcp.Subcommands.Add(McpImportCommand.Import(context));
         return mcp;
     }
 
@@ -113,7 +113,7 @@ public static class McpCommands
     {
         var name = NameArgument($"A name for the server: {McpService.NameRule}.");
         var commandLine = CommandLineArgument("The command that starts a local (stdio) server and its arguments, after --: `-- npx -y @modelcontextprotocol/server-everything`.");
-        var options = new ServerOptions(editing: false);
+        var options = new McpServerOptions(editing: false);
         var json = CommonOptions.Json();
         var command = new Command("add", """
             Add an MCP server: a local command (maestro mcp add NAME -- COMMAND [ARGS...]) or a remote one
@@ -149,7 +149,7 @@ public static class McpCommands
         var name = NameArgument();
         var commandLine = CommandLineArgument("A new command and arguments for a stdio server, after --.");
         var newName = new Option<string>("--name") { Description = $"Rename the server ({McpService.NameRule}).", HelpName = "NEW-NAME" };
-        var options = new ServerOptions(editing: true);
+        var options = new McpServerOptions(editing: true);
         var command = new Command("edit", "Change an MCP server: its command, URL, env, headers, working directory, name, or whether it is enabled.")
         {
             name, commandLine, newName,
@@ -196,147 +196,13 @@ public static class McpCommands
         return command;
     }
 
-    private static Command Test(Func<CliContext> context)
-    {
-        var name = NameArgument();
-        var json = CommonOptions.Json();
-        var command = new Command("test", "Start (or reach) the server, initialize it and list its tools. Fails with the reason, and the end of its stderr, when it cannot.")
-        {
-            name, json,
-        };
-        command.SetAction(async (parse, ct) =>
-        {
-            var ctx = context();
-            var service = ctx.Get<McpService>();
-            var server = await service.GetAsync(parse.GetValue(name)!, ct);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            McpTestResult result;
-            try
-            {
-                result = await service.TestAsync(server, ct);
-            }
-            catch (McpConnectionException ex) when (parse.GetValue(json))
-            {
-                Json.Write(ctx.Stdout, McpTestView.From(ex, clock.Elapsed));
-                return 1;
-            }
-
-            var view = McpTestView.From(result);
-            if (parse.GetValue(json))
-            {
-                Json.Write(ctx.Stdout, view);
-                return 0;
-            }
-
-            var identity = view.ServerName is null ? "" : $" ({Errors.Escape(view.ServerName)}{(view.ServerVersion is null ? "" : " " + Errors.Escape(view.ServerVersion))}, protocol {Errors.Escape(view.ProtocolVersion ?? "?")})";
-            ctx.Console.MarkupLine($"[green]OK[/] {Errors.Escape(view.Server)}{identity}: {view.Tools.Count} tool{(view.Tools.Count == 1 ? "" : "s")} in {view.ElapsedMs / 1000:0.0} s");
-            if (view.Tools.Count > 0)
-            {
-                var table = new Table().Border(TableBorder.Rounded).AddColumns("Tool", "Effect", "Description");
-                foreach (var tool in view.Tools)
-                {
-                    table.AddRow(Errors.Escape(tool.Name), tool.Effect.Replace('_', '-'), Errors.Escape(FirstLine(tool.Description)));
-                }
-
-                ctx.Console.Write(table);
-            }
-
-            return 0;
-        });
-        return command;
-    }
-
-    private static Command Import(Func<CliContext> context)
-    {
-        var file = new Argument<string>("file")
-        {
-            Description = "A JSON file with \"mcpServers\" (Claude Desktop's claude_desktop_config.json, Claude Code's .mcp.json, Cursor's mcp.json), or - for standard input.",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
-        var claude = new Option<string[]>("--claude")
-        {
-            Description = "A `claude mcp add ...` or `claude mcp add-json ...` command line, quoted as one argument (repeatable; - reads them from standard input, one per line).",
-            HelpName = "COMMAND",
-            AllowMultipleArgumentsPerToken = false,
-        };
-        var json = CommonOptions.Json();
-        var command = new Command("import", """
-            Import MCP servers from another client's configuration. Servers whose name already exists are skipped (the existing
-            one is kept); invalid entries are reported and the others imported. Exits with 1 when any entry was rejected.
-            """)
-        {
-            file, claude, json,
-        };
-        command.SetAction(async (parse, ct) =>
-        {
-            var ctx = context();
-            var service = ctx.Get<McpService>();
-            var path = parse.GetValue(file);
-            var lines = parse.GetValue(claude) ?? [];
-            if ((path is null) == (lines.Length == 0))
-            {
-                throw new ValidationFailedException("import", "Give a JSON file (or - for standard input), or --claude \"claude mcp add ...\", not both.");
-            }
-
-            McpImportReport report;
-            if (path is not null)
-            {
-                report = await service.ImportJsonAsync(ReadFile(ctx, path), ct);
-            }
-            else
-            {
-                var commands = string.Join('\n', lines.Select(l => l == "-" ? ctx.Stdin.ReadToEnd() : l));
-                report = await service.ImportClaudeCommandsAsync(commands, ct);
-            }
-
-            var view = McpImportView.From(report);
-            if (parse.GetValue(json))
-            {
-                Json.Write(ctx.Stdout, view);
-            }
-            else
-            {
-                var table = new Table().Border(TableBorder.Rounded).AddColumns("Name", "Result", "Details");
-                foreach (var entry in view.Servers)
-                {
-                    var outcome = entry.Outcome switch
-                    {
-                        "imported" => "[green]imported[/]",
-                        "skipped" => "[yellow]skipped[/]",
-                        _ => "[red]rejected[/]",
-                    };
-                    table.AddRow(Errors.Escape(entry.Name), outcome, Errors.Escape(entry.Message));
-                }
-
-                ctx.Console.Write(table);
-                ctx.Console.MarkupLine($"Imported {view.Imported}, skipped {view.Skipped}, rejected {view.Rejected}.");
-            }
-
-            return view.Rejected > 0 ? 1 : 0;
-        });
-        return command;
-    }
-
-    private static string ReadFile(CliContext context, string path)
-    {
-        if (path == "-")
-        {
-            return context.Stdin.ReadToEnd();
-        }
-
-        var full = Path.GetFullPath(path);
-        return File.Exists(full)
-            ? File.ReadAllText(full)
-            : throw new ValidationFailedException("file", $"No such file: {full}.");
-    }
-
-    private static Argument<string> NameArgument(string description = "The MCP server's name (see `maestro mcp list`).") =>
+    internal static Argument<string> NameArgument(string description = "The MCP server's name (see `maestro mcp list`).") =>
         new("name") { Description = description };
 
-    private static Argument<string[]> CommandLineArgument(string description) =>
+    internal static Argument<string[]> CommandLineArgument(string description) =>
         new("command") { Description = description, Arity = ArgumentArity.ZeroOrMore, HelpName = "-- COMMAND [ARGS...]" };
 
-    private static string FirstLine(string? text)
+    internal static string FirstLine(string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -345,85 +211,5 @@ public static class McpCommands
 
         var line = text.Split('\n', 2)[0].Trim();
         return line.Length > 100 ? line[..100] + "…" : line;
-    }
-
-    /// <summary>The options `add` and `edit` share, read into an <see cref="McpServerSpec"/>.</summary>
-    private sealed class ServerOptions
-    {
-        private readonly bool _editing;
-        private readonly Option<string> _url = new("--url") { Description = "The endpoint of a remote server (streamable HTTP unless --transport sse).", HelpName = "URL" };
-        private readonly Option<string> _transport = new("--transport", "-t") { Description = "stdio, http (streamable HTTP) or sse. Default: stdio with a command, http with --url.", HelpName = "TRANSPORT" };
-        private readonly Option<string[]> _env = Many("--env", "-e", "Set an environment variable of a stdio server (repeatable).", "KEY=VALUE");
-        private readonly Option<string[]> _envVar = Many("--env-var", null, "Set KEY to the value of this process's environment variable VAR (repeatable): the secret never appears as an argument.", "KEY=VAR");
-        private readonly Option<string> _envStdin = new("--env-stdin") { Description = "Set this environment variable to the value read from standard input.", HelpName = "KEY" };
-        private readonly Option<string[]> _header = Many("--header", "-H", "Send an HTTP header to a remote server (repeatable).", "\"NAME: VALUE\"");
-        private readonly Option<string[]> _headerEnv = Many("--header-env", null, "Send header NAME with the value of this process's environment variable VAR (repeatable), e.g. Authorization=MY_TOKEN_VAR.", "NAME=VAR");
-        private readonly Option<string> _headerStdin = new("--header-stdin") { Description = "Send this header with the value read from standard input.", HelpName = "NAME" };
-        private readonly Option<string> _cwd = new("--cwd") { Description = "Working directory of a stdio server (edit: \"\" removes it).", HelpName = "DIR" };
-        private readonly Option<bool> _disabled = new("--disable") { Description = "Keep the server configured but give its tools to no session." };
-        private readonly Option<bool> _enabled = new("--enable") { Description = "Enable a disabled server." };
-        private readonly Option<string[]> _unsetEnv = Many("--unset-env", null, "Remove an environment variable (repeatable).", "KEY");
-        private readonly Option<string[]> _unsetHeader = Many("--unset-header", null, "Remove a header (repeatable).", "NAME");
-
-        public ServerOptions(bool editing) => _editing = editing;
-
-        public void AddTo(Command command)
-        {
-            command.Options.Add(_url);
-            command.Options.Add(_transport);
-            command.Options.Add(_env);
-            command.Options.Add(_envVar);
-            command.Options.Add(_envStdin);
-            command.Options.Add(_header);
-            command.Options.Add(_headerEnv);
-            command.Options.Add(_headerStdin);
-            command.Options.Add(_cwd);
-            command.Options.Add(_disabled);
-            if (_editing)
-            {
-                command.Options.Add(_enabled);
-                command.Options.Add(_unsetEnv);
-                command.Options.Add(_unsetHeader);
-            }
-        }
-
-        public McpServerSpec ToSpec(CliContext context, ParseResult parse, string[]? commandLine)
-        {
-            McpSecretInput.CheckOneStdin(parse.GetValue(_envStdin), parse.GetValue(_headerStdin));
-            if (commandLine is [var first, ..] && first.StartsWith('-') && !parse.Tokens.Any(t => t.Type == TokenType.DoubleDash))
-            {
-                // Unknown options land in the command argument; a server's command never starts with '-'.
-                throw new ValidationFailedException("command",
-                    $"Unknown option '{first}'. A server's command goes after --: `maestro mcp {(_editing ? "edit" : "add")} NAME -- COMMAND [ARGS...]`.");
-            }
-
-            var disable = parse.GetValue(_disabled);
-            var enable = _editing && parse.GetValue(_enabled);
-            if (disable && enable)
-            {
-                throw new ValidationFailedException("enabled", "Use either --enable or --disable, not both.");
-            }
-
-            return new McpServerSpec
-            {
-                Transport = parse.GetValue(_transport),
-                Url = parse.GetValue(_url),
-                Command = commandLine is { Length: > 0 } ? commandLine[0] : null,
-                Args = commandLine is { Length: > 0 } ? commandLine[1..] : null,
-                WorkingDirectory = parse.GetValue(_cwd),
-                Env = McpSecretInput.Env(context, parse.GetValue(_env), parse.GetValue(_envVar), parse.GetValue(_envStdin), _editing ? parse.GetValue(_unsetEnv) : null),
-                Headers = McpSecretInput.Headers(context, parse.GetValue(_header), parse.GetValue(_headerEnv), parse.GetValue(_headerStdin), _editing ? parse.GetValue(_unsetHeader) : null),
-                Enabled = disable ? false : enable ? true : (_editing ? null : true),
-            };
-        }
-
-        private static Option<string[]> Many(string name, string? alias, string description, string helpName)
-        {
-            var option = alias is null ? new Option<string[]>(name) : new Option<string[]>(name, alias);
-            option.Description = description;
-            option.HelpName = helpName;
-            option.AllowMultipleArgumentsPerToken = false;
-            return option;
-        }
     }
 }

@@ -83,15 +83,54 @@ public sealed class ConversationService(ISessionStore sessions, IConversationSto
             ? throw new ValidationFailedException("q", "The search text is empty.")
             : conversations.SearchAsync(session.Id, query, 100, cancellationToken);
 
+    /// <summary>The last message the user wrote in the current thread, or null.</summary>
+    public async Task<ConversationMessage?> LastUserMessageAsync(Session session, CancellationToken cancellationToken) =>
+        (await LastExchangeAsync(session, cancellationToken)).Last;
+
+    /// <summary>The messages a resubmit (retry, edit) removes: everything after the last user message.</summary>
+    public async Task<IReadOnlyList<Guid>> AfterLastUserMessageAsync(Session session, CancellationToken cancellationToken)
+    {
+        var (last, messages) = await LastExchangeAsync(session, cancellationToken);
+        return last is null ? [] : [.. messages.Where(m => m.Seq > last.Seq).Select(m => m.Id)];
+    }
+
+    /// <summary>One of the user's messages in this session.</summary>
+    /// <exception cref="NotFoundException">No such message, not the user's, or in another session.</exception>
+    public async Task<ConversationMessage> UserMessageAsync(Session session, Guid messageId, CancellationToken cancellationToken)
+    {
+        var message = await conversations.GetMessageAsync(messageId, cancellationToken);
+        if (message is null || message.Role != MessageRole.User)
+        {
+            throw new NotFoundException("That message is no longer there.");
+        }
+
+        await RequireThreadAsync(session, message.ThreadId, cancellationToken);
+        return message;
+    }
+
+    /// <summary>Whether a turn of the session is running (in any process).</summary>
+    public async Task<bool> IsBusyAsync(Session session, CancellationToken cancellationToken) =>
+        await turns.GetRunningAsync(session.Id, cancellationToken) is not null;
+
     private async Task<ConversationMessage> PrepareResubmitAsync(Session session, CancellationToken cancellationToken)
     {
         await RequireIdleAsync(session, cancellationToken);
         var thread = session.CurrentThreadId ?? throw new ValidationFailedException("session", "The session has no messages yet.");
-        var messages = await conversations.ListMessagesAsync(thread, null, 200, cancellationToken);
-        var last = messages.LastOrDefault(m => m.Role == MessageRole.User)
+        var last = (await LastExchangeAsync(session, cancellationToken)).Last
             ?? throw new ValidationFailedException("session", "There is no user message to resubmit in this thread.");
         await conversations.DeleteAfterAsync(thread, last.Seq, cancellationToken);
         return last;
+    }
+
+    private async Task<(ConversationMessage? Last, IReadOnlyList<ConversationMessage> Messages)> LastExchangeAsync(Session session, CancellationToken cancellationToken)
+    {
+        if (session.CurrentThreadId is not { } thread)
+        {
+            return (null, []);
+        }
+
+        var messages = await conversations.ListMessagesAsync(thread, null, 200, cancellationToken);
+        return (messages.LastOrDefault(m => m.Role == MessageRole.User), messages);
     }
 
     private async Task<ConversationThread> RequireThreadAsync(Session session, Guid threadId, CancellationToken cancellationToken)
@@ -104,7 +143,7 @@ public sealed class ConversationService(ISessionStore sessions, IConversationSto
 
     private async Task RequireIdleAsync(Session session, CancellationToken cancellationToken)
     {
-        if (await turns.GetRunningAsync(session.Id, cancellationToken) is not null)
+        if (await IsBusyAsync(session, cancellationToken))
         {
             throw new ConflictException("A turn is running in this session; stop it or wait for it first.", "session");
         }

@@ -9,11 +9,11 @@ namespace Maestro.Core.Mcp;
 /// One tool of an MCP server, called through the pool's shared connection (which is made again if the server
 /// crashed). Failures of the server become error results the model can read; only cancellation propagates.
 /// </summary>
-internal sealed class McpTool(McpClientPool pool, McpServer server, Tool tool) : ITool
+internal sealed class McpTool(McpClientPool pool, McpServer server, Tool tool) : MaestroTool
 {
-    public ToolDefinition Definition { get; } = McpToolMapping.Definition(server, tool);
+    public override ToolDefinition Definition { get; } = McpToolMapping.Definition(server, tool);
 
-    public async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
+    public override async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
     {
         var details = new Dictionary<string, object?> { ["server"] = server.Name, ["tool"] = tool.Name };
         CallToolResult result;

@@ -9,7 +9,7 @@ namespace Maestro.Core.Mcp;
 /// </summary>
 public sealed class McpToolSource(IMcpServerStore store, McpClientPool pool, ILogger<McpToolSource> logger) : IToolSource
 {
-    public async Task<IReadOnlyList<ITool>> GetToolsAsync(ToolSourceRequest request, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MaestroTool>> GetToolsAsync(ToolSourceRequest request, CancellationToken cancellationToken)
     {
         if (request.McpServerIds.Count == 0)
         {
@@ -31,7 +31,7 @@ public sealed class McpToolSource(IMcpServerStore store, McpClientPool pool, ILo
         return [.. lists.SelectMany(l => l)];
     }
 
-    private async Task<IReadOnlyList<ITool>> ToolsOfAsync(McpServer server, Guid sessionId, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<MaestroTool>> ToolsOfAsync(McpServer server, Guid sessionId, CancellationToken cancellationToken)
     {
         try
         {

@@ -17,6 +17,9 @@ public interface IOAuthProvider
     /// <summary>The auth modes a login can choose (metadata <c>mode</c>); the first is the default. Empty: no modes.</summary>
     IReadOnlyList<string> Modes { get; }
 
+    /// <summary>How a mode of <see cref="Modes"/> reads where a login is chosen (the sign-in form).</summary>
+    string DescribeMode(string mode);
+
     /// <summary>Whether a login can also create an API key (<see cref="OAuthLoginOptions.CreateApiKey"/>).</summary>
     bool CanCreateApiKey { get; }
 

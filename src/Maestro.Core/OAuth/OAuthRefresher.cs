@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Maestro.Core.Auths;
 using Maestro.Core.Errors;
+using Maestro.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Maestro.Core.OAuth;
@@ -14,7 +15,8 @@ namespace Maestro.Core.OAuth;
 /// Once a token request is sent it is not abandoned when a caller gives up: a rotated refresh token whose answer was
 /// dropped would be lost, and its reuse revokes the login. Callers stop waiting; the refresh still completes and saves.
 /// </remarks>
-public sealed class OAuthRefresher(IAuthStore store, OAuthProviders providers, OAuthEvents events, TimeProvider time, ILogger<OAuthRefresher> logger)
+public sealed class OAuthRefresher(
+    IAuthStore store, OAuthProviders providers, OAuthEvents events, TimeProvider time, MaestroMetrics metrics, ILogger<OAuthRefresher> logger)
 {
     private readonly ConcurrentDictionary<Guid, Lazy<Task<RefreshOutcome>>> _inflight = new();
 
@@ -121,6 +123,13 @@ public sealed class OAuthRefresher(IAuthStore store, OAuthProviders providers, O
         }, CancellationToken.None);
 
         Report(label!.Value, outcome);
+        metrics.OAuthRefresh(label.Value.Provider, outcome.Result switch
+        {
+            RefreshResult.Refreshed => "refreshed",
+            RefreshResult.Fresh => "fresh",
+            RefreshResult.NeedsRelogin => "needs_relogin",
+            _ => "failed",
+        });
         return outcome;
     }
 

@@ -10,7 +10,16 @@ public interface IProvider
 {
     ProviderDescriptor Descriptor { get; }
 
-    /// <summary>A chat client bound to one auth. Cheap to create; the HttpClient inside comes from the factory.</summary>
+    /// <summary>
+    /// How the provider serves the auth of <paramref name="connection"/> over HTTP: the backend of its mode, how requests
+    /// are signed, how errors read. Its <see cref="ProviderEndpoint.SendAsync"/> sends any request for the auth.
+    /// </summary>
+    ProviderEndpoint Endpoint(ProviderConnection connection);
+
+    /// <summary>
+    /// The bare adapter for one auth: the wire mapping only. Cheap to create; callers use the auth's pipeline from
+    /// <see cref="ProviderConnections"/>, which adds telemetry and usage accounting around it.
+    /// </summary>
     IChatClient CreateChatClient(ProviderConnection connection);
 
     /// <summary>Lists models from the provider's live endpoint, following pagination to the end.</summary>

@@ -1,4 +1,5 @@
 using Maestro.Core.Auths;
+using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
 using Maestro.Core.Events;

@@ -11,10 +11,10 @@ namespace Maestro.Core.Tools;
 public sealed class ToolSet
 {
     private const int MaxNameLength = 64;
-    private readonly Dictionary<string, ITool> _byModelName = new(StringComparer.Ordinal);
-    private readonly Dictionary<ITool, string> _modelNames = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, MaestroTool> _byModelName = new(StringComparer.Ordinal);
+    private readonly Dictionary<MaestroTool, string> _modelNames = new(ReferenceEqualityComparer.Instance);
 
-    public ToolSet(IEnumerable<ITool> tools)
+    public ToolSet(IEnumerable<MaestroTool> tools)
     {
         var declarations = new List<AITool>();
         foreach (var tool in tools)
@@ -32,13 +32,13 @@ public sealed class ToolSet
 
     public IReadOnlyList<AITool> Declarations { get; }
 
-    public IEnumerable<ITool> Tools => _modelNames.Keys;
+    public IEnumerable<MaestroTool> Tools => _modelNames.Keys;
 
     public int Count => _byModelName.Count;
 
-    public bool TryResolve(string modelName, out ITool tool) => _byModelName.TryGetValue(modelName, out tool!);
+    public bool TryResolve(string modelName, out MaestroTool tool) => _byModelName.TryGetValue(modelName, out tool!);
 
-    public string ModelName(ITool tool) => _modelNames[tool];
+    public string ModelName(MaestroTool tool) => _modelNames[tool];
 
     public IEnumerable<string> ModelNames => _byModelName.Keys;
 

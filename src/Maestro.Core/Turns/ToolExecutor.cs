@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
+using Maestro.Core.Telemetry;
 using Maestro.Core.Tools;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -9,11 +10,13 @@ using Microsoft.Extensions.Logging;
 namespace Maestro.Core.Turns;
 
 /// <summary>
-/// Runs the calls of one model round, in parallel when there are several, under the session's permission policy.
+/// Runs the calls of one model round, in parallel when there are several, each tool (an <see cref="AIFunction"/>)
+/// behind the session's permission policy (<see cref="ApprovalGatedTool"/>) and in its own <c>execute_tool</c> span.
 /// Every failure (unknown tool, bad arguments, denial, a tool that throws) becomes a result the model can read; the
 /// turn goes on.
 /// </summary>
-public sealed class ToolExecutor(IApprovalStore approvals, ISessionStore sessions, SessionEventHub events, ILogger<ToolExecutor> logger)
+public sealed class ToolExecutor(
+    IApprovalStore approvals, ISessionStore sessions, SessionEventHub events, TelemetryOptions telemetry, ILogger<ToolExecutor> logger)
 {
     /// <summary>Longest result text put in a tool_finished event (the model gets the whole result).</summary>
     private const int DisplayChars = 4000;
@@ -32,60 +35,37 @@ public sealed class ToolExecutor(IApprovalStore approvals, ISessionStore session
 
     private async Task<FunctionResultContent> ExecuteOneAsync(TurnScope turn, FunctionCallContent call, CancellationToken cancellationToken)
     {
-        if (!turn.Tools.TryResolve(call.Name, out var tool))
+        using var span = ToolSpan.Start(call, turn.Tools.TryResolve(call.Name, out var resolved) ? resolved : null, telemetry.CaptureMessageContent);
+        if (resolved is not { } tool)
         {
             var known = string.Join(", ", turn.Tools.ModelNames);
             return Finish(turn, call, null, ToolResult.Error(
-                $"Unknown tool '{call.Name}'. Available tools: {(known.Length == 0 ? "none" : known)}."), 0);
+                $"Unknown tool '{call.Name}'. Available tools: {(known.Length == 0 ? "none" : known)}."), 0, span);
         }
 
         if (call.Exception is not null || call.Arguments is null)
         {
             return Finish(turn, call, tool, ToolResult.Error(
-                $"Invalid arguments for {call.Name}: {call.Exception?.Message ?? "missing"}. Send a JSON object matching the tool's schema."), 0);
+                $"Invalid arguments for {call.Name}: {call.Exception?.Message ?? "missing"}. Send a JSON object matching the tool's schema."), 0, span);
         }
 
-        // The policy is re-read for every call: "approve for this session" on one call applies to the next ones.
-        var session = await sessions.GetAsync(turn.Session.Id, cancellationToken) ?? turn.Session;
-        var permission = session.Policy.Resolve(tool.Definition);
-        if (permission == ToolPermission.Deny)
+        var clock = new Stopwatch();
+        var gated = new ApprovalGatedTool(tool, async ct =>
         {
-            return Finish(turn, call, tool, ToolResult.Error(
-                $"Denied: this session's policy does not allow the tool {tool.Definition.Name}. Do not call it again; find another way or ask the user."), 0);
-        }
-
-        if (permission == ToolPermission.Ask)
-        {
-            var argumentsJson = JsonSerializer.SerializeToElement(call.Arguments, AIJsonUtilities.DefaultOptions);
-            var stored = await approvals.CreateAsync(turn.TurnId, session.Id, call.CallId, tool.Definition.Name, argumentsJson, cancellationToken);
-            events.Publish(new SessionEvent
+            var refusal = await AuthorizeAsync(turn, call, tool, ct);
+            if (refusal is null)
             {
-                SessionId = session.Id,
-                Type = SessionEventTypes.ApprovalRequested,
-                TurnId = turn.TurnId,
-                Approval = new ApprovalInfo(stored.Id, call.CallId, tool.Definition.Name, call.Arguments, "pending"),
-            });
-            var decision = await turn.Approvals.DecideAsync(new PendingApproval(stored, tool.Definition, call.Arguments), cancellationToken);
-            if (decision is not (ApprovalStatus.Approved or ApprovalStatus.ApprovedForSession))
-            {
-                var reason = (await approvals.GetAsync(stored.Id, cancellationToken))?.Reason;
-                return Finish(turn, call, tool, ToolResult.Error(
-                    $"The user denied this call to {tool.Definition.Name}{(reason is null ? "" : $": {reason}")}. Do not retry it unchanged."), 0);
+                Started(turn, call, tool);
+                clock.Start();
             }
-        }
 
-        events.Publish(new SessionEvent
-        {
-            SessionId = session.Id,
-            Type = SessionEventTypes.ToolStarted,
-            TurnId = turn.TurnId,
-            Tool = new ToolActivity(call.CallId, tool.Definition.Name, call.Arguments, "running"),
+            return refusal;
         });
-        var clock = Stopwatch.StartNew();
         ToolResult result;
         try
         {
-            result = await tool.InvokeAsync(new ToolCall(call.CallId, tool.Definition.Name, ToJson(call.Arguments)), turn.ToolContext, cancellationToken);
+            var value = await gated.InvokeAsync(new ToolInvocation(call.CallId, turn.ToolContext).Arguments(call.Arguments), cancellationToken);
+            result = value as ToolResult ?? new ToolResult(GenAiMessagesJson.Value(value));
         }
         catch (ToolArgumentException ex)
         {
@@ -101,11 +81,55 @@ public sealed class ToolExecutor(IApprovalStore approvals, ISessionStore session
             result = ToolResult.Error($"The tool {tool.Definition.Name} failed: {ex.Message}");
         }
 
-        return Finish(turn, call, tool, result, clock.Elapsed.TotalMilliseconds);
+        return Finish(turn, call, tool, result, clock.Elapsed.TotalMilliseconds, span);
     }
 
-    private FunctionResultContent Finish(TurnScope turn, FunctionCallContent call, ITool? tool, ToolResult result, double durationMs)
+    /// <summary>The session's policy for this call (re-read each time: "approve for this session" applies to the next ones).</summary>
+    private async Task<ToolResult?> AuthorizeAsync(TurnScope turn, FunctionCallContent call, MaestroTool tool, CancellationToken cancellationToken)
     {
+        var session = await sessions.GetAsync(turn.Session.Id, cancellationToken) ?? turn.Session;
+        var permission = session.Policy.Resolve(tool.Definition);
+        if (permission == ToolPermission.Deny)
+        {
+            return ToolResult.Error(
+                $"Denied: this session's policy does not allow the tool {tool.Definition.Name}. Do not call it again; find another way or ask the user.");
+        }
+
+        if (permission != ToolPermission.Ask)
+        {
+            return null;
+        }
+
+        var argumentsJson = JsonSerializer.SerializeToElement(call.Arguments, AIJsonUtilities.DefaultOptions);
+        var stored = await approvals.CreateAsync(turn.TurnId, session.Id, call.CallId, tool.Definition.Name, argumentsJson, cancellationToken);
+        events.Publish(new SessionEvent
+        {
+            SessionId = session.Id,
+            Type = SessionEventTypes.ApprovalRequested,
+            TurnId = turn.TurnId,
+            Approval = new ApprovalInfo(stored.Id, call.CallId, tool.Definition.Name, call.Arguments, "pending"),
+        });
+        var decision = await turn.Approvals.DecideAsync(new PendingApproval(stored, tool.Definition, call.Arguments!), cancellationToken);
+        if (decision is ApprovalStatus.Approved or ApprovalStatus.ApprovedForSession)
+        {
+            return null;
+        }
+
+        var reason = (await approvals.GetAsync(stored.Id, cancellationToken))?.Reason;
+        return ToolResult.Error($"The user denied this call to {tool.Definition.Name}{(reason is null ? "" : $": {reason}")}. Do not retry it unchanged.");
+    }
+
+    private void Started(TurnScope turn, FunctionCallContent call, MaestroTool tool) => events.Publish(new SessionEvent
+    {
+        SessionId = turn.Session.Id,
+        Type = SessionEventTypes.ToolStarted,
+        TurnId = turn.TurnId,
+        Tool = new ToolActivity(call.CallId, tool.Definition.Name, call.Arguments, "running"),
+    });
+
+    private FunctionResultContent Finish(TurnScope turn, FunctionCallContent call, MaestroTool? tool, ToolResult result, double durationMs, ToolSpan span)
+    {
+        span.Finish(result);
         events.Publish(new SessionEvent
         {
             SessionId = turn.Session.Id,
@@ -133,17 +157,6 @@ public sealed class ToolExecutor(IApprovalStore approvals, ISessionStore session
         }
 
         return content;
-    }
-
-    private static Dictionary<string, JsonElement> ToJson(IDictionary<string, object?> arguments)
-    {
-        var result = new Dictionary<string, JsonElement>(arguments.Count, StringComparer.Ordinal);
-        foreach (var (key, value) in arguments)
-        {
-            result[key] = value is JsonElement element ? element : JsonSerializer.SerializeToElement(value, AIJsonUtilities.DefaultOptions);
-        }
-
-        return result;
     }
 }
 

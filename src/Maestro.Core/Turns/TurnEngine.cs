@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Maestro.Core.Auths;
+using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
 using Maestro.Core.Events;
@@ -130,7 +131,7 @@ public sealed class TurnEngine : IAsyncDisposable
     public async Task<ToolSet> ToolsAsync(Session session, CancellationToken cancellationToken)
     {
         var request = new ToolSourceRequest(session.Id, session.EnabledTools, session.McpServerIds);
-        var tools = new List<ITool>();
+        var tools = new List<MaestroTool>();
         foreach (var source in _deps.ToolSources)
         {
             tools.AddRange(await source.GetToolsAsync(request, cancellationToken));
@@ -220,4 +221,5 @@ public sealed record TurnDependencies(
     TurnSignals Signals,
     TurnEngineOptions Options,
     TimeProvider Time,
-    ILogger<TurnEngine> Logger);
+    ILogger<TurnEngine> Logger,
+    Telemetry.MaestroMetrics Metrics);

@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using Maestro.Core.Chat;
+using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Events;
 using Maestro.Core.Providers;
 using Maestro.Core.Sessions;
+using Maestro.Core.Telemetry;
 using Maestro.Core.Tools;
+using Maestro.Core.Usage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -62,7 +65,9 @@ internal sealed class TurnRunner(
         var usage = new UsageDetails();
         var status = TurnStatus.Completed;
         string? error = null;
-        var client = provider.CreateChatClient(connection);
+        var client = deps.Connections.ChatClient(provider, connection);
+        using var telemetry = TurnTelemetry.Start(
+            deps.Metrics, turn.Id, session.Id, session.Name, session.CurrentThreadId, provider.Descriptor.Id, connection.AuthLabel, session.Model);
         var scope = new TurnScope(turn.Id, session, tools, new ToolContext
         {
             WorkingDirectory = session.WorkingDirectory ?? Environment.CurrentDirectory,
@@ -127,6 +132,7 @@ internal sealed class TurnRunner(
         }
 
         var outcome = new TurnOutcome(status, rounds, usage, error);
+        telemetry.Finish(status.ToWire(), rounds, usage, error);
         await FinishAsync(outcome);
         _done.TrySetResult(outcome);
         cancellation.Dispose();
@@ -141,6 +147,7 @@ internal sealed class TurnRunner(
             session.CurrentThreadId!.Value, MessageRole.Assistant, [], MessageStatus.Streaming, turn.Id,
             provider.Descriptor.Id, session.Model, connection.Auth.Id, connection.AuthLabel), CancellationToken.None);
         _messageId = message.Id;
+        new UsageScope(UsagePurposes.Turn, session.Id, message.Id).Apply(context.Options);
         var builder = new AssistantMessageBuilder();
         _builder = builder;
         Publish(SessionEventTypes.MessageStarted, message.Id, message: MessageInfo.From(message, round));

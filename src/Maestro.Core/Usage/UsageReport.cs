@@ -1,6 +1,7 @@
 namespace Maestro.Core.Usage;
 
 /// <summary>Token totals of one model within a scope (a session, an auth), with the cost when prices are configured.</summary>
+/// <param name="Messages">The provider calls counted: one per answer, summary or title.</param>
 public sealed record ModelUsage(
     string Model,
     string? Provider,
@@ -23,11 +24,4 @@ public sealed record UsageReport(string Scope, IReadOnlyList<ModelUsage> ByModel
 
     /// <summary>Null when no model in the report has a price.</summary>
     public decimal? Cost => ByModel.Any(m => m.Cost is not null) ? ByModel.Sum(m => m.Cost ?? 0) : null;
-}
-
-public interface IUsageStore
-{
-    Task<IReadOnlyList<ModelUsage>> BySessionAsync(Guid sessionId, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<ModelUsage>> ByAuthAsync(Guid authId, CancellationToken cancellationToken);
 }

@@ -1,25 +1,46 @@
 using Maestro.Core.Usage;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Maestro.Data.Usage;
 
-/// <summary>Sums the usage stored with each assistant message (M.E.AI UsageDetails JSON).</summary>
-public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore
+/// <summary>The usage ledger (<c>usage_records</c>): one row per provider call, summed per session and per auth.</summary>
+public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore, IUsageRecorder
 {
     private const string Sums = """
-        SELECT coalesce(m.model, '?'), m.provider, count(*),
-               coalesce(sum((m.usage->>'inputTokenCount')::bigint), 0),
-               coalesce(sum((m.usage->>'outputTokenCount')::bigint), 0),
-               coalesce(sum((m.usage->>'cachedInputTokenCount')::bigint), 0),
-               coalesce(sum((m.usage->>'reasoningTokenCount')::bigint), 0)
-        FROM messages m
+        SELECT model, provider, count(*), sum(input_tokens)::bigint, sum(output_tokens)::bigint,
+               sum(cached_input_tokens)::bigint, sum(reasoning_tokens)::bigint
+        FROM usage_records
         """;
+
+    public async Task RecordAsync(UsageRecord record, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO usage_records (auth_id, provider, model, purpose, session_id, message_id,
+                                       input_tokens, output_tokens, cached_input_tokens, reasoning_tokens)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            """,
+            connection);
+        var usage = record.Usage;
+        command.Parameters.AddWithValue(record.AuthId);
+        command.Parameters.AddWithValue(record.Provider);
+        command.Parameters.AddWithValue(record.Model);
+        command.Parameters.AddWithValue(record.Purpose);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)record.SessionId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)record.MessageId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.AddWithValue(usage.InputTokenCount ?? 0);
+        command.Parameters.AddWithValue(usage.OutputTokenCount ?? 0);
+        command.Parameters.AddWithValue(usage.CachedInputTokenCount ?? 0);
+        command.Parameters.AddWithValue(usage.ReasoningTokenCount ?? 0);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public async Task<IReadOnlyList<ModelUsage>> BySessionAsync(Guid sessionId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            $"{Sums} JOIN threads t ON t.id = m.thread_id WHERE t.session_id = $1 AND m.usage IS NOT NULL GROUP BY 1, 2 ORDER BY 1", connection);
+        await using var command = new NpgsqlCommand($"{Sums} WHERE session_id = $1 GROUP BY 1, 2 ORDER BY 1", connection);
         command.Parameters.AddWithValue(sessionId);
         return await ReadAsync(command, cancellationToken);
     }
@@ -27,7 +48,7 @@ public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore
     public async Task<IReadOnlyList<ModelUsage>> ByAuthAsync(Guid authId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"{Sums} WHERE m.auth_id = $1 AND m.usage IS NOT NULL GROUP BY 1, 2 ORDER BY 1", connection);
+        await using var command = new NpgsqlCommand($"{Sums} WHERE auth_id = $1 GROUP BY 1, 2 ORDER BY 1", connection);
         command.Parameters.AddWithValue(authId);
         return await ReadAsync(command, cancellationToken);
     }
@@ -38,7 +59,7 @@ public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new ModelUsage(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2),
+            result.Add(new ModelUsage(reader.GetString(0), reader.GetString(1), reader.GetInt64(2),
                 reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), null));
         }
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 using Maestro.Gateway.Inbound;
 using Maestro.Gateway.Outbound;
 using Maestro.Gateway.Pools;
@@ -35,7 +34,7 @@ internal static class PassThroughForwarder
         HttpResponseMessage response;
         try
         {
-            response = await upstream.SendAsync(endpoint, () => Build(context.Request, endpoint.Url, upstreamBody, stream), model, cancellationToken);
+            response = await upstream.SendAsync(Build(context.Request, endpoint, upstreamBody, stream), model, cancellationToken);
         }
         catch (ProviderException ex)
         {
@@ -56,7 +55,7 @@ internal static class PassThroughForwarder
             }
 
             var sniffer = new UsageSniffer(api);
-            await using var source = await upstream.ReadAsync(response, cancellationToken);
+            await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
             ProviderException? failure = null;
             try
             {
@@ -73,7 +72,7 @@ internal static class PassThroughForwarder
             catch (Exception ex) when (ex is IOException or HttpRequestException or TimeoutException ||
                                        (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                failure = ProviderHttp.StreamFailure(upstream.Connection, model, ex);
+                failure = upstream.Connection.StreamFailure(model, ex);
                 if (stream)
                 {
                     InStreamError.Write(outgoing.BodyWriter, api, failure);
@@ -85,15 +84,23 @@ internal static class PassThroughForwarder
         }
     }
 
-    private static HttpRequestMessage Build(HttpRequest client, Uri url, ReadOnlyMemory<byte> body, bool stream)
+    private static HttpRequestMessage Build(HttpRequest client, PassThroughEndpoint endpoint, ReadOnlyMemory<byte> body, bool stream)
     {
         var content = new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = Json;
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = content };
         request.Headers.Accept.Add(stream ? EventStream : AcceptJson);
         foreach (var name in ForwardedHeaders)
         {
             foreach (var value in client.Headers[name])
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        foreach (var (name, value) in endpoint.Headers)
+        {
+            if (!request.Headers.Contains(name))
             {
                 request.Headers.TryAddWithoutValidation(name, value);
             }

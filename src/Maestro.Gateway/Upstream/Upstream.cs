@@ -1,6 +1,5 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Gateway.Upstream;
@@ -9,6 +8,7 @@ namespace Maestro.Gateway.Upstream;
 internal sealed class Upstream(IProvider provider, ProviderConnection connection)
 {
     private IChatClient? _client;
+    private ProviderEndpoint? _endpoint;
 
     public IProvider Provider { get; } = provider;
 
@@ -28,25 +28,12 @@ internal sealed class Upstream(IProvider provider, ProviderConnection connection
         (Provider as IPassThroughProvider)?.PassThrough(Connection, api, model, stream, method);
 
     /// <summary>
-    /// Sends a raw request with the auth's credentials applied by <paramref name="endpoint"/>: retried like every
-    /// provider call before any byte of the answer, refreshed and sent once more after a 401, failures as
-    /// <see cref="ProviderException"/>. The answer's body is unread.
+    /// Sends a raw request through the auth's endpoint: signed with its current credentials, retried like every
+    /// provider call before any byte of the answer (unless this connection fails fast), refreshed and sent once more
+    /// after a 401, failures as <see cref="ProviderException"/>. The answer's body is unread and fails when it stalls
+    /// past the idle timeout.
     /// </summary>
-    /// <param name="build">A fresh request per attempt, without credentials.</param>
-    public Task<HttpResponseMessage> SendAsync(PassThroughEndpoint endpoint, Func<HttpRequestMessage> build, string model, CancellationToken cancellationToken) =>
-        ProviderHttp.SendAsync(
-            Connection,
-            credentials =>
-            {
-                var request = build();
-                endpoint.Authorize(request, credentials);
-                return request;
-            },
-            endpoint.Errors,
-            model,
-            cancellationToken);
-
-    /// <summary>The answer's body, failing as a transport error when it stalls past the idle timeout.</summary>
-    public Task<Stream> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        ProviderHttp.ReadStreamAsync(Connection, response, cancellationToken);
+    /// <param name="request">Without credentials; disposed with the response.</param>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string model, CancellationToken cancellationToken) =>
+        (_endpoint ??= Provider.Endpoint(Connection)).SendAsync(request, model, cancellationToken);
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Providers.Anthropic;
@@ -10,32 +9,25 @@ public sealed class AnthropicChatClient : IChatClient
 {
     private const string MessagesPath = "/v1/messages";
 
+    private readonly ProviderEndpoint _endpoint;
     private readonly ProviderConnection _connection;
     private readonly AnthropicOptions _options;
     private readonly ChatClientMetadata _metadata;
 
-    public AnthropicChatClient(ProviderConnection connection, AnthropicOptions options)
+    public AnthropicChatClient(ProviderEndpoint endpoint, AnthropicOptions options)
     {
-        _connection = connection;
+        _endpoint = endpoint;
+        _connection = endpoint.Connection;
         _options = options;
-        _metadata = new ChatClientMetadata(AnthropicProvider.Id, connection.BaseUrl);
+        _metadata = new ChatClientMetadata(AnthropicProvider.Id, _connection.BaseUrl);
     }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = AnthropicRequestWriter.Write(messages, options, stream: false);
         using var response = await SendAsync(request, stream: false, cancellationToken);
-        byte[] body;
-        try
-        {
-            body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            throw ProviderHttp.StreamFailure(_connection, request.Model, ex);
-        }
-
-        return AnthropicResponseReader.Read(body, Context(request.Model));
+        var body = await _connection.ReadBodyAsync(response, request.Model, cancellationToken);
+        return AnthropicResponseReader.Read(body, _connection.Context(request.Model));
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -43,8 +35,8 @@ public sealed class AnthropicChatClient : IChatClient
     {
         var request = AnthropicRequestWriter.Write(messages, options, stream: true);
         using var response = await SendAsync(request, stream: true, cancellationToken);
-        await using var body = await ProviderHttp.ReadStreamAsync(_connection, response, cancellationToken);
-        var reader = new AnthropicStreamReader(Context(request.Model), _connection.Runtime.Diagnostics);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var reader = new AnthropicStreamReader(_connection.Context(request.Model), _connection.Runtime.Diagnostics);
         await foreach (var update in reader.ReadAsync(body, _connection, request.Model, cancellationToken))
         {
             yield return update;
@@ -63,13 +55,5 @@ public sealed class AnthropicChatClient : IChatClient
     }
 
     private Task<HttpResponseMessage> SendAsync(AnthropicRequest request, bool stream, CancellationToken cancellationToken) =>
-        ProviderHttp.SendAsync(
-            _connection,
-            credentials => AnthropicHttpRequests.Post(_connection, _options, credentials, MessagesPath, request.Body, stream),
-            AnthropicErrorMapper.Instance,
-            request.Model,
-            cancellationToken);
-
-    private ProviderRequestContext Context(string model) =>
-        new(_connection.Auth.Provider, _connection.AuthLabel, model, _connection.BaseUrl);
+        _endpoint.SendAsync(AnthropicHttpRequests.Post(_connection.BaseUrl, _options, MessagesPath, request.Body, stream), request.Model, cancellationToken);
 }

@@ -11,8 +11,9 @@ internal static class AnthropicModelCatalog
     // A provider that always answers has_more would otherwise keep us paging for ever.
     private const int MaxPages = 100;
 
-    public static async Task<IReadOnlyList<ModelInfo>> ListAsync(ProviderConnection connection, AnthropicOptions options, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ModelInfo>> ListAsync(ProviderEndpoint endpoint, AnthropicOptions options, CancellationToken cancellationToken)
     {
+        var connection = endpoint.Connection;
         var models = new List<ModelInfo>();
         string? after = null;
         for (var page = 0; page < MaxPages; page++)
@@ -20,9 +21,8 @@ internal static class AnthropicModelCatalog
             var path = after is null
                 ? $"/v1/models?limit={options.ModelsPageSize}"
                 : $"/v1/models?limit={options.ModelsPageSize}&after_id={Uri.EscapeDataString(after)}";
-            using var response = await ProviderHttp.SendAsync(
-                connection, credentials => AnthropicHttpRequests.Get(connection, options, credentials, path), AnthropicErrorMapper.Instance, null, cancellationToken);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            using var response = await endpoint.SendAsync(AnthropicHttpRequests.Get(connection.BaseUrl, options, path), null, cancellationToken);
+            var body = await connection.ReadBodyAsync(response, null, cancellationToken);
             var (hasMore, lastId) = ReadPage(body, models, connection);
             if (!hasMore || lastId is null || lastId == after)
             {
@@ -46,7 +46,7 @@ internal static class AnthropicModelCatalog
         {
             throw ProviderErrors.Create(
                 ProviderErrorKind.Transport,
-                new ProviderRequestContext(connection.Auth.Provider, connection.AuthLabel, null, connection.BaseUrl),
+                connection.Context(null),
                 null,
                 $"the model list from {connection.BaseUrl.Authority} was not valid JSON ({ex.Message})",
                 inner: ex);

@@ -2,7 +2,7 @@ using Maestro.Core.Providers;
 
 namespace Maestro.Providers.Anthropic;
 
-/// <summary>Messages requests forwarded as they are: to <c>/v1/messages</c> (or <c>/count_tokens</c>), signed like Maestro's own.</summary>
+/// <summary>Messages requests forwarded as they are: to <c>/v1/messages</c> (or <c>/count_tokens</c>), with the configured version unless the client names one.</summary>
 internal static class AnthropicPassThrough
 {
     public static PassThroughEndpoint? For(ProviderConnection connection, AnthropicOptions options, WireApi api, string? method)
@@ -15,7 +15,6 @@ internal static class AnthropicPassThrough
         var path = method is null ? "/v1/messages" : "/v1/messages/count_tokens";
         return new PassThroughEndpoint(
             AnthropicHttpRequests.Url(connection.BaseUrl, path),
-            (request, credentials) => AnthropicHttpRequests.Authorize(request, connection, options, credentials),
-            AnthropicErrorMapper.Instance);
+            [new KeyValuePair<string, string>("anthropic-version", options.ApiVersion)]);
     }
 }

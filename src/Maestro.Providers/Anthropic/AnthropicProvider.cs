@@ -28,10 +28,12 @@ public sealed class AnthropicProvider(AnthropicOptions options) : IProvider, IPa
         + "sends such a login with Anthropic's documented OAuth headers and never presents itself as another product.",
         options.DefaultModel);
 
-    public IChatClient CreateChatClient(ProviderConnection connection) => new AnthropicChatClient(connection, options);
+    public ProviderEndpoint Endpoint(ProviderConnection connection) => new(connection, AnthropicSigner.Instance, AnthropicErrorMapper.Instance);
+
+    public IChatClient CreateChatClient(ProviderConnection connection) => new AnthropicChatClient(Endpoint(connection), options);
 
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
-        AnthropicModelCatalog.ListAsync(connection, options, cancellationToken);
+        AnthropicModelCatalog.ListAsync(Endpoint(connection), options, cancellationToken);
 
     public WireApi? NativeApi(AuthRecord auth) => WireApi.Messages;
 

@@ -1,8 +1,6 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using Maestro.Core.Auths;
 using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Providers.Gemini;
@@ -15,17 +13,17 @@ public sealed class GeminiChatClient : IChatClient
 {
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
 
+    private readonly ProviderEndpoint _endpoint;
     private readonly ProviderConnection _connection;
-    private readonly GeminiOptions _options;
     private readonly GeminiErrorMapper _errors;
     private readonly ChatClientMetadata _metadata;
 
-    public GeminiChatClient(ProviderConnection connection, GeminiOptions options, GeminiErrorMapper errors)
+    public GeminiChatClient(ProviderEndpoint endpoint, GeminiErrorMapper errors)
     {
-        _connection = connection;
-        _options = options;
+        _endpoint = endpoint;
+        _connection = endpoint.Connection;
         _errors = errors;
-        _metadata = new ChatClientMetadata(connection.Auth.Provider, connection.BaseUrl);
+        _metadata = new ChatClientMetadata(_connection.Auth.Provider, _connection.BaseUrl);
     }
 
     public async Task<ChatResponse> GetResponseAsync(
@@ -34,21 +32,8 @@ public sealed class GeminiChatClient : IChatClient
         var request = GeminiRequestWriter.Build(messages, options);
         var model = request.Model.Id;
         using var response = await SendAsync(request, stream: false, cancellationToken);
-        byte[] body;
-        try
-        {
-            await using var stream = await ProviderHttp.ReadStreamAsync(_connection, response, cancellationToken);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken);
-            body = buffer.ToArray();
-        }
-        catch (Exception ex) when (ex is IOException or TimeoutException or HttpRequestException ||
-                                   (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw ProviderHttp.StreamFailure(_connection, model, ex);
-        }
-
-        return GeminiResponseReader.Read(body, model, Context(model), _errors);
+        var body = await _connection.ReadBodyAsync(response, model, cancellationToken);
+        return GeminiResponseReader.Read(body, model, _connection.Context(model), _errors);
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -57,7 +42,7 @@ public sealed class GeminiChatClient : IChatClient
         var request = GeminiRequestWriter.Build(messages, options);
         var model = request.Model.Id;
         using var response = await SendAsync(request, stream: true, cancellationToken);
-        await using var body = await ProviderHttp.ReadStreamAsync(_connection, response, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         var reader = new GeminiStreamReader(_connection, model, _errors);
         await foreach (var update in reader.ReadAsync(body, _connection, model, cancellationToken))
         {
@@ -78,24 +63,10 @@ public sealed class GeminiChatClient : IChatClient
 
     private Task<HttpResponseMessage> SendAsync(GeminiRequest request, bool stream, CancellationToken cancellationToken)
     {
-        var url = GeminiEndpoints.Generate(_connection.BaseUrl, request.Model.Id, stream);
-        return ProviderHttp.SendAsync(
-            _connection,
-            credentials => CreateRequest(url, credentials, request.Body, stream),
-            _errors,
-            request.Model.Id,
-            cancellationToken);
-    }
-
-    private HttpRequestMessage CreateRequest(Uri url, AuthCredentials credentials, ReadOnlyMemory<byte> body, bool stream)
-    {
-        var message = GeminiEndpoints.Create(HttpMethod.Post, url, _connection, credentials, _options, stream);
-        var content = new ReadOnlyMemoryContent(body);
+        var message = GeminiEndpoints.Create(HttpMethod.Post, GeminiEndpoints.Generate(_connection.BaseUrl, request.Model.Id, stream), stream);
+        var content = new ReadOnlyMemoryContent(request.Body);
         content.Headers.ContentType = JsonType;
         message.Content = content;
-        return message;
+        return _endpoint.SendAsync(message, request.Model.Id, cancellationToken);
     }
-
-    private ProviderRequestContext Context(string model) =>
-        new(_connection.Auth.Provider, _connection.AuthLabel, model, _connection.BaseUrl);
 }

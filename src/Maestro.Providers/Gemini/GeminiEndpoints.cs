@@ -1,11 +1,8 @@
 using System.Net.Http.Headers;
-using Maestro.Core.Auths;
-using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 
 namespace Maestro.Providers.Gemini;
 
-/// <summary>Gemini API URLs under the base URL, and how each auth type signs a request.</summary>
+/// <summary>Gemini API URLs under the base URL.</summary>
 internal static class GeminiEndpoints
 {
     private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
@@ -27,51 +24,12 @@ internal static class GeminiEndpoints
         Versioned(baseUrl) + "/models?pageSize=" + pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) +
         (pageToken is null ? "" : "&pageToken=" + Uri.EscapeDataString(pageToken)));
 
-    /// <summary>
-    /// API keys go in the <c>x-goog-api-key</c> header, never the URL (URLs end up in logs). OAuth sends the access
-    /// token as a bearer token and, when a project is known, <c>x-goog-user-project</c> so quota and billing go to it.
-    /// </summary>
-    public static HttpRequestMessage Create(
-        HttpMethod method, Uri url, ProviderConnection connection, AuthCredentials credentials, GeminiOptions options, bool stream)
+    /// <summary>A request to the Gemini API (credentials: <see cref="GeminiSigner"/>).</summary>
+    public static HttpRequestMessage Create(HttpMethod method, Uri url, bool stream)
     {
         var request = new HttpRequestMessage(method, url);
         request.Headers.Accept.Add(stream ? EventStream : Json);
-        try
-        {
-            Authorize(request, connection, credentials, options);
-        }
-        catch
-        {
-            request.Dispose();
-            throw;
-        }
-
         return request;
-    }
-
-    /// <summary>Signs a request as <see cref="Create"/> does (API key header, or bearer token and user project).</summary>
-    public static void Authorize(HttpRequestMessage request, ProviderConnection connection, AuthCredentials credentials, GeminiOptions options)
-    {
-        if (connection.Auth.Type == AuthType.OAuth && credentials.AccessToken is { Length: > 0 } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            if ((options.UserProject ?? connection.Auth.MetadataValue(AuthMetadata.ProjectId)) is { Length: > 0 } project)
-            {
-                request.Headers.TryAddWithoutValidation("x-goog-user-project", project);
-            }
-        }
-        else if (credentials.ApiKey is { Length: > 0 } key)
-        {
-            request.Headers.TryAddWithoutValidation("x-goog-api-key", key);
-        }
-        else
-        {
-            throw ProviderErrors.Create(
-                ProviderErrorKind.Authentication,
-                new ProviderRequestContext(connection.Auth.Provider, connection.AuthLabel, null, connection.BaseUrl),
-                null,
-                connection.Auth.Type == AuthType.OAuth ? "the auth has no access token" : "the auth has no API key");
-        }
     }
 
     /// <summary><c>{base}/v1beta/models/{model}:{method}</c> for a method other than generating (e.g. countTokens).</summary>

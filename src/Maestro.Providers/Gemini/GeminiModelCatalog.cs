@@ -9,33 +9,21 @@ namespace Maestro.Providers.Gemini;
 /// <c>generateContent</c> are chat models (embeddings, Imagen, Veo and AQA are left out). The id is the name without
 /// its <c>models/</c> prefix; inputTokenLimit is the context window and outputTokenLimit the output limit.
 /// </summary>
-internal sealed class GeminiModelCatalog(GeminiOptions options, GeminiErrorMapper errors)
+internal sealed class GeminiModelCatalog(GeminiOptions options)
 {
     /// <summary>Stops a server that keeps handing out page tokens from looping for ever.</summary>
     private const int MaxPages = 100;
 
-    public async Task<IReadOnlyList<ModelInfo>> ListAsync(ProviderConnection connection, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ModelInfo>> ListAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken)
     {
+        var connection = endpoint.Connection;
         var models = new List<ModelInfo>();
         string? pageToken = null;
         for (var page = 0; page < MaxPages; page++)
         {
             var url = GeminiEndpoints.Models(connection.BaseUrl, options.ModelsPageSize, pageToken);
-            using var response = await ProviderHttp.SendAsync(
-                connection,
-                credentials => GeminiEndpoints.Create(HttpMethod.Get, url, connection, credentials, options, stream: false),
-                errors,
-                model: null,
-                cancellationToken);
-            byte[] body;
-            try
-            {
-                body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException)
-            {
-                throw ProviderHttp.StreamFailure(connection, null, ex);
-            }
+            using var response = await endpoint.SendAsync(GeminiEndpoints.Create(HttpMethod.Get, url, stream: false), null, cancellationToken);
+            var body = await connection.ReadBodyAsync(response, null, cancellationToken);
 
             try
             {
@@ -45,7 +33,7 @@ internal sealed class GeminiModelCatalog(GeminiOptions options, GeminiErrorMappe
             {
                 throw ProviderErrors.Create(
                     ProviderErrorKind.Server,
-                    new ProviderRequestContext(connection.Auth.Provider, connection.AuthLabel, null, connection.BaseUrl),
+                    connection.Context(null),
                     (int)response.StatusCode,
                     $"the model list was not valid JSON ({ex.Message})",
                     inner: ex);

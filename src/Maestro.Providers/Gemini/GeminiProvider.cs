@@ -18,6 +18,7 @@ public sealed class GeminiProvider : IProvider, IPassThroughProvider
 
     private readonly GeminiOptions _options;
     private readonly GeminiErrorMapper _errors = new();
+    private readonly GeminiSigner _signer;
     private readonly GeminiModelCatalog _catalog;
     private readonly CodeAssistModelCatalog _codeAssistCatalog;
 
@@ -30,9 +31,10 @@ public sealed class GeminiProvider : IProvider, IPassThroughProvider
     public GeminiProvider(GeminiOptions options, CodeAssistSetup codeAssist)
     {
         _options = options;
-        _catalog = new GeminiModelCatalog(options, _errors);
+        _signer = new GeminiSigner(options);
+        _catalog = new GeminiModelCatalog(options);
         CodeAssist = codeAssist;
-        _codeAssistCatalog = new CodeAssistModelCatalog(codeAssist, _errors);
+        _codeAssistCatalog = new CodeAssistModelCatalog(codeAssist);
         Descriptor = new ProviderDescriptor(
             Id,
             "Google Gemini",
@@ -61,15 +63,20 @@ public sealed class GeminiProvider : IProvider, IPassThroughProvider
     public CodeAssistSetup CodeAssist { get; }
 
     // The auth chooses the backend: Code Assist logins go to the Code Assist server, everything else to the Gemini API.
+    public ProviderEndpoint Endpoint(ProviderConnection connection) =>
+        CodeAssistMode.Serves(connection.Auth)
+            ? CodeAssistMode.Endpoint(connection, _options, _errors)
+            : new(connection, _signer, _errors);
+
     public IChatClient CreateChatClient(ProviderConnection connection) =>
         CodeAssistMode.Serves(connection.Auth)
-            ? new CodeAssistChatClient(CodeAssistMode.Connect(connection, _options), CodeAssist, _errors)
-            : new GeminiChatClient(connection, _options, _errors);
+            ? new CodeAssistChatClient(Endpoint(connection), CodeAssist, _errors)
+            : new GeminiChatClient(Endpoint(connection), _errors);
 
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
         CodeAssistMode.Serves(connection.Auth)
-            ? _codeAssistCatalog.ListAsync(CodeAssistMode.Connect(connection, _options), cancellationToken)
-            : _catalog.ListAsync(connection, cancellationToken);
+            ? _codeAssistCatalog.ListAsync(Endpoint(connection), cancellationToken)
+            : _catalog.ListAsync(Endpoint(connection), cancellationToken);
 
     public WireApi? NativeApi(AuthRecord auth) => WireApi.GenerateContent;
 
@@ -78,7 +85,5 @@ public sealed class GeminiProvider : IProvider, IPassThroughProvider
         api != WireApi.GenerateContent || CodeAssistMode.Serves(connection.Auth) || method is not (null or IPassThroughProvider.CountTokens)
             ? null
             : new PassThroughEndpoint(
-                method is null ? GeminiEndpoints.Generate(connection.BaseUrl, model, stream) : GeminiEndpoints.Method(connection.BaseUrl, model, "countTokens"),
-                (request, credentials) => GeminiEndpoints.Authorize(request, connection, credentials, _options),
-                _errors);
+                method is null ? GeminiEndpoints.Generate(connection.BaseUrl, model, stream) : GeminiEndpoints.Method(connection.BaseUrl, model, "countTokens"));
 }

@@ -42,7 +42,7 @@ internal sealed class GeminiRequestWriter
     public static GeminiRequest Build(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        var model = Validate(list, options);
+        var model = GeminiRequestValidator.Validate(list, options);
         var callNames = CallNames(list);
 
         using var buffer = new PooledBufferWriter();
@@ -51,51 +51,18 @@ internal sealed class GeminiRequestWriter
             var body = new GeminiRequestWriter(writer, model, callNames);
             writer.WriteStartObject();
             body.WriteContents(list);
-            WriteSystemInstruction(writer, list, options);
-            var declarations = WriteTools(writer, options);
+            GeminiSystemInstructionWriter.WriteSystemInstruction(writer, list, options);
+            var declarations = GeminiToolsWriter.WriteTools(writer, options);
             if (declarations)
             {
-                WriteToolConfig(writer, options?.ToolMode);
+                GeminiToolsWriter.WriteToolConfig(writer, options?.ToolMode);
             }
 
-            WriteGenerationConfig(writer, model, options);
+            GeminiGenerationConfigWriter.WriteGenerationConfig(writer, model, options);
             writer.WriteEndObject();
         }
 
         return new GeminiRequest(model, buffer.ToArray());
-    }
-
-    private static GeminiModel Validate(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
-    {
-        if (string.IsNullOrWhiteSpace(options?.ModelId))
-        {
-            throw new ValidationFailedException("model", "No model was given: set the model id (e.g. gemini-2.5-flash).");
-        }
-
-        var hasTurn = false;
-        foreach (var message in messages)
-        {
-            if (message.Role != ChatRole.System && message.Contents.Count > 0)
-            {
-                hasTurn = true;
-                break;
-            }
-        }
-
-        if (!hasTurn)
-        {
-            throw new ValidationFailedException("messages", "The conversation is empty: Gemini needs at least one user message.");
-        }
-
-        foreach (var tool in options?.Tools ?? Array.Empty<AITool>())
-        {
-            if (tool is AIFunctionDeclaration function && GeminiSchema.Problem(function.JsonSchema) is { } problem)
-            {
-                throw new ValidationFailedException("tools", $"Tool '{function.Name}' cannot be offered to Gemini: {problem}.");
-            }
-        }
-
-        return GeminiModel.Parse(options!.ModelId!);
     }
 
     /// <summary>Gemini matches a function response to its call by name, which FunctionResultContent does not carry.</summary>
@@ -421,238 +388,4 @@ internal sealed class GeminiRequestWriter
     private static string? SignatureOnly(AIContent content) =>
         content is TextReasoningContent { Text.Length: 0, ProtectedData: { Length: > 0 } signature } ? signature : null;
 
-    private static void WriteSystemInstruction(Utf8JsonWriter writer, IReadOnlyList<ChatMessage> messages, ChatOptions? options)
-    {
-        var started = false;
-        if (!string.IsNullOrEmpty(options?.Instructions))
-        {
-            Part(options.Instructions);
-        }
-
-        foreach (var message in messages)
-        {
-            if (message.Role != ChatRole.System)
-            {
-                continue;
-            }
-
-            foreach (var content in message.Contents)
-            {
-                if (content is TextContent { Text.Length: > 0 } text)
-                {
-                    Part(text.Text);
-                }
-            }
-        }
-
-        if (started)
-        {
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        void Part(string text)
-        {
-            if (!started)
-            {
-                writer.WriteStartObject("systemInstruction");
-                writer.WriteStartArray("parts");
-                started = true;
-            }
-
-            writer.WriteStartObject();
-            writer.WriteString("text", text);
-            writer.WriteEndObject();
-        }
-    }
-
-    /// <summary>Writes <c>tools</c>; returns true when function declarations were written (toolConfig applies only then).</summary>
-    private static bool WriteTools(Utf8JsonWriter writer, ChatOptions? options)
-    {
-        if (options?.Tools is not { Count: > 0 } tools)
-        {
-            return false;
-        }
-
-        var functions = false;
-        var started = false;
-        foreach (var tool in tools)
-        {
-            if (tool is not AIFunctionDeclaration function)
-            {
-                continue;
-            }
-
-            if (!functions)
-            {
-                Start();
-                writer.WriteStartObject();
-                writer.WriteStartArray("functionDeclarations");
-                functions = true;
-            }
-
-            writer.WriteStartObject();
-            writer.WriteString("name", function.Name);
-            if (!string.IsNullOrEmpty(function.Description))
-            {
-                writer.WriteString("description", function.Description);
-            }
-
-            if (GeminiSchema.HasParameters(function.JsonSchema))
-            {
-                writer.WritePropertyName("parameters");
-                GeminiSchema.Convert(function.JsonSchema).WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        if (functions)
-        {
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        foreach (var tool in tools)
-        {
-            var name = tool switch
-            {
-                HostedCodeInterpreterTool => "codeExecution",
-                HostedWebSearchTool => "googleSearch",
-                _ => null,
-            };
-            if (name is not null)
-            {
-                Start();
-                writer.WriteStartObject();
-                writer.WriteStartObject(name);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-        }
-
-        if (started)
-        {
-            writer.WriteEndArray();
-        }
-
-        return functions;
-
-        void Start()
-        {
-            if (!started)
-            {
-                writer.WriteStartArray("tools");
-                started = true;
-            }
-        }
-    }
-
-    private static void WriteToolConfig(Utf8JsonWriter writer, ChatToolMode? mode)
-    {
-        var (value, only) = mode switch
-        {
-            null => (null, null),
-            NoneChatToolMode => ("NONE", null),
-            RequiredChatToolMode required => ("ANY", required.RequiredFunctionName),
-            _ => ("AUTO", (string?)null),
-        };
-        if (value is null)
-        {
-            return;
-        }
-
-        writer.WriteStartObject("toolConfig");
-        writer.WriteStartObject("functionCallingConfig");
-        writer.WriteString("mode", value);
-        if (only is not null)
-        {
-            writer.WriteStartArray("allowedFunctionNames");
-            writer.WriteStringValue(only);
-            writer.WriteEndArray();
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    private static void WriteGenerationConfig(Utf8JsonWriter writer, GeminiModel model, ChatOptions? options)
-    {
-        writer.WriteStartObject("generationConfig");
-        if (options?.Temperature is { } temperature)
-        {
-            writer.WriteNumber("temperature", temperature);
-        }
-
-        if (options?.TopP is { } topP)
-        {
-            writer.WriteNumber("topP", topP);
-        }
-
-        if (options?.TopK is { } topK)
-        {
-            writer.WriteNumber("topK", topK);
-        }
-
-        writer.WriteNumber("maxOutputTokens", options?.MaxOutputTokens ?? model.DefaultMaxOutputTokens);
-        if (options?.StopSequences is { Count: > 0 } stops)
-        {
-            writer.WriteStartArray("stopSequences");
-            foreach (var stop in stops)
-            {
-                writer.WriteStringValue(stop);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        if (options?.Seed is { } seed)
-        {
-            writer.WriteNumber("seed", seed);
-        }
-
-        if (options?.PresencePenalty is { } presence)
-        {
-            writer.WriteNumber("presencePenalty", presence);
-        }
-
-        if (options?.FrequencyPenalty is { } frequency)
-        {
-            writer.WriteNumber("frequencyPenalty", frequency);
-        }
-
-        if (options?.ResponseFormat is ChatResponseFormatJson json)
-        {
-            writer.WriteString("responseMimeType", "application/json");
-            if (json.Schema is { ValueKind: JsonValueKind.Object } schema)
-            {
-                // responseJsonSchema takes standard JSON Schema, unlike function parameters.
-                writer.WritePropertyName("responseJsonSchema");
-                schema.WriteTo(writer);
-            }
-        }
-
-        if (GeminiThinking.For(model, options?.Reasoning) is { } thinking)
-        {
-            writer.WriteStartObject("thinkingConfig");
-            if (thinking.IncludeThoughts)
-            {
-                writer.WriteBoolean("includeThoughts", true);
-            }
-
-            if (thinking.Budget is { } budget)
-            {
-                writer.WriteNumber("thinkingBudget", budget);
-            }
-
-            if (thinking.Level is { } level)
-            {
-                writer.WriteString("thinkingLevel", level);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndObject();
-    }
 }

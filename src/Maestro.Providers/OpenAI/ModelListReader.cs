@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Maestro.Core.Auths;
 using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 
 namespace Maestro.Providers.OpenAI;
 
@@ -16,24 +14,21 @@ public static class ModelListReader
 
     public sealed record Page(IReadOnlyList<ModelInfo> Models, bool HasMore, string? LastId);
 
-    /// <param name="createRequest">A GET for the given page URL with the given credentials.</param>
     /// <param name="enrich">Adds what the provider's own tables know about a model.</param>
     public static async Task<IReadOnlyList<ModelInfo>> ListAllAsync(
-        ProviderConnection connection,
+        ProviderEndpoint endpoint,
         Uri url,
-        Func<AuthCredentials, Uri, HttpRequestMessage> createRequest,
         Func<ModelInfo, ModelInfo>? enrich,
         CancellationToken cancellationToken)
     {
+        var connection = endpoint.Connection;
         var models = new List<ModelInfo>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pageUrl = url;
         for (var page = 0; page < MaxPages; page++)
         {
-            var current = pageUrl;
-            using var response = await ProviderHttp.SendAsync(
-                connection, credentials => createRequest(credentials, current), OpenAIErrorMapper.Instance, null, cancellationToken);
-            var body = await OpenAIRequests.ReadBodyAsync(connection, response, null, cancellationToken);
+            using var response = await endpoint.SendAsync(OpenAIRequests.Create(HttpMethod.Get, pageUrl, content: null, stream: false), null, cancellationToken);
+            var body = await connection.ReadBodyAsync(response, null, cancellationToken);
 
             Page result;
             try
@@ -42,7 +37,7 @@ public static class ModelListReader
             }
             catch (JsonException ex)
             {
-                throw ProviderHttp.StreamFailure(connection, null, new InvalidDataException($"the model list was not valid JSON ({ex.Message})", ex));
+                throw connection.StreamFailure(null, new InvalidDataException($"the model list was not valid JSON ({ex.Message})", ex));
             }
 
             foreach (var model in result.Models)

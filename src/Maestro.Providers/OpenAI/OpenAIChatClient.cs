@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -10,16 +9,16 @@ namespace Maestro.Providers.OpenAI;
 /// <summary>An <see cref="IChatClient"/> over OpenAI's Responses API (<c>POST /v1/responses</c>) for one auth.</summary>
 public sealed class OpenAIChatClient : IChatClient
 {
+    private readonly ProviderEndpoint _endpoint;
     private readonly ProviderConnection _connection;
-    private readonly OpenAIOptions _options;
     private readonly ILogger _logger;
     private readonly Uri _url;
     private string? _summary;
 
-    public OpenAIChatClient(ProviderConnection connection, OpenAIOptions options)
+    public OpenAIChatClient(ProviderEndpoint endpoint, OpenAIOptions options)
     {
-        _connection = connection;
-        _options = options;
+        _endpoint = endpoint;
+        var connection = _connection = endpoint.Connection;
         _logger = connection.Runtime.LoggerFactory.CreateLogger<OpenAIChatClient>();
         _url = OpenAIEndpoints.Resolve(connection.BaseUrl, "responses");
         _summary = options.ReasoningSummary == "none" ? null : options.ReasoningSummary;
@@ -34,15 +33,15 @@ public sealed class OpenAIChatClient : IChatClient
         var history = messages as IList<ChatMessage> ?? [.. messages];
         var model = ChatRequestValidator.Validate(history, options);
         using var response = await SendAsync(history, options!, model, stream: false, cancellationToken);
-        var bytes = await OpenAIRequests.ReadBodyAsync(_connection, response, model, cancellationToken);
+        var bytes = await _connection.ReadBodyAsync(response, model, cancellationToken);
 
         try
         {
-            return OpenAIResponseReader.Read(bytes, Context(model));
+            return OpenAIResponseReader.Read(bytes, _connection.Context(model));
         }
         catch (JsonException ex)
         {
-            throw ProviderHttp.StreamFailure(_connection, model, new InvalidDataException($"the response was not valid JSON ({ex.Message})", ex));
+            throw _connection.StreamFailure(model, new InvalidDataException($"the response was not valid JSON ({ex.Message})", ex));
         }
     }
 
@@ -52,7 +51,7 @@ public sealed class OpenAIChatClient : IChatClient
         var history = messages as IList<ChatMessage> ?? [.. messages];
         var model = ChatRequestValidator.Validate(history, options);
         using var response = await SendAsync(history, options!, model, stream: true, cancellationToken);
-        await using var stream = await ProviderHttp.ReadStreamAsync(_connection, response, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var reader = new OpenAIStreamReader(_connection, model);
         await foreach (var update in reader.ReadAsync(stream, _connection, model, cancellationToken))
         {
@@ -93,19 +92,11 @@ public sealed class OpenAIChatClient : IChatClient
     }
 
     private Task<HttpResponseMessage> SendAsync(byte[] body, string model, bool stream, CancellationToken cancellationToken) =>
-        ProviderHttp.SendAsync(
-            _connection,
-            credentials => OpenAIRequests.Create(_connection, _options, credentials, HttpMethod.Post, _url, body, stream),
-            OpenAIErrorMapper.Instance,
-            model,
-            cancellationToken);
+        _endpoint.SendAsync(OpenAIRequests.Create(HttpMethod.Post, _url, body, stream), model, cancellationToken);
 
     private static bool IsSummaryRefused(ProviderException error) =>
         error.Kind == ProviderErrorKind.InvalidRequest &&
         error.ProviderMessage is { } message &&
         message.Contains("reasoning summar", StringComparison.OrdinalIgnoreCase) &&
         message.Contains("verif", StringComparison.OrdinalIgnoreCase);
-
-    private ProviderRequestContext Context(string model) =>
-        new(_connection.Auth.Provider, _connection.AuthLabel, model, _connection.BaseUrl);
 }

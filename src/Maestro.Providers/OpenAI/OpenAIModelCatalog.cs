@@ -5,13 +5,8 @@ namespace Maestro.Providers.OpenAI;
 /// <summary>Lists models from <c>GET /v1/models</c>, adding context windows and capabilities from <see cref="OpenAIModels"/>.</summary>
 public static class OpenAIModelCatalog
 {
-    public static Task<IReadOnlyList<ModelInfo>> ListAsync(ProviderConnection connection, OpenAIOptions options, CancellationToken cancellationToken) =>
-        ModelListReader.ListAllAsync(
-            connection,
-            OpenAIEndpoints.Resolve(connection.BaseUrl, "models"),
-            (credentials, url) => OpenAIRequests.Create(connection, options, credentials, HttpMethod.Get, url, content: null, stream: false),
-            Enrich,
-            cancellationToken);
+    public static Task<IReadOnlyList<ModelInfo>> ListAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken) =>
+        ModelListReader.ListAllAsync(endpoint, OpenAIEndpoints.Resolve(endpoint.Connection.BaseUrl, "models"), Enrich, cancellationToken);
 
     public static ModelInfo Enrich(ModelInfo model)
     {

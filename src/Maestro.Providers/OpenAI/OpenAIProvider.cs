@@ -38,16 +38,23 @@ public sealed class OpenAIProvider(OpenAIOptions options) : IProvider, IPassThro
     /// <summary>Used when no model is given (OPENAI_DEFAULT_MODEL): a current reasoning model every API account can use.</summary>
     public const string DefaultModel = "gpt-5-mini";
 
+    private readonly OpenAISigner _signer = new(options);
+
     // The auth chooses the backend: a ChatGPT login is served by the ChatGPT Codex backend, everything else by the API.
+    public ProviderEndpoint Endpoint(ProviderConnection connection) =>
+        ChatGptBackend.Serves(connection.Auth)
+            ? ChatGptBackend.Endpoint(connection, options)
+            : new(connection, _signer, OpenAIErrorMapper.Instance);
+
     public IChatClient CreateChatClient(ProviderConnection connection) =>
         ChatGptBackend.Serves(connection.Auth)
-            ? new ChatGptChatClient(ChatGptBackend.Connect(connection, options), options)
-            : new OpenAIChatClient(connection, options);
+            ? new ChatGptChatClient(Endpoint(connection), options)
+            : new OpenAIChatClient(Endpoint(connection), options);
 
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
         ChatGptBackend.Serves(connection.Auth)
-            ? ChatGptModelCatalog.ListAsync(ChatGptBackend.Connect(connection, options), cancellationToken)
-            : OpenAIModelCatalog.ListAsync(connection, options, cancellationToken);
+            ? ChatGptModelCatalog.ListAsync(Endpoint(connection), cancellationToken)
+            : OpenAIModelCatalog.ListAsync(Endpoint(connection), cancellationToken);
 
     public WireApi? NativeApi(AuthRecord auth) => WireApi.Responses;
 
@@ -59,13 +66,8 @@ public sealed class OpenAIProvider(OpenAIOptions options) : IProvider, IPassThro
         ChatGptBackend.Serves(connection.Auth) || method is not null ? null
         : api switch
         {
-            WireApi.Responses => Endpoint(connection, "responses"),
-            WireApi.ChatCompletions => Endpoint(connection, "chat/completions"),
+            WireApi.Responses => new PassThroughEndpoint(OpenAIEndpoints.Resolve(connection.BaseUrl, "responses")),
+            WireApi.ChatCompletions => new PassThroughEndpoint(OpenAIEndpoints.Resolve(connection.BaseUrl, "chat/completions")),
             _ => null,
         };
-
-    private PassThroughEndpoint Endpoint(ProviderConnection connection, string path) => new(
-        OpenAIEndpoints.Resolve(connection.BaseUrl, path),
-        (request, credentials) => OpenAIRequests.Authorize(request, connection, options, credentials),
-        OpenAIErrorMapper.Instance);
 }

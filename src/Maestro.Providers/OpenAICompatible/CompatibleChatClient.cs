@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 using Maestro.Providers.OpenAI;
 using Microsoft.Extensions.AI;
 
@@ -10,13 +9,15 @@ namespace Maestro.Providers.OpenAICompatible;
 /// <summary>An <see cref="IChatClient"/> over an OpenAI-compatible Chat Completions endpoint for one auth.</summary>
 public sealed class CompatibleChatClient : IChatClient
 {
+    private readonly ProviderEndpoint _endpoint;
     private readonly ProviderConnection _connection;
     private readonly CompatibleProviderSettings _settings;
     private readonly Uri _url;
 
-    public CompatibleChatClient(ProviderConnection connection, CompatibleProviderSettings settings)
+    public CompatibleChatClient(ProviderEndpoint endpoint, CompatibleProviderSettings settings)
     {
-        _connection = connection;
+        _endpoint = endpoint;
+        var connection = _connection = endpoint.Connection;
         _settings = settings;
         _url = settings.Endpoint(connection.BaseUrl, settings.ChatPath);
         Metadata = new ChatClientMetadata(connection.Auth.Provider, connection.BaseUrl);
@@ -31,15 +32,15 @@ public sealed class CompatibleChatClient : IChatClient
         var model = ChatRequestValidator.Validate(history, options);
         var body = ChatCompletionsRequestWriter.Write(history, options!, _settings, stream: false);
         using var response = await SendAsync(body, model, stream: false, cancellationToken);
-        var bytes = await OpenAIRequests.ReadBodyAsync(_connection, response, model, cancellationToken);
+        var bytes = await _connection.ReadBodyAsync(response, model, cancellationToken);
 
         try
         {
-            return ChatCompletionsResponseReader.Read(bytes, new ProviderRequestContext(_connection.Auth.Provider, _connection.AuthLabel, model, _connection.BaseUrl));
+            return ChatCompletionsResponseReader.Read(bytes, _connection.Context(model));
         }
         catch (JsonException ex)
         {
-            throw ProviderHttp.StreamFailure(_connection, model, new InvalidDataException($"the response was not valid JSON ({ex.Message})", ex));
+            throw _connection.StreamFailure(model, new InvalidDataException($"the response was not valid JSON ({ex.Message})", ex));
         }
     }
 
@@ -50,7 +51,7 @@ public sealed class CompatibleChatClient : IChatClient
         var model = ChatRequestValidator.Validate(history, options);
         var body = ChatCompletionsRequestWriter.Write(history, options!, _settings, stream: true);
         using var response = await SendAsync(body, model, stream: true, cancellationToken);
-        await using var stream = await ProviderHttp.ReadStreamAsync(_connection, response, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var reader = new ChatCompletionsStreamReader(_connection, model);
         await foreach (var update in reader.ReadAsync(stream, _connection, model, cancellationToken))
         {
@@ -70,10 +71,5 @@ public sealed class CompatibleChatClient : IChatClient
     }
 
     private Task<HttpResponseMessage> SendAsync(byte[] body, string model, bool stream, CancellationToken cancellationToken) =>
-        ProviderHttp.SendAsync(
-            _connection,
-            credentials => CompatibleRequests.Create(_connection, _settings, credentials, HttpMethod.Post, _url, body, stream),
-            OpenAIErrorMapper.Instance,
-            model,
-            cancellationToken);
+        _endpoint.SendAsync(OpenAIRequests.Create(HttpMethod.Post, _url, body, stream), model, cancellationToken);
 }

@@ -11,9 +11,12 @@ public sealed class CompatibleProvider : IProvider, IPassThroughProvider
     /// <summary>The endpoint needs no key (see <see cref="CompatibleProviderSettings.ApiKeyRequired"/>).</summary>
     public const string ApiKeyOptionalFeature = ProviderFeatures.ApiKeyOptional;
 
+    private readonly CompatibleSigner _signer;
+
     public CompatibleProvider(CompatibleProviderSettings settings)
     {
         Settings = settings;
+        _signer = new CompatibleSigner(settings);
         var features = new HashSet<string>(StringComparer.Ordinal)
         {
             ProviderFeatures.Streaming, ProviderFeatures.Tools, ProviderFeatures.Images, ProviderFeatures.ModelListing,
@@ -37,23 +40,15 @@ public sealed class CompatibleProvider : IProvider, IPassThroughProvider
 
     public ProviderDescriptor Descriptor { get; }
 
-    public IChatClient CreateChatClient(ProviderConnection connection) => new CompatibleChatClient(connection, Settings);
+    public ProviderEndpoint Endpoint(ProviderConnection connection) => new(connection, _signer, OpenAIErrorMapper.Instance);
+
+    public IChatClient CreateChatClient(ProviderConnection connection) => new CompatibleChatClient(Endpoint(connection), Settings);
 
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
-        ModelListReader.ListAllAsync(
-            connection,
-            Settings.Endpoint(connection.BaseUrl, Settings.ModelsPath),
-            (credentials, url) => CompatibleRequests.Create(connection, Settings, credentials, HttpMethod.Get, url, content: null, stream: false),
-            enrich: null,
-            cancellationToken);
+        ModelListReader.ListAllAsync(Endpoint(connection), Settings.Endpoint(connection.BaseUrl, Settings.ModelsPath), enrich: null, cancellationToken);
 
     public WireApi? NativeApi(AuthRecord auth) => WireApi.ChatCompletions;
 
     public PassThroughEndpoint? PassThrough(ProviderConnection connection, WireApi api, string model, bool stream, string? method = null) =>
-        api != WireApi.ChatCompletions || method is not null
-            ? null
-            : new PassThroughEndpoint(
-                Settings.Endpoint(connection.BaseUrl, Settings.ChatPath),
-                (request, credentials) => CompatibleRequests.Authorize(request, connection, Settings, credentials),
-                OpenAIErrorMapper.Instance);
+        api != WireApi.ChatCompletions || method is not null ? null : new PassThroughEndpoint(Settings.Endpoint(connection.BaseUrl, Settings.ChatPath));
 }

@@ -47,13 +47,13 @@ public abstract class SseChatStream
             }
             catch (JsonException ex)
             {
-                failure = ProviderHttp.StreamFailure(connection, model, new InvalidDataException($"a stream event was not valid JSON ({ex.Message})", ex));
+                failure = connection.StreamFailure(model, new InvalidDataException($"a stream event was not valid JSON ({ex.Message})", ex));
                 break;
             }
             catch (Exception ex) when (ex is IOException or TimeoutException or HttpRequestException or InvalidDataException ||
                                        (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                failure = ProviderHttp.StreamFailure(connection, model, ex);
+                failure = connection.StreamFailure(model, ex);
                 break;
             }
 
@@ -71,7 +71,7 @@ public abstract class SseChatStream
 
         if (failure is null && !Completed)
         {
-            failure = ProviderErrors.Truncated(new ProviderRequestContext(connection.Auth.Provider, connection.AuthLabel, model, connection.BaseUrl));
+            failure = ProviderErrors.Truncated(connection.Context(model));
         }
 
         if (failure is not null)

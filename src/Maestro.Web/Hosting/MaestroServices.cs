@@ -40,6 +40,7 @@ public static class MaestroServices
         services.AddMaestroData(database);
         services.AddMaestroProviders(configuration);
         services.AddMaestroGateway(configuration);
+        services.AddMaestroOpenTelemetry(configuration);
         // Views shared by the REST API and the CLI's --json output.
         services.AddSingleton<Api.SessionViews>();
         return services;

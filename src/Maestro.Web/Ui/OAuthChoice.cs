@@ -4,9 +4,16 @@ using Maestro.Core.Providers;
 namespace Maestro.Web.Ui;
 
 /// <summary>One provider's OAuth login as the sign-in form offers it: its methods (first = default), modes and API-key option.</summary>
+/// <param name="ModeLabels">How each mode reads, in the provider's words.</param>
 /// <param name="Notes">What the provider permits, shown beside the form.</param>
 public sealed record OAuthChoice(
-    string Id, string DisplayName, IReadOnlyList<OAuthLoginMethod> Methods, IReadOnlyList<string> Modes, bool CanCreateApiKey, string? Notes)
+    string Id,
+    string DisplayName,
+    IReadOnlyList<OAuthLoginMethod> Methods,
+    IReadOnlyList<string> Modes,
+    IReadOnlyDictionary<string, string> ModeLabels,
+    bool CanCreateApiKey,
+    string? Notes)
 {
     /// <summary>The OAuth logins of the registered providers, by display order (id).</summary>
     public static IReadOnlyList<OAuthChoice> All(OAuthProviders providers, ProviderRegistry registry)
@@ -17,7 +24,8 @@ public sealed record OAuthChoice(
             if (registry.TryGet(provider.ProviderId, out var registered))
             {
                 var d = registered.Descriptor;
-                choices.Add(new OAuthChoice(provider.ProviderId, d.DisplayName, provider.Methods, provider.Modes, provider.CanCreateApiKey, d.Notes));
+                var labels = provider.Modes.ToDictionary(m => m, provider.DescribeMode, StringComparer.Ordinal);
+                choices.Add(new OAuthChoice(provider.ProviderId, d.DisplayName, provider.Methods, provider.Modes, labels, provider.CanCreateApiKey, d.Notes));
             }
         }
 
@@ -33,11 +41,5 @@ public sealed record OAuthChoice(
     };
 
     /// <summary>How a mode reads in the form; an unknown mode shows its id.</summary>
-    public static string DescribeMode(string mode) => mode switch
-    {
-        "api" => "API (billed to your Google Cloud project)",
-        "code_assist" => "Code Assist (licensed users)",
-        "chatgpt" => "ChatGPT subscription",
-        _ => mode,
-    };
+    public string DescribeMode(string mode) => ModeLabels.GetValueOrDefault(mode, mode);
 }

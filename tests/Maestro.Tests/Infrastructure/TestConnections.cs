@@ -13,7 +13,7 @@ public static class TestConnections
         Uri baseUrl,
         AuthCredentials credentials,
         ProviderRuntimeOptions? options = null,
-        HttpClient? http = null,
+        HttpMessageHandler? handler = null,
         AuthType type = AuthType.ApiKey,
         IReadOnlyDictionary<string, string>? metadata = null,
         ICredentialSource? source = null)
@@ -26,7 +26,9 @@ public static class TestConnections
             options ?? new ProviderRuntimeOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), CircuitBreaker = false },
             TimeProvider.System,
             NullLoggerFactory.Instance);
-        return new ProviderConnection(auth, source ?? new StaticCredentialSource(credentials), http ?? new HttpClient(), baseUrl, runtime);
+        // The provider handlers over the network (or the test's handler), as the app's named client has them.
+        var http = new HttpClient(ProviderHttpHandlers.Over(handler ?? new SocketsHttpHandler(), runtime));
+        return new ProviderConnection(auth, source ?? new StaticCredentialSource(credentials), http, baseUrl, runtime);
     }
 
     public static ProviderConnection ApiKey(string provider, Uri baseUrl, string key = "test-key", ProviderRuntimeOptions? options = null) =>

@@ -196,12 +196,12 @@ public sealed class McpToolSourceTests : IAsyncLifetime
     private McpToolSource Source(params McpServer[] servers) =>
         new(new InMemoryMcpServerStore(servers), _pool, NullLogger<McpToolSource>.Instance);
 
-    private async Task<IReadOnlyList<ITool>> ToolsAsync(McpServer server) =>
+    private async Task<IReadOnlyList<MaestroTool>> ToolsAsync(McpServer server) =>
         await Source(server).GetToolsAsync(Request(server.Id), CancellationToken.None);
 
     private static ToolSourceRequest Request(params Guid[] ids) => new(Guid.NewGuid(), null, ids);
 
-    private static Task<ToolResult> Call(IReadOnlyList<ITool> tools, string name, string argumentsJson, ToolLimits? limits = null)
+    private static Task<ToolResult> Call(IReadOnlyList<MaestroTool> tools, string name, string argumentsJson, ToolLimits? limits = null)
     {
         var tool = tools.Single(t => t.Definition.Name == name);
         var arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(argumentsJson)!;

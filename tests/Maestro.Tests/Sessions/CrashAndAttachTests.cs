@@ -62,10 +62,11 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await using var serve = CliProcess.Start(_bed.Env.Settings, "serve", "--port", port.ToString(CultureInfo.InvariantCulture));
         await serve.WaitForOutputAsync("Maestro is running");
-        (await http.PostAsJsonAsync("/api/sessions", new { name = "watched", auth = "gemini/bed", model = "synthetic:150@60", working_directory = _bed.Workdir }))
+        (await http.PostAsJsonAsync("/api/sessions", new { name = "watched", auth = "gemini/bed", model = "synthetic:400@40", working_directory = _bed.Workdir }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         (await http.PostAsJsonAsync("/api/sessions/watched/turns", new { text = "Stream for a while" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await Task.Delay(700);
+        // Long enough (10 s) for the CLI process to start and attach while the answer is still streaming.
+        await TextStreamingAsync(http, "watched");
 
         var attach = await CliRunner.RunAsync(_bed.Env.Settings, ["attach", "watched", "--until-done"], timeout: TimeSpan.FromSeconds(90));
 
@@ -75,7 +76,7 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         var stored = messages.RootElement.EnumerateArray().Last().GetProperty("blocks")[0].GetProperty("text").GetString()!;
         // Everything the model wrote reached the attached terminal (snapshot + live events from the other process).
         attach.Stdout.ShouldContain(stored[^60..]);
-        attach.Stderr.ShouldContain("synthetic:150@60");
+        attach.Stderr.ShouldContain("synthetic:400@40");
     }
 
     [Fact]
@@ -153,5 +154,19 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         var pid = process.Pid;
         using var kill = Process.Start("kill", ["-KILL", pid.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
+    }
+
+    /// <summary>Waits (on the session's live events) until the answer is streaming, so an attach lands mid-stream.</summary>
+    private static async Task TextStreamingAsync(HttpClient http, string session)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var deltas = 0;
+        await foreach (var e in SseClient.ReadAsync(http, $"/api/sessions/{session}/events", null, timeout.Token))
+        {
+            if (e.Type == "delta" && ++deltas == 10)
+            {
+                return;
+            }
+        }
     }
 }

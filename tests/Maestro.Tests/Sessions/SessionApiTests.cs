@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Maestro.Core.Events;
+using Maestro.Core.Sessions;
 using Maestro.Emulator;
 using Maestro.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.Tests.Sessions;
 
@@ -75,7 +78,7 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
             }
         }
 
-        await Task.Delay(300); // Events keep coming while nobody listens.
+        await TextDeltasAsync(session, 20); // Events keep coming while nobody listens.
         using (var second = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             await foreach (var e in SseClient.ReadAsync(Http, $"/api/sessions/{session}/events", lastId, second.Token))
@@ -104,8 +107,9 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task A_viewer_joining_mid_stream_gets_the_text_so_far_then_the_rest()
     {
         var session = await CreateAsync("join", "synthetic:300@150");
+        var streaming = TextDeltasAsync(session, 20);
         await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" });
-        await Task.Delay(800);
+        await streaming;
 
         var text = new StringBuilder();
         var sawSnapshot = false;
@@ -204,5 +208,22 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         var response = await Http.PostAsJsonAsync("/api/sessions", new { name, auth = $"{provider}/bed", model, working_directory = _bed.Workdir });
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return name;
+    }
+
+    /// <summary>Waits until the server has published <paramref name="count"/> more text deltas of the session's answer.</summary>
+    private async Task TextDeltasAsync(string session, int count)
+    {
+        var services = _server.App.Services;
+        var id = (await services.GetRequiredService<SessionService>().GetAsync(session, CancellationToken.None)).Id;
+        using var events = services.GetRequiredService<SessionEventHub>().Subscribe(id);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var seen = 0;
+        await foreach (var e in events.Reader.ReadAllAsync(timeout.Token))
+        {
+            if (e.Type == SessionEventTypes.Delta && e.Delta is { Type: "text" } && ++seen == count)
+            {
+                return;
+            }
+        }
     }
 }

@@ -50,7 +50,7 @@ public sealed class ToolWorkspace : IDisposable
 
     public BuiltInToolSource Source { get; }
 
-    public ITool Tool(string name) => Source.Tools.Single(t => t.Definition.Name == name);
+    public MaestroTool Tool(string name) => Source.Tools.Single(t => t.Definition.Name == name);
 
     public static ToolCall Call(string tool, object arguments) =>
         new($"call-{Guid.NewGuid():N}", tool, JsonSerializer.SerializeToElement(arguments).EnumerateObject()

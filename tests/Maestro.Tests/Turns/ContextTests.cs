@@ -81,6 +81,32 @@ public sealed class ContextTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Compaction_tokens_count_in_the_sessions_and_the_auths_usage()
+    {
+        var session = await _bed.CreateSessionAsync("anthropic", "compactusage");
+        foreach (var i in Enumerable.Range(1, 3))
+        {
+            _bed.Script("anthropic", ScriptedResponse.FromText($"Answer {i}.") with { Usage = new ScriptedUsage { InputTokens = 100, OutputTokens = 10 } });
+            await _bed.RunTurnAsync(session, $"Question {i}");
+        }
+
+        session = await Fresh(session);
+        _bed.Script("anthropic", ScriptedResponse.FromText("SUMMARY: three questions.") with { Usage = new ScriptedUsage { InputTokens = 1000, OutputTokens = 50 } });
+        await _bed.Get<ContextService>().CompactAsync(session, CancellationToken.None);
+
+        var usage = await _bed.Get<Maestro.Core.Usage.UsageService>().ForSessionAsync(session.Id, session.Name, CancellationToken.None);
+        usage.InputTokens.ShouldBe(3 * 100 + 1000);
+        usage.OutputTokens.ShouldBe(3 * 10 + 50);
+        usage.ByModel.Single().Messages.ShouldBe(4, "three answers and the summary");
+        var auth = await _bed.Get<Maestro.Core.Auths.AuthService>().GetAsync(new Maestro.Core.Auths.AuthRef("anthropic", "bed"), CancellationToken.None);
+        (await _bed.Get<Maestro.Core.Usage.UsageService>().ForAuthAsync(auth.Id, "anthropic/bed", CancellationToken.None)).OutputTokens.ShouldBeGreaterThanOrEqualTo(80);
+
+        // The summary shows its own usage, like an answer.
+        var summary = (await _bed.Get<IConversationStore>().ListMessagesAsync(session.CurrentThreadId!.Value, null, null, CancellationToken.None)).Single(m => m.Role == MessageRole.Summary);
+        summary.Usage!.InputTokenCount.ShouldBe(1000);
+    }
+
+    [Fact]
     public async Task Switching_provider_keeps_tool_call_ids_and_results_and_drops_foreign_signatures()
     {
         var session = await _bed.CreateSessionAsync("anthropic", "switch");

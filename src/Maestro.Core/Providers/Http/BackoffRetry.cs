@@ -13,19 +13,42 @@ public static class BackoffRetry
         ProviderRuntimeOptions options,
         Func<Exception?, bool> shouldRetry,
         Func<Exception?, TimeSpan?> retryAfter,
-        Action<Exception?, TimeSpan, int> onRetry) => new()
+        Action<Exception?, TimeSpan, int> onRetry)
+    {
+        var result = new RetryStrategyOptions();
+        Configure(result, options, shouldRetry, retryAfter, onRetry);
+        return result;
+    }
+
+    public static RetryStrategyOptions<T> Options<T>(
+        ProviderRuntimeOptions options,
+        Func<Exception?, bool> shouldRetry,
+        Func<Exception?, TimeSpan?> retryAfter,
+        Action<Exception?, TimeSpan, int> onRetry)
+    {
+        var result = new RetryStrategyOptions<T>();
+        Configure(result, options, shouldRetry, retryAfter, onRetry);
+        return result;
+    }
+
+    private static void Configure<T>(
+        RetryStrategyOptions<T> result,
+        ProviderRuntimeOptions options,
+        Func<Exception?, bool> shouldRetry,
+        Func<Exception?, TimeSpan?> retryAfter,
+        Action<Exception?, TimeSpan, int> onRetry)
+    {
+        result.MaxRetryAttempts = options.MaxRetries;
+        result.BackoffType = DelayBackoffType.Exponential;
+        result.UseJitter = true;
+        result.Delay = options.RetryBaseDelay;
+        result.MaxDelay = TimeSpan.FromSeconds(30);
+        result.ShouldHandle = args => ValueTask.FromResult(shouldRetry(args.Outcome.Exception));
+        result.DelayGenerator = args => ValueTask.FromResult(retryAfter(args.Outcome.Exception));
+        result.OnRetry = args =>
         {
-            MaxRetryAttempts = options.MaxRetries,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.RetryBaseDelay,
-            MaxDelay = TimeSpan.FromSeconds(30),
-            ShouldHandle = args => ValueTask.FromResult(shouldRetry(args.Outcome.Exception)),
-            DelayGenerator = args => ValueTask.FromResult(retryAfter(args.Outcome.Exception)),
-            OnRetry = args =>
-            {
-                onRetry(args.Outcome.Exception, args.RetryDelay, args.AttemptNumber + 1);
-                return ValueTask.CompletedTask;
-            },
+            onRetry(args.Outcome.Exception, args.RetryDelay, args.AttemptNumber + 1);
+            return ValueTask.CompletedTask;
         };
+    }
 }

@@ -11,6 +11,7 @@ public sealed class IdleTimeoutStream : Stream
     private readonly Stream _inner;
     private readonly TimeSpan _idleTimeout;
     private readonly TimeProvider _time;
+    private readonly CancellationToken _callerToken;
     private readonly CancellationTokenSource _cancel;
     private readonly ITimer _timer;
     private long _lastActivity;
@@ -21,6 +22,7 @@ public sealed class IdleTimeoutStream : Stream
         _inner = inner;
         _idleTimeout = idleTimeout;
         _time = time;
+        _callerToken = cancellationToken;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _lastActivity = time.GetTimestamp();
         var period = TimeSpan.FromMilliseconds(Math.Max(250, idleTimeout.TotalMilliseconds / 4));
@@ -44,9 +46,10 @@ public sealed class IdleTimeoutStream : Stream
     {
         try
         {
-            // The caller's token was linked at construction; a different one (rare) is linked here.
+            // The caller's token was linked at construction (readers pass it again with every read); a different one
+            // (rare) is linked here.
             int read;
-            if (cancellationToken.CanBeCanceled && cancellationToken != _cancel.Token)
+            if (cancellationToken.CanBeCanceled && cancellationToken != _callerToken && cancellationToken != _cancel.Token)
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancel.Token);
                 read = await _inner.ReadAsync(buffer, linked.Token);

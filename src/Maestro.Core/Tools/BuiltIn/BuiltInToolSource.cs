@@ -3,7 +3,7 @@ namespace Maestro.Core.Tools.BuiltIn;
 /// <summary>Supplies the built-in tools a session enabled (all of them when it chose none explicitly).</summary>
 public sealed class BuiltInToolSource : IToolSource, IBuiltInTools
 {
-    private readonly IReadOnlyList<ITool> _tools;
+    private readonly IReadOnlyList<MaestroTool> _tools;
 
     /// <param name="limits">Shown to the model in the tools' descriptions; calls enforce <see cref="ToolContext.Limits"/>.</param>
     public BuiltInToolSource(ToolLimits limits, IHttpClientFactory httpClientFactory)
@@ -22,14 +22,14 @@ public sealed class BuiltInToolSource : IToolSource, IBuiltInTools
     }
 
     /// <summary>Every built-in tool, in <see cref="BuiltInTools.All"/> order.</summary>
-    public IReadOnlyList<ITool> Tools => _tools;
+    public IReadOnlyList<MaestroTool> Tools => _tools;
 
     public IReadOnlyList<ToolDefinition> Definitions => [.. _tools.Select(t => t.Definition)];
 
     /// <summary>Unknown names are ignored here; they are refused where the session's tools are chosen (<see cref="BuiltInTools.Unknown"/>).</summary>
-    public Task<IReadOnlyList<ITool>> GetToolsAsync(ToolSourceRequest request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<MaestroTool>> GetToolsAsync(ToolSourceRequest request, CancellationToken cancellationToken)
     {
-        IReadOnlyList<ITool> tools = request.EnabledBuiltIns is not { } enabled
+        IReadOnlyList<MaestroTool> tools = request.EnabledBuiltIns is not { } enabled
             ? _tools
             : _tools.Where(t => enabled.Contains(t.Definition.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
         return Task.FromResult(tools);

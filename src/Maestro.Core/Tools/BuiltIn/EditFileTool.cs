@@ -7,7 +7,7 @@ namespace Maestro.Core.Tools.BuiltIn;
 /// edit_file: replaces an exact piece of text that occurs once (or every occurrence, when asked), keeping the file's
 /// line endings, byte-order mark and encoding.
 /// </summary>
-public sealed partial class EditFileTool : ITool
+public sealed partial class EditFileTool : MaestroTool
 {
     public const string ToolName = "edit_file";
 
@@ -16,7 +16,7 @@ public sealed partial class EditFileTool : ITool
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public ToolDefinition Definition { get; } = new(
+    public override ToolDefinition Definition { get; } = new(
         ToolName,
         "Edits a text file inside the working directory by exact string replacement: old_string must occur exactly once in " +
         "the file (include enough surrounding lines to make it unique), or set replace_all to replace every occurrence. " +
@@ -49,7 +49,7 @@ public sealed partial class EditFileTool : ITool
             """),
         ToolEffect.Writes);
 
-    public async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
+    public override async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
     {
         var path = call.RequireString("path");
         var oldString = call.RequireString("old_string");

@@ -4,7 +4,7 @@ using Microsoft.Extensions.FileSystemGlobbing;
 namespace Maestro.Core.Tools.BuiltIn;
 
 /// <summary>glob: files matching a pattern, newest first, as paths relative to the working directory.</summary>
-public sealed class GlobTool : ITool
+public sealed class GlobTool : MaestroTool
 {
     public const string ToolName = "glob";
 
@@ -13,7 +13,7 @@ public sealed class GlobTool : ITool
     /// <summary>Bounds the walk in a huge tree; the answer says so when it was reached.</summary>
     public const int MaxFilesVisited = 100_000;
 
-    public ToolDefinition Definition { get; } = new(
+    public override ToolDefinition Definition { get; } = new(
         ToolName,
         $"Finds files by name pattern below a folder of the working directory and returns their paths relative to the " +
         $"working directory, most recently modified first (at most {MaxResults}). Patterns: `*` matches within one folder " +
@@ -39,7 +39,7 @@ public sealed class GlobTool : ITool
             """),
         ToolEffect.ReadOnly);
 
-    public async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
+    public override async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
     {
         var pattern = call.RequireString("pattern").Trim().Replace('\\', '/');
         var path = call.GetString("path") ?? ".";

@@ -5,7 +5,7 @@ using Microsoft.Extensions.FileSystemGlobbing;
 namespace Maestro.Core.Tools.BuiltIn;
 
 /// <summary>grep: lines matching a .NET regular expression in the text files below a folder, as <c>path:line: text</c>.</summary>
-public sealed class GrepTool : ITool
+public sealed class GrepTool : MaestroTool
 {
     public const string ToolName = "grep";
 
@@ -22,7 +22,7 @@ public sealed class GrepTool : ITool
     /// <summary>A pathological pattern (catastrophic backtracking) fails fast instead of hanging the turn.</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
 
-    public ToolDefinition Definition { get; } = new(
+    public override ToolDefinition Definition { get; } = new(
         ToolName,
         $"Searches the text files below a folder of the working directory (or one file) for lines matching a .NET regular " +
         $"expression, and returns them as `path:line: text` with paths relative to the working directory; context lines " +
@@ -63,7 +63,7 @@ public sealed class GrepTool : ITool
             """),
         ToolEffect.ReadOnly);
 
-    public async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
+    public override async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
     {
         var pattern = call.RequireString("pattern");
         var path = call.GetString("path") ?? ".";

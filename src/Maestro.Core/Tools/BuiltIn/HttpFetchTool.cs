@@ -8,7 +8,7 @@ namespace Maestro.Core.Tools.BuiltIn;
 /// http_fetch: a GET or HEAD to an allowed host. Redirects are followed by hand (at most <see cref="MaxRedirects"/>)
 /// so every hop is checked against the allow-list; only text responses are returned, cut to the output limit.
 /// </summary>
-public sealed class HttpFetchTool(IHttpClientFactory httpClientFactory) : ITool
+public sealed class HttpFetchTool(IHttpClientFactory httpClientFactory) : MaestroTool
 {
     public const string ToolName = "http_fetch";
 
@@ -26,7 +26,7 @@ public sealed class HttpFetchTool(IHttpClientFactory httpClientFactory) : ITool
         "application/x-www-form-urlencoded", "application/sql", "application/csv", "image/svg+xml",
     ];
 
-    public ToolDefinition Definition { get; } = new(
+    public override ToolDefinition Definition { get; } = new(
         ToolName,
         $"Fetches a URL with GET (or HEAD for the headers only) and returns the status, the main headers and the body. Only " +
         $"hosts the user allowed in {HttpAllowList.SettingName} can be reached; a refusal names the host. Only http:// and " +
@@ -52,7 +52,7 @@ public sealed class HttpFetchTool(IHttpClientFactory httpClientFactory) : ITool
             """),
         ToolEffect.Network);
 
-    public async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
+    public override async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
     {
         var url = call.RequireString("url").Trim();
         var method = (call.GetString("method") ?? "GET").Trim().ToUpperInvariant() switch

@@ -3,7 +3,7 @@ using System.Text;
 namespace Maestro.Core.Tools.BuiltIn;
 
 /// <summary>list_dir: a bounded, indented listing of a folder inside the working directory.</summary>
-public sealed class ListDirTool : ITool
+public sealed class ListDirTool : MaestroTool
 {
     public const string ToolName = "list_dir";
 
@@ -18,7 +18,7 @@ public sealed class ListDirTool : ITool
         RecurseSubdirectories = false,
     };
 
-    public ToolDefinition Definition { get; } = new(
+    public override ToolDefinition Definition { get; } = new(
         ToolName,
         $"Lists a folder inside the working directory: one entry per line, indented by level, folders ending in '/', files " +
         $"with their size, symbolic links with their target. depth 1 (the default) lists the folder itself; up to {MaxDepth} " +
@@ -44,7 +44,7 @@ public sealed class ListDirTool : ITool
             """),
         ToolEffect.ReadOnly);
 
-    public async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
+    public override async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
     {
         var path = call.GetString("path") ?? ".";
         var depth = call.GetInt("depth") ?? 1;

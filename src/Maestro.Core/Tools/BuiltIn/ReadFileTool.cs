@@ -4,7 +4,7 @@ using System.Text;
 namespace Maestro.Core.Tools.BuiltIn;
 
 /// <summary>read_file: a page of a text file with numbered lines; the file is streamed, never loaded whole.</summary>
-public sealed class ReadFileTool : ITool
+public sealed class ReadFileTool : MaestroTool
 {
     public const string ToolName = "read_file";
 
@@ -48,9 +48,9 @@ public sealed class ReadFileTool : ITool
             ToolEffect.ReadOnly);
     }
 
-    public ToolDefinition Definition { get; }
+    public override ToolDefinition Definition { get; }
 
-    public async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
+    public override async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
     {
         var path = call.RequireString("path");
         var offset = call.GetInt("offset") ?? 1;

@@ -9,7 +9,7 @@ namespace Maestro.Core.Tools.BuiltIn;
 /// shell: <c>bash -c &lt;command&gt;</c> in the working directory, in a session of its own (<c>setsid</c>) so a timeout,
 /// a cancellation or the command's end stops every process it started, background jobs included.
 /// </summary>
-public sealed class ShellTool : ITool
+public sealed class ShellTool : MaestroTool
 {
     public const string ToolName = "shell";
 
@@ -58,9 +58,9 @@ public sealed class ShellTool : ITool
             ToolEffect.Executes);
     }
 
-    public ToolDefinition Definition { get; }
+    public override ToolDefinition Definition { get; }
 
-    public async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
+    public override async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
     {
         var command = call.RequireString("command");
         if (string.IsNullOrWhiteSpace(command))

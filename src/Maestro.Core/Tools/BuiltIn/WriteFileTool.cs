@@ -3,13 +3,13 @@ using System.Text;
 namespace Maestro.Core.Tools.BuiltIn;
 
 /// <summary>write_file: creates or replaces a whole file inside the working directory, with its parent folders.</summary>
-public sealed class WriteFileTool : ITool
+public sealed class WriteFileTool : MaestroTool
 {
     public const string ToolName = "write_file";
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    public ToolDefinition Definition { get; } = new(
+    public override ToolDefinition Definition { get; } = new(
         ToolName,
         "Writes a text file inside the working directory (UTF-8), creating it and any missing parent folders, or replacing " +
         "its whole content if it exists. Says whether the file was created or replaced and how many lines and bytes were " +
@@ -33,7 +33,7 @@ public sealed class WriteFileTool : ITool
             """),
         ToolEffect.Writes);
 
-    public async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
+    public override async Task<ToolResult> InvokeAsync(ToolCall call, ToolContext context, CancellationToken cancellationToken)
     {
         var path = call.RequireString("path");
         var content = call.RequireString("content");

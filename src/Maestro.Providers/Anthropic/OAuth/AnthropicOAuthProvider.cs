@@ -21,6 +21,8 @@ public sealed class AnthropicOAuthProvider(AnthropicOAuthOptions options, OAuthT
 
     public IReadOnlyList<string> Modes { get; } = [];
 
+    public string DescribeMode(string mode) => mode;
+
     public bool CanCreateApiKey => true;
 
     public string RedirectUriSetting => "ANTHROPIC_REDIRECT_URI";

@@ -14,16 +14,18 @@ namespace Maestro.Providers.Gemini.CodeAssist;
 /// </summary>
 public sealed class CodeAssistChatClient : IChatClient
 {
+    private readonly ProviderEndpoint _endpoint;
     private readonly ProviderConnection _connection;
     private readonly CodeAssistSetup _setup;
     private readonly GeminiErrorMapper _errors;
     private readonly ChatClientMetadata _metadata;
     private string? _project;
 
-    /// <param name="connection">Already pointed at the Code Assist server (<see cref="CodeAssistMode.Connect"/>).</param>
-    public CodeAssistChatClient(ProviderConnection connection, CodeAssistSetup setup, GeminiErrorMapper errors)
+    /// <param name="endpoint">The Code Assist server (<see cref="CodeAssistMode.Endpoint"/>).</param>
+    public CodeAssistChatClient(ProviderEndpoint endpoint, CodeAssistSetup setup, GeminiErrorMapper errors)
     {
-        _connection = connection;
+        _endpoint = endpoint;
+        var connection = _connection = endpoint.Connection;
         _setup = setup;
         _errors = errors;
         _metadata = new ChatClientMetadata(connection.Auth.Provider, connection.BaseUrl);
@@ -36,7 +38,7 @@ public sealed class CodeAssistChatClient : IChatClient
         var model = request.Model.Id;
         var body = CodeAssistEnvelope.Wrap(model, await ProjectAsync(cancellationToken), request.Body);
         var answer = await CodeAssistRequests.SendAsync(
-            _connection, HttpMethod.Post, CodeAssistMode.Method(_connection.BaseUrl, "generateContent"), body, _errors, model, cancellationToken);
+            _endpoint, HttpMethod.Post, CodeAssistMode.Method(_connection.BaseUrl, "generateContent"), body, model, cancellationToken);
 
         ReadOnlySpan<byte> payload;
         string? traceId;
@@ -46,10 +48,10 @@ public sealed class CodeAssistChatClient : IChatClient
         }
         catch (JsonException ex)
         {
-            throw ProviderErrors.Create(ProviderErrorKind.Transport, Context(model), null, $"the response was not valid JSON ({ex.Message})", inner: ex);
+            throw ProviderErrors.Create(ProviderErrorKind.Transport, _connection.Context(model), null, $"the response was not valid JSON ({ex.Message})", inner: ex);
         }
 
-        return GeminiResponseReader.Read(payload, model, Context(model), _errors, traceId);
+        return GeminiResponseReader.Read(payload, model, _connection.Context(model), _errors, traceId);
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -59,13 +61,8 @@ public sealed class CodeAssistChatClient : IChatClient
         var model = request.Model.Id;
         var body = CodeAssistEnvelope.Wrap(model, await ProjectAsync(cancellationToken), request.Body);
         var url = CodeAssistMode.Method(_connection.BaseUrl, "streamGenerateContent?alt=sse");
-        using var response = await ProviderHttp.SendAsync(
-            _connection,
-            credentials => CodeAssistRequests.Create(_connection, credentials, HttpMethod.Post, url, body, stream: true),
-            _errors,
-            model,
-            cancellationToken);
-        await using var stream = await ProviderHttp.ReadStreamAsync(_connection, response, cancellationToken);
+        using var response = await _endpoint.SendAsync(CodeAssistRequests.Create(HttpMethod.Post, url, body, stream: true), model, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var reader = new CodeAssistStreamReader(_connection, model, _errors);
         await foreach (var update in reader.ReadAsync(stream, _connection, model, cancellationToken))
         {
@@ -86,7 +83,4 @@ public sealed class CodeAssistChatClient : IChatClient
 
     private async ValueTask<string> ProjectAsync(CancellationToken cancellationToken) =>
         _project ??= await _setup.EnsureProjectAsync(_connection, cancellationToken);
-
-    private ProviderRequestContext Context(string model) =>
-        new(_connection.Auth.Provider, _connection.AuthLabel, model, _connection.BaseUrl);
 }

@@ -1,5 +1,6 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
+using Maestro.Core.Providers.Http;
 
 namespace Maestro.Providers.Gemini.CodeAssist;
 
@@ -18,13 +19,13 @@ public static class CodeAssistMode
         auth.Type == AuthType.OAuth && string.Equals(auth.MetadataValue(AuthMetadata.Mode), Mode, StringComparison.Ordinal);
 
     /// <summary>
-    /// The connection pointed at the Code Assist server: the auth's own <c>base_url</c> (a proxy, the emulator) when it
-    /// has one, else GEMINI_CODE_ASSIST_ENDPOINT. Idempotent.
+    /// The auth served by the Code Assist server: the auth's own <c>base_url</c> (a proxy, the emulator) when it has
+    /// one, else GEMINI_CODE_ASSIST_ENDPOINT. Idempotent.
     /// </summary>
-    public static ProviderConnection Connect(ProviderConnection connection, GeminiOptions options) =>
-        connection.Auth.MetadataValue(AuthMetadata.BaseUrl) is not null || connection.BaseUrl == options.CodeAssistEndpoint
-            ? connection
-            : new ProviderConnection(connection.Auth, connection.Credentials, connection.Http, options.CodeAssistEndpoint, connection.Runtime);
+    public static ProviderEndpoint Endpoint(ProviderConnection connection, GeminiOptions options, IProviderErrorMapper errors) => new(
+        connection.Auth.MetadataValue(AuthMetadata.BaseUrl) is not null ? connection : connection.At(options.CodeAssistEndpoint),
+        CodeAssistSigner.Instance,
+        errors);
 
     /// <summary><c>{endpoint}/v1internal:{method}</c>, e.g. <c>…/v1internal:streamGenerateContent?alt=sse</c>.</summary>
     public static Uri Method(Uri endpoint, string methodAndQuery) => new(Root(endpoint) + "/" + Version + ":" + methodAndQuery);

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 
 namespace Maestro.Providers.Gemini.CodeAssist;
 
@@ -12,12 +11,13 @@ namespace Maestro.Providers.Gemini.CodeAssist;
 /// bucket names the model). The distinct model ids of those buckets are the list; <c>_vertex</c> buckets count against
 /// the same model and fold into it. Limits come from what the Gemini adapter knows about each id.
 /// </summary>
-internal sealed class CodeAssistModelCatalog(CodeAssistSetup setup, GeminiErrorMapper errors)
+internal sealed class CodeAssistModelCatalog(CodeAssistSetup setup)
 {
     private const string VertexSuffix = "_vertex";
 
-    public async Task<IReadOnlyList<ModelInfo>> ListAsync(ProviderConnection connection, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ModelInfo>> ListAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken)
     {
+        var connection = endpoint.Connection;
         var project = await setup.EnsureProjectAsync(connection, cancellationToken);
         var buffer = new ArrayBufferWriter<byte>(64);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -28,7 +28,7 @@ internal sealed class CodeAssistModelCatalog(CodeAssistSetup setup, GeminiErrorM
         }
 
         var body = await CodeAssistRequests.SendAsync(
-            connection, HttpMethod.Post, CodeAssistMode.Method(connection.BaseUrl, "retrieveUserQuota"), buffer.WrittenMemory, errors, null, cancellationToken);
+            endpoint, HttpMethod.Post, CodeAssistMode.Method(connection.BaseUrl, "retrieveUserQuota"), buffer.WrittenMemory, null, cancellationToken);
         try
         {
             return Read(body) is { Count: > 0 } models
@@ -40,7 +40,7 @@ internal sealed class CodeAssistModelCatalog(CodeAssistSetup setup, GeminiErrorM
         }
         catch (JsonException ex)
         {
-            throw ProviderHttp.StreamFailure(connection, null, new InvalidDataException($"the quota answer was not valid JSON ({ex.Message})", ex));
+            throw connection.StreamFailure(null, new InvalidDataException($"the quota answer was not valid JSON ({ex.Message})", ex));
         }
     }
 

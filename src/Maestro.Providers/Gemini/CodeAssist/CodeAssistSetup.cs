@@ -66,10 +66,11 @@ public sealed class CodeAssistSetup
     /// <exception cref="ProviderException">The account cannot use Code Assist, needs a project, or a call failed.</exception>
     public async Task<CodeAssistProject> OnboardAsync(ProviderConnection connection, CancellationToken cancellationToken)
     {
-        connection = CodeAssistMode.Connect(connection, _options);
+        var endpoint = CodeAssistMode.Endpoint(connection, _options, _errors);
+        connection = endpoint.Connection;
         var logger = connection.Runtime.LoggerFactory.CreateLogger<CodeAssistSetup>();
         var configured = _options.UserProject;
-        var load = await PostAsync(connection, "loadCodeAssist", LoadBody(configured), cancellationToken);
+        var load = await PostAsync(endpoint, "loadCodeAssist", LoadBody(configured), cancellationToken);
         var loaded = Parse(connection, load, CodeAssistLoadResult.Parse);
 
         if (loaded.CurrentTier is { } current)
@@ -98,7 +99,7 @@ public sealed class CodeAssistSetup
         }
 
         logger.LogInformation("Code Assist: onboarding {Auth} to {Tier}.", connection.AuthLabel, onboard.Id);
-        var operation = Parse(connection, await PostAsync(connection, "onboardUser", OnboardBody(onboard.Id, offered), cancellationToken), CodeAssistOperation.Parse);
+        var operation = Parse(connection, await PostAsync(endpoint, "onboardUser", OnboardBody(onboard.Id, offered), cancellationToken), CodeAssistOperation.Parse);
         for (var poll = 0; !operation.Done; poll++)
         {
             if (operation.Name is null)
@@ -113,7 +114,7 @@ public sealed class CodeAssistSetup
 
             await Task.Delay(PollDelay(poll), connection.Runtime.Time, cancellationToken);
             var url = CodeAssistMode.Operation(connection.BaseUrl, operation.Name);
-            operation = Parse(connection, await CodeAssistRequests.SendAsync(connection, HttpMethod.Get, url, null, _errors, null, cancellationToken), CodeAssistOperation.Parse);
+            operation = Parse(connection, await CodeAssistRequests.SendAsync(endpoint, HttpMethod.Get, url, null, null, cancellationToken), CodeAssistOperation.Parse);
         }
 
         if (operation.ErrorMessage is { } error)
@@ -175,8 +176,8 @@ public sealed class CodeAssistSetup
         return backoff < _options.CodeAssistPollInterval ? backoff : _options.CodeAssistPollInterval;
     }
 
-    private Task<byte[]> PostAsync(ProviderConnection connection, string method, byte[] body, CancellationToken cancellationToken) =>
-        CodeAssistRequests.SendAsync(connection, HttpMethod.Post, CodeAssistMode.Method(connection.BaseUrl, method), body, _errors, null, cancellationToken);
+    private static Task<byte[]> PostAsync(ProviderEndpoint endpoint, string method, byte[] body, CancellationToken cancellationToken) =>
+        CodeAssistRequests.SendAsync(endpoint, HttpMethod.Post, CodeAssistMode.Method(endpoint.Connection.BaseUrl, method), body, null, cancellationToken);
 
     private static T Parse<T>(ProviderConnection connection, byte[] body, Func<byte[], T> parse)
     {
@@ -264,7 +265,7 @@ public sealed class CodeAssistSetup
 
     private static ProviderException Failed(ProviderConnection connection, string message) => ProviderErrors.Create(
         ProviderErrorKind.Server,
-        new ProviderRequestContext(connection.Auth.Provider, connection.AuthLabel, null, connection.BaseUrl),
+        connection.Context(null),
         null,
         "Code Assist setup: " + message);
 }

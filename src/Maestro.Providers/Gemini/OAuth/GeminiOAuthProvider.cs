@@ -21,6 +21,13 @@ public sealed class GeminiOAuthProvider(GeminiOAuthOptions options, OAuthTokenCl
 
     public IReadOnlyList<string> Modes { get; } = [ApiMode, CodeAssistMode];
 
+    public string DescribeMode(string mode) => mode switch
+    {
+        ApiMode => "API (billed to your Google Cloud project)",
+        CodeAssistMode => "Code Assist (licensed users)",
+        _ => mode,
+    };
+
     public bool CanCreateApiKey => false;
 
     public string RedirectUriSetting => "GEMINI_OAUTH_REDIRECT_URI";

@@ -17,13 +17,13 @@ public static class ChatGptBackend
         auth.Type == AuthType.OAuth && string.Equals(auth.MetadataValue(AuthMetadata.Mode), Mode, StringComparison.Ordinal);
 
     /// <summary>
-    /// The connection pointed at the ChatGPT backend. An auth's own <c>base_url</c> (a proxy, the emulator) still wins:
-    /// core resolved it already; otherwise OPENAI_CHATGPT_BASE_URL replaces the API's base URL.
+    /// The auth served by the ChatGPT backend. An auth's own <c>base_url</c> (a proxy, the emulator) still wins: core
+    /// resolved it already; otherwise OPENAI_CHATGPT_BASE_URL replaces the API's base URL.
     /// </summary>
-    public static ProviderConnection Connect(ProviderConnection connection, OpenAIOptions options) =>
-        connection.Auth.MetadataValue(AuthMetadata.BaseUrl) is not null
-            ? connection
-            : new ProviderConnection(connection.Auth, connection.Credentials, connection.Http, options.ChatGptBaseUrl, connection.Runtime);
+    public static ProviderEndpoint Endpoint(ProviderConnection connection, OpenAIOptions options) => new(
+        connection.Auth.MetadataValue(AuthMetadata.BaseUrl) is not null ? connection : connection.At(options.ChatGptBaseUrl),
+        ChatGptSigner.Instance,
+        new ChatGptErrorMapper(connection.Runtime.Time));
 
     /// <summary><c>{base}/responses</c>, <c>{base}/models</c>: the base already names the Codex backend, so no version segment.</summary>
     public static Uri Resolve(Uri baseUrl, string pathAndQuery) =>

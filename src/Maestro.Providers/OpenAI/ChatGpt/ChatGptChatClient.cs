@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -13,18 +12,18 @@ namespace Maestro.Providers.OpenAI.ChatGpt;
 /// </summary>
 public sealed class ChatGptChatClient : IChatClient
 {
+    private readonly ProviderEndpoint _endpoint;
     private readonly ProviderConnection _connection;
     private readonly OpenAIOptions _options;
-    private readonly ChatGptErrorMapper _errors;
     private readonly ILogger _logger;
     private readonly Uri _url;
 
-    /// <param name="connection">Already pointed at the ChatGPT backend (<see cref="ChatGptBackend.Connect"/>).</param>
-    public ChatGptChatClient(ProviderConnection connection, OpenAIOptions options)
+    /// <param name="endpoint">The ChatGPT backend (<see cref="ChatGptBackend.Endpoint"/>).</param>
+    public ChatGptChatClient(ProviderEndpoint endpoint, OpenAIOptions options)
     {
-        _connection = connection;
+        _endpoint = endpoint;
+        var connection = _connection = endpoint.Connection;
         _options = options;
-        _errors = new ChatGptErrorMapper(connection.Runtime.Time);
         _logger = connection.Runtime.LoggerFactory.CreateLogger<ChatGptChatClient>();
         _url = ChatGptBackend.Resolve(connection.BaseUrl, "responses");
         Metadata = new ChatClientMetadata(connection.Auth.Provider, connection.BaseUrl);
@@ -58,17 +57,12 @@ public sealed class ChatGptChatClient : IChatClient
     {
         var history = messages as IList<ChatMessage> ?? [.. messages];
         var model = ChatRequestValidator.Validate(history, options);
-        var account = ChatGptRequests.AccountId(_connection);
+        ChatGptRequests.AccountId(_connection);
         var summary = _options.ReasoningSummary == "none" ? null : _options.ReasoningSummary;
         var body = ChatGptRequestBody.Write(history, options!, _logger, summary);
 
-        using var response = await ProviderHttp.SendAsync(
-            _connection,
-            credentials => ChatGptRequests.Create(_connection, credentials, account, HttpMethod.Post, _url, body, stream: true),
-            _errors,
-            model,
-            cancellationToken);
-        await using var stream = await ProviderHttp.ReadStreamAsync(_connection, response, cancellationToken);
+        using var response = await _endpoint.SendAsync(ChatGptRequests.Create(HttpMethod.Post, _url, body, stream: true), model, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var reader = new OpenAIStreamReader(_connection, model);
         await foreach (var update in reader.ReadAsync(stream, _connection, model, cancellationToken))
         {

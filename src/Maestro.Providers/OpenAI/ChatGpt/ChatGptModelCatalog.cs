@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Maestro.Core.Providers;
-using Maestro.Core.Providers.Http;
 
 namespace Maestro.Providers.OpenAI.ChatGpt;
 
@@ -20,24 +19,20 @@ public static class ChatGptModelCatalog
 {
     public const string ClientVersion = "0.0.0";
 
-    public static async Task<IReadOnlyList<ModelInfo>> ListAsync(ProviderConnection connection, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ModelInfo>> ListAsync(ProviderEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var account = ChatGptRequests.AccountId(connection);
+        var connection = endpoint.Connection;
+        ChatGptRequests.AccountId(connection);
         var url = ChatGptBackend.Resolve(connection.BaseUrl, "models?client_version=" + ClientVersion);
-        using var response = await ProviderHttp.SendAsync(
-            connection,
-            credentials => ChatGptRequests.Create(connection, credentials, account, HttpMethod.Get, url, body: null, stream: false),
-            new ChatGptErrorMapper(connection.Runtime.Time),
-            null,
-            cancellationToken);
-        var body = await OpenAIRequests.ReadBodyAsync(connection, response, null, cancellationToken);
+        using var response = await endpoint.SendAsync(ChatGptRequests.Create(HttpMethod.Get, url, body: null, stream: false), null, cancellationToken);
+        var body = await connection.ReadBodyAsync(response, null, cancellationToken);
         try
         {
             return Read(body);
         }
         catch (JsonException ex)
         {
-            throw ProviderHttp.StreamFailure(connection, null, new InvalidDataException($"the model list was not valid JSON ({ex.Message})", ex));
+            throw connection.StreamFailure(null, new InvalidDataException($"the model list was not valid JSON ({ex.Message})", ex));
         }
     }
 

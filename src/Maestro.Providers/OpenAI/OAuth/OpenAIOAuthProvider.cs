@@ -28,6 +28,8 @@ public sealed class OpenAIOAuthProvider(OpenAIOAuthOptions options, OAuthTokenCl
 
     public IReadOnlyList<string> Modes { get; } = [ChatGptMode];
 
+    public string DescribeMode(string mode) => mode == ChatGptMode ? "ChatGPT subscription" : mode;
+
     public bool CanCreateApiKey => false;
 
     public string RedirectUriSetting => "OPENAI_REDIRECT_URI";

@@ -18,7 +18,7 @@ public sealed class AnthropicChatClientTests
         StubHandler handler, AuthType type = AuthType.ApiKey, AuthCredentials? credentials = null)
     {
         var connection = TestConnections.Create("anthropic", Base, credentials ?? new AuthCredentials { ApiKey = "sk-ant-test" },
-            http: new HttpClient(handler), type: type);
+            handler: handler, type: type);
         return (new AnthropicProvider(new AnthropicOptions { BaseUrl = Base }), connection);
     }
 

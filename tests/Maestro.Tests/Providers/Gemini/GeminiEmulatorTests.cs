@@ -228,7 +228,7 @@ public sealed class GeminiEmulatorTests(EmulatorFixture emulator) : IClassFixtur
         listener.Stop();
         var connection = TestConnections.Create("gemini", new Uri($"http://127.0.0.1:{port}/gemini"), new AuthCredentials { ApiKey = "k" },
             new ProviderRuntimeOptions { MaxRetries = 1, RetryBaseDelay = TimeSpan.FromMilliseconds(1), CircuitBreaker = false });
-        var client = new GeminiChatClient(connection, new GeminiOptions(), new GeminiErrorMapper());
+        var client = new GeminiProvider(new GeminiOptions()).CreateChatClient(connection);
 
         var error = await Should.ThrowAsync<ProviderException>(async () =>
         {
@@ -296,7 +296,7 @@ public sealed class GeminiEmulatorTests(EmulatorFixture emulator) : IClassFixtur
         var token = EmulatorFixture.NewKey("ya29");
         var connection = TestConnections.Create("gemini", BaseUrl, new AuthCredentials { AccessToken = token }, type: AuthType.OAuth,
             metadata: new Dictionary<string, string> { ["project_id"] = "my-project" });
-        var client = new GeminiChatClient(connection, new GeminiOptions { BaseUrl = BaseUrl }, new GeminiErrorMapper());
+        var client = new GeminiProvider(new GeminiOptions { BaseUrl = BaseUrl }).CreateChatClient(connection);
         emulator.Server.Control.Enqueue(token, ScriptedResponse.FromText("Hello, OAuth."));
 
         var response = await client.GetResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gemini-2.5-flash" }, Token);
@@ -312,7 +312,7 @@ public sealed class GeminiEmulatorTests(EmulatorFixture emulator) : IClassFixtur
         TestConnections.Create("gemini", BaseUrl, new AuthCredentials { ApiKey = key }, options);
 
     private GeminiChatClient Client(string key, ProviderRuntimeOptions? options = null) =>
-        new(Connection(key, options), new GeminiOptions { BaseUrl = BaseUrl }, new GeminiErrorMapper());
+        (GeminiChatClient)new GeminiProvider(new GeminiOptions { BaseUrl = BaseUrl }).CreateChatClient(Connection(key, options));
 
     private async Task<List<ChatResponseUpdate>> StreamAsync(string key, IList<ChatMessage> messages, ChatOptions options, ProviderRuntimeOptions? runtime = null)
     {

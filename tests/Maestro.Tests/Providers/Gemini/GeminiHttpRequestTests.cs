@@ -17,7 +17,7 @@ public sealed class GeminiHttpRequestTests
     public async Task Streaming_posts_to_stream_generate_content_with_the_key_in_a_header()
     {
         var handler = new RecordingHandler(_ => Sse(RepoPaths.FixtureBytes("gemini/generate-content/text.sse")));
-        var client = Client(TestConnections.Create("gemini", Base, new AuthCredentials { ApiKey = "AIza-test" }, http: new HttpClient(handler)));
+        var client = Client(TestConnections.Create("gemini", Base, new AuthCredentials { ApiKey = "AIza-test" }, handler: handler));
 
         var updates = await ReadAll(client.GetStreamingResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gemini-2.0-flash" }, TestContext.Current.CancellationToken));
 
@@ -38,7 +38,7 @@ public sealed class GeminiHttpRequestTests
     {
         var body = """{"candidates": [{"content": {"parts": [{"text": "Hello"}], "role": "model"}, "finishReason": "STOP"}], "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": 1, "totalTokenCount": 2}, "responseId": "r1"}""";
         var handler = new RecordingHandler(_ => Json(body));
-        var client = Client(TestConnections.Create("gemini", new Uri("https://example.test/v1beta/"), new AuthCredentials { ApiKey = "k" }, http: new HttpClient(handler)));
+        var client = Client(TestConnections.Create("gemini", new Uri("https://example.test/v1beta/"), new AuthCredentials { ApiKey = "k" }, handler: handler));
 
         var response = await client.GetResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "models/gemini-2.5-flash" }, TestContext.Current.CancellationToken);
 
@@ -54,7 +54,7 @@ public sealed class GeminiHttpRequestTests
     {
         var handler = new RecordingHandler(_ => Sse(RepoPaths.FixtureBytes("gemini/generate-content/text.sse")));
         var credentials = new AuthCredentials { AccessToken = "ya29.token", ApiKey = "unused" };
-        var fromMetadata = TestConnections.Create("gemini", Base, credentials, http: new HttpClient(handler), type: AuthType.OAuth,
+        var fromMetadata = TestConnections.Create("gemini", Base, credentials, handler: handler, type: AuthType.OAuth,
             metadata: new Dictionary<string, string> { ["project_id"] = "meta-project" });
 
         await ReadAll(Client(fromMetadata).GetStreamingResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gemini-2.5-flash" }, TestContext.Current.CancellationToken));
@@ -71,7 +71,7 @@ public sealed class GeminiHttpRequestTests
     public async Task OAuth_without_a_project_sends_no_project_header()
     {
         var handler = new RecordingHandler(_ => Sse(RepoPaths.FixtureBytes("gemini/generate-content/text.sse")));
-        var connection = TestConnections.Create("gemini", Base, new AuthCredentials { AccessToken = "ya29.token" }, http: new HttpClient(handler), type: AuthType.OAuth);
+        var connection = TestConnections.Create("gemini", Base, new AuthCredentials { AccessToken = "ya29.token" }, handler: handler, type: AuthType.OAuth);
 
         await ReadAll(Client(connection).GetStreamingResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gemini-2.5-flash" }, TestContext.Current.CancellationToken));
 
@@ -82,7 +82,7 @@ public sealed class GeminiHttpRequestTests
     public async Task Validation_errors_are_thrown_before_any_request()
     {
         var handler = new RecordingHandler(_ => throw new InvalidOperationException("must not be called"));
-        var client = Client(TestConnections.Create("gemini", Base, new AuthCredentials { ApiKey = "k" }, http: new HttpClient(handler)));
+        var client = Client(TestConnections.Create("gemini", Base, new AuthCredentials { ApiKey = "k" }, handler: handler));
 
         await Should.ThrowAsync<Maestro.Core.Errors.ValidationFailedException>(() =>
             ReadAll(client.GetStreamingResponseAsync([], new ChatOptions { ModelId = "gemini-2.5-flash" }, TestContext.Current.CancellationToken)));
@@ -99,7 +99,7 @@ public sealed class GeminiHttpRequestTests
             ? Json("""{"models": [{"name": "models/gemini-3-pro-preview", "displayName": "Gemini 3 Pro Preview", "inputTokenLimit": 1048576, "outputTokenLimit": 65536, "supportedGenerationMethods": ["generateContent"], "thinking": true}]}""")
             : Json("""{"models": [{"name": "models/gemini-2.5-flash", "supportedGenerationMethods": ["generateContent", "countTokens"]}, {"name": "models/text-embedding-004", "supportedGenerationMethods": ["embedContent"]}], "nextPageToken": "next/1"}"""));
         var provider = new GeminiProvider(new GeminiOptions { BaseUrl = Base, ModelsPageSize = 2 });
-        var connection = TestConnections.Create("gemini", Base, new AuthCredentials { ApiKey = "k" }, http: new HttpClient(handler));
+        var connection = TestConnections.Create("gemini", Base, new AuthCredentials { ApiKey = "k" }, handler: handler);
 
         var models = await provider.ListModelsAsync(connection, TestContext.Current.CancellationToken);
 
@@ -126,7 +126,7 @@ public sealed class GeminiHttpRequestTests
     }
 
     private static GeminiChatClient Client(ProviderConnection connection, GeminiOptions? options = null) =>
-        new(connection, options ?? new GeminiOptions { BaseUrl = Base }, new GeminiErrorMapper());
+        (GeminiChatClient)new GeminiProvider(options ?? new GeminiOptions { BaseUrl = Base }).CreateChatClient(connection);
 
     private static async Task<List<ChatResponseUpdate>> ReadAll(IAsyncEnumerable<ChatResponseUpdate> updates)
     {

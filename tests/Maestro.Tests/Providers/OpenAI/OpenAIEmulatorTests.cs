@@ -86,7 +86,7 @@ public sealed class OpenAIEmulatorTests : IAsyncLifetime
         var options = new ProviderRuntimeOptions { StreamIdleTimeout = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.FromMilliseconds(1), CircuitBreaker = false };
         var connection = TestConnections.ApiKey("openai", _emulator.ProviderUrl(EmulatorProviders.OpenAI), key, options);
 
-        var error = await Should.ThrowAsync<ProviderException>(() => new OpenAIChatClient(connection, new OpenAIOptions())
+        var error = await Should.ThrowAsync<ProviderException>(() => new OpenAIProvider(new OpenAIOptions()).CreateChatClient(connection)
             .GetResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gpt-4o" }, TestContext.Current.CancellationToken));
 
         error.Kind.ShouldBe(ProviderErrorKind.Transport);
@@ -189,7 +189,7 @@ public sealed class OpenAIEmulatorTests : IAsyncLifetime
         var connection = TestConnections.ApiKey("openai", _emulator.ProviderUrl(EmulatorProviders.OpenAI), key, options);
 
         var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in new OpenAIChatClient(connection, new OpenAIOptions())
+        await foreach (var update in new OpenAIProvider(new OpenAIOptions()).CreateChatClient(connection)
             .GetStreamingResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gpt-4o" }, TestContext.Current.CancellationToken))
         {
             updates.Add(update);
@@ -216,7 +216,7 @@ public sealed class OpenAIEmulatorTests : IAsyncLifetime
             source: new RefreshingSource(stale, fresh));
 
         var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in new OpenAIChatClient(connection, new OpenAIOptions())
+        await foreach (var update in new OpenAIProvider(new OpenAIOptions()).CreateChatClient(connection)
             .GetStreamingResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gpt-4o" }, TestContext.Current.CancellationToken))
         {
             updates.Add(update);
@@ -238,7 +238,7 @@ public sealed class OpenAIEmulatorTests : IAsyncLifetime
 
         var error = await Should.ThrowAsync<ProviderException>(async () =>
         {
-            await foreach (var _ in new OpenAIChatClient(connection, new OpenAIOptions())
+            await foreach (var _ in new OpenAIProvider(new OpenAIOptions()).CreateChatClient(connection)
                 .GetStreamingResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gpt-4o" }, TestContext.Current.CancellationToken))
             {
             }
@@ -310,7 +310,7 @@ public sealed class OpenAIEmulatorTests : IAsyncLifetime
     public async Task Organization_and_project_headers_are_sent()
     {
         var key = Key();
-        var client = new OpenAIChatClient(Connection(key), new OpenAIOptions { Organization = "org-123", Project = "proj_abc" });
+        var client = new OpenAIProvider(new OpenAIOptions { Organization = "org-123", Project = "proj_abc" }).CreateChatClient(Connection(key));
 
         await client.GetResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "gpt-4o" }, TestContext.Current.CancellationToken);
 
@@ -335,7 +335,7 @@ public sealed class OpenAIEmulatorTests : IAsyncLifetime
     private ProviderConnection Connection(string key) =>
         TestConnections.ApiKey("openai", _emulator.ProviderUrl(EmulatorProviders.OpenAI), key);
 
-    private OpenAIChatClient Client(string key) => new(Connection(key), new OpenAIOptions());
+    private OpenAIChatClient Client(string key) => (OpenAIChatClient)new OpenAIProvider(new OpenAIOptions()).CreateChatClient(Connection(key));
 
     private async Task<List<ChatResponseUpdate>> StreamAsync(string key, IList<ChatMessage> messages, ChatOptions options)
     {

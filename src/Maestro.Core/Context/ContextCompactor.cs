@@ -1,15 +1,15 @@
 using System.Text;
-using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
 using Maestro.Core.Events;
 using Maestro.Core.Providers;
 using Maestro.Core.Sessions;
 using Maestro.Core.Tools;
+using Maestro.Core.Usage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
-namespace Maestro.Core.Turns;
+namespace Maestro.Core.Context;
 
 /// <summary>
 /// Keeps a long conversation inside the model's window: older turns are summarized by the session's own model into a
@@ -20,6 +20,7 @@ public sealed class ContextCompactor(
     IConversationStore conversations,
     ContextAssembler assembler,
     ContextWindows windows,
+    ProviderConnections connections,
     SessionEventHub events,
     ILogger<ContextCompactor> logger)
 {
@@ -87,10 +88,11 @@ public sealed class ContextCompactor(
             Render(transcript, m);
         }
 
-        var client = provider.CreateChatClient(connection);
+        // Through the auth's pipeline, so the summary's tokens count for the session and the auth like a turn's.
+        var client = connections.ChatClient(provider, connection);
         var response = await client.GetResponseAsync(
             [new ChatMessage(ChatRole.User, "Summarize this conversation:\n\n" + transcript)],
-            new ChatOptions { ModelId = session.Model, Instructions = SummaryInstructions },
+            new UsageScope(UsagePurposes.Compaction, session.Id).Apply(new ChatOptions { ModelId = session.Model, Instructions = SummaryInstructions }),
             cancellationToken);
         var text = response.Text.Trim();
         if (text.Length == 0)
@@ -101,6 +103,12 @@ public sealed class ContextCompactor(
         var summaryMessage = await conversations.AppendAsync(new NewMessage(
             session.CurrentThreadId!.Value, MessageRole.Summary, [new TextContent(text)], MessageStatus.Complete,
             Provider: provider.Descriptor.Id, Model: session.Model, AuthId: connection.Auth.Id, AuthLabel: connection.AuthLabel), cancellationToken);
+        if (response.Usage is { } usage)
+        {
+            // Shown with the summary like an answer's usage.
+            await conversations.UpdateMessageAsync(summaryMessage.Id, new MessageUpdate { Usage = usage }, cancellationToken);
+        }
+
         await conversations.SummarizeAsync([.. older.Select(m => m.Id)], summaryMessage.Id, cancellationToken);
         if (previousSummaries.Count > 0)
         {
@@ -167,5 +175,3 @@ public sealed class ContextCompactor(
         transcript.Append('\n');
     }
 }
-
-public sealed record CompactionResult(Guid SummaryMessageId, int Messages, int TokensBefore, int TokensAfter);

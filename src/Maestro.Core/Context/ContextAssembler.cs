@@ -6,7 +6,7 @@ using Maestro.Core.Sessions;
 using Maestro.Core.Tools;
 using Microsoft.Extensions.AI;
 
-namespace Maestro.Core.Turns;
+namespace Maestro.Core.Context;
 
 /// <summary>
 /// Builds what the model sees for the next call: the system prompt stack, the conversation translated for the target
@@ -230,63 +230,5 @@ public sealed class ContextAssembler(IPromptStore prompts, IConversationStore co
         }
 
         messages.Add(new ChatMessage(role, contents));
-    }
-}
-
-/// <param name="Source">The stored messages the context was built from.</param>
-/// <param name="EstimatedTokens">A character-based estimate (about 4 characters a token).</param>
-public sealed record AssembledContext(List<ChatMessage> Messages, ChatOptions Options, IReadOnlyList<ConversationMessage> Source, int EstimatedTokens);
-
-public static class ReasoningEffortParser
-{
-    public const string Allowed = "none, low, medium, high, xhigh";
-
-    public static ReasoningEffort? Parse(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        null or "" => null,
-        "none" => ReasoningEffort.None,
-        "low" => ReasoningEffort.Low,
-        "medium" => ReasoningEffort.Medium,
-        "high" => ReasoningEffort.High,
-        "xhigh" or "extra_high" or "extrahigh" => ReasoningEffort.ExtraHigh,
-        _ => null,
-    };
-
-    public static bool IsValid(string? value) => string.IsNullOrWhiteSpace(value) || Parse(value) is not null;
-}
-
-/// <summary>A cheap token estimate (about 4 characters per token), good enough to decide when to compact.</summary>
-public static class TokenEstimate
-{
-    public static int Of(string? text) => text is null ? 0 : (text.Length + 3) / 4;
-
-    public static int Of(IEnumerable<ChatMessage> messages)
-    {
-        var total = 0;
-        foreach (var m in messages)
-        {
-            total += 4 + Of(m.Contents);
-        }
-
-        return total;
-    }
-
-    public static int Of(IEnumerable<AIContent> contents)
-    {
-        var chars = 0;
-        foreach (var c in contents)
-        {
-            chars += c switch
-            {
-                TextContent t => t.Text.Length,
-                TextReasoningContent r => r.Text.Length,
-                FunctionCallContent call => call.Name.Length + (call.Arguments is null ? 0 : System.Text.Json.JsonSerializer.Serialize(call.Arguments).Length),
-                FunctionResultContent result => result.Result?.ToString()?.Length ?? 0,
-                DataContent => 4 * 1000,
-                _ => 0,
-            };
-        }
-
-        return (chars + 3) / 4;
     }
 }
