@@ -16,7 +16,9 @@ public static class GatewayEndpoints
 {
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<GatewayKeyFilter>();
+        // Gateway keys, not Maestro's access token or the browser's session, authenticate these routes: the access
+        // policy steps aside and the key filter decides (a cookie or the access token alone gets the client's 401).
+        var v1 = app.MapGroup("/v1").AllowAnonymous().AddEndpointFilter<GatewayKeyFilter>();
         Post(v1, "/chat/completions", WireApi.ChatCompletions, (context, handler) => handler.HandleAsync(context, WireApi.ChatCompletions));
         Post(v1, "/responses", WireApi.Responses, (context, handler) => handler.HandleAsync(context, WireApi.Responses));
         Post(v1, "/messages", WireApi.Messages, (context, handler) => handler.HandleAsync(context, WireApi.Messages));
@@ -27,7 +29,7 @@ public static class GatewayEndpoints
         v1.MapGet("/models/{**id}", (HttpContext context, ModelListing models, string id) => models.GetAsync(context, Api(context), id))
             .WithMetadata(new GatewayApiMetadata(null));
 
-        var v1beta = app.MapGroup("/v1beta").AddEndpointFilter<GatewayKeyFilter>();
+        var v1beta = app.MapGroup("/v1beta").AllowAnonymous().AddEndpointFilter<GatewayKeyFilter>();
         v1beta.MapPost("/models/{**target}", (HttpContext context, GatewayHandler handler, string target) => Generate(context, handler, target))
             .WithMetadata(new GatewayApiMetadata(WireApi.GenerateContent));
         v1beta.MapGet("/models", (HttpContext context, ModelListing models) => models.ListAsync(context, WireApi.GenerateContent))

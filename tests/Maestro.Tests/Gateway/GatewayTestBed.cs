@@ -55,7 +55,7 @@ public sealed class GatewayTestBed : IAsyncDisposable
         env.Settings["MAESTRO_COMPAT_LOCAL_BASE_URL"] = emulator.ProviderUrl(EmulatorProviders.OpenAI) + "/v1";
         env.Settings["MAESTRO_PROVIDER_MAX_RETRIES"] = "0";
         settings?.Invoke(env.Settings);
-        var server = await WebServer.StartAsync(env, services);
+        var server = await WebServer.StartAsync(env, configureServices: services);
         var bed = new GatewayTestBed(emulator, env, server, (await server.App.Services.GetRequiredService<KeyService>().CreateAsync("test", null, null, null, null, cancellation)).Secret);
         foreach (var auth in Auths)
         {
