@@ -31,6 +31,8 @@ root.Subcommands.Add(E2eCommand.Create(ctx));
 root.Subcommands.Add(SessionCommands.Create(ctx));
 root.Subcommands.Add(AttachCommand.Create(ctx));
 root.Subcommands.Add(PromptCommands.Create(ctx));
+root.Subcommands.Add(RouteCommands.Create(ctx));
+root.Subcommands.Add(KeyCommands.Create(ctx));
 root.Subcommands.Add(ServeCommand.Create(ctx));
 root.Subcommands.Add(AccessCommands.Create(ctx));
 root.Subcommands.Add(EmulateCommand.Create(ctx));

@@ -34,6 +34,7 @@ public static class Extensions
         services.AddSingleton(new ModelCatalogOptions { Ttl = configuration.GetSeconds("MAESTRO_MODELS_TTL", TimeSpan.FromHours(1)) });
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<DefaultModels>();
+        services.TryAddSingleton<Quota.IAuthLimits, Quota.ObservedAuthLimits>();
 
         services.AddSingleton(new ProviderRuntimeOptions
         {

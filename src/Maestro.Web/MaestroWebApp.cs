@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Maestro.Core.Access;
 using Maestro.Core.Configuration;
+using Maestro.Gateway.Endpoints;
 using Maestro.Web.Access;
 using Maestro.Web.Api;
 using Maestro.Web.Components;
@@ -124,6 +125,7 @@ public static class MaestroWebApp
         app.MapSessionApi();
         app.MapPromptApi();
         app.MapMcpApi();
+        app.MapGateway();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();

@@ -4,11 +4,16 @@ using Microsoft.AspNetCore.Http;
 namespace Maestro.Emulator.Anthropic;
 
 /// <summary>
-/// Anthropic's credential rules: an <c>x-api-key</c>, or an OAuth access token as <c>Authorization: Bearer</c> that is
-/// only honoured together with the <c>oauth-2025-04-20</c> beta. Every request must also carry <c>anthropic-version</c>.
+/// Anthropic's credential rules: an <c>x-api-key</c> (which wins when both are sent), or <c>Authorization: Bearer</c>.
+/// A bearer is an API key — the SDKs released with API version 2026-10-21 send keys that way — unless it is an OAuth
+/// access token (<c>sk-ant-oat…</c>, or one the emulated authorization server issued), which is only honoured together
+/// with the <c>oauth-2025-04-20</c> beta. Every request must also carry a known <c>anthropic-version</c>.
 /// </summary>
 internal sealed class AnthropicAuth(CredentialPolicy credentials, AnthropicErrors errors) : IProviderAuth
 {
+    /// <summary>The API versions Anthropic serves.</summary>
+    public static readonly string[] Versions = ["2023-01-01", "2023-06-01", AnthropicVersions.V20261021];
+
     public const string OAuthBeta = "oauth-2025-04-20";
 
     public AuthOutcome Authenticate(HttpRequest request)
@@ -27,7 +32,7 @@ internal sealed class AnthropicAuth(CredentialPolicy credentials, AnthropicError
         else if (bearer is not null)
         {
             credential = bearer;
-            if (!HasOAuthBeta(request))
+            if (credentials.IsOAuthToken(bearer, "sk-ant-oat") && !HasOAuthBeta(request))
             {
                 return new AuthOutcome(credential, errors.Authentication("OAuth authentication is currently not supported."));
             }
@@ -42,8 +47,9 @@ internal sealed class AnthropicAuth(CredentialPolicy credentials, AnthropicError
             return new AuthOutcome(null, errors.Authentication("x-api-key header is required"));
         }
 
-        return request.Headers["anthropic-version"].ToString().Length == 0
-            ? new AuthOutcome(credential, errors.InvalidRequest("anthropic-version: header is required"))
+        var version = request.Headers["anthropic-version"].ToString();
+        return version.Length == 0 ? new AuthOutcome(credential, errors.InvalidRequest("anthropic-version: header is required"))
+            : Array.IndexOf(Versions, version) < 0 ? new AuthOutcome(credential, errors.InvalidRequest($"anthropic-version: invalid version '{version}'; use one of {string.Join(", ", Versions)}"))
             : new AuthOutcome(credential, null);
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Maestro.Emulator.Hosting;
-using Maestro.Emulator.Wire;
+using Maestro.Wire.Anthropic;
 
 namespace Maestro.Emulator.Anthropic;
 
@@ -28,22 +28,11 @@ internal sealed class AnthropicErrors : IProviderErrors
         _ => Error(500, "api_error", "Internal server error"),
     };
 
-    private JsonReply Error(int status, string type, string message, List<KeyValuePair<string, string>>? headers = null)
+    private static JsonReply Error(int status, string type, string message, List<KeyValuePair<string, string>>? headers = null)
     {
-        var requestId = WireIds.Base62Id("req_011C", 20);
-        var body = WireJson.Once(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "error");
-            w.WriteStartObject("error");
-            w.WriteString("type", type);
-            w.WriteString("message", message);
-            w.WriteEndObject();
-            w.WriteString("request_id", requestId);
-            w.WriteEndObject();
-        });
+        var requestId = AnthropicErrorBody.NewRequestId();
         headers ??= [];
         headers.Add(new("request-id", requestId));
-        return new JsonReply(status, body, Headers: headers);
+        return new JsonReply(status, AnthropicErrorBody.Write(type, message, requestId), Headers: headers);
     }
 }

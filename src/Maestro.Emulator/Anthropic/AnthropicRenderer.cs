@@ -2,7 +2,8 @@ using System.Text.Json;
 using Maestro.Emulator.Hosting;
 using Maestro.Emulator.Scenarios;
 using Maestro.Emulator.Sse;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
+using Maestro.Wire.Anthropic;
 using Microsoft.AspNetCore.Http;
 
 namespace Maestro.Emulator.Anthropic;
@@ -256,32 +257,11 @@ internal sealed class AnthropicRenderer : IWireRenderer
         w.WriteEndObject();
     }
 
-    private static void WriteThinkingBlock(Utf8JsonWriter w, string thinking, string signature)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", "thinking");
-        w.WriteString("thinking", thinking);
-        w.WriteString("signature", signature);
-        w.WriteEndObject();
-    }
+    private static void WriteThinkingBlock(Utf8JsonWriter w, string thinking, string signature) => AnthropicBlocks.Thinking(w, thinking, signature);
 
-    private static void WriteTextBlock(Utf8JsonWriter w, string text)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", "text");
-        w.WriteString("text", text);
-        w.WriteEndObject();
-    }
+    private static void WriteTextBlock(Utf8JsonWriter w, string text) => AnthropicBlocks.Text(w, text);
 
     /// <param name="argumentsJson">Null in a stream's content_block_start, where input is always <c>{}</c>.</param>
-    private static void WriteToolUseBlock(Utf8JsonWriter w, string id, string name, string? argumentsJson)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", "tool_use");
-        w.WriteString("id", id);
-        w.WriteString("name", name);
-        w.WritePropertyName("input");
-        w.WriteRawValue(argumentsJson ?? "{}");
-        w.WriteEndObject();
-    }
+    private static void WriteToolUseBlock(Utf8JsonWriter w, string id, string name, string? argumentsJson) =>
+        AnthropicBlocks.ToolUse(w, id, name, argumentsJson ?? "{}");
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Maestro.Emulator.Anthropic;
 
-/// <summary>Reads a Messages API body; enforces the fields the real API requires (model, max_tokens, messages).</summary>
+/// <summary>Reads a Messages API body; enforces the fields the real API requires (model, max_tokens, messages) and what the requested API version refuses.</summary>
 internal sealed class AnthropicRequestReader : IChatRequestReader
 {
     public ChatRequest? Read(HttpContext context, ReadOnlyMemory<byte> body, JsonElement root, string? credential, out string? error)
@@ -28,7 +28,12 @@ internal sealed class AnthropicRequestReader : IChatRequestReader
             return null;
         }
 
-        error = null;
+        error = AnthropicVersions.Refusal(context.Request.Headers["anthropic-version"].ToString(), root);
+        if (error is not null)
+        {
+            return null;
+        }
+
         var thinking = root.TryGetProperty("thinking", out var t) && t.ValueKind == JsonValueKind.Object
             && t.TryGetProperty("type", out var type) && type.GetString() is "enabled" or "adaptive";
         return new ChatRequest

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Maestro.Emulator.Hosting;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace Maestro.Emulator.ChatGpt;

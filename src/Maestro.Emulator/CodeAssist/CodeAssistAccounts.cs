@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 
 namespace Maestro.Emulator.CodeAssist;
 

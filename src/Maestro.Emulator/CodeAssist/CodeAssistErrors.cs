@@ -2,7 +2,7 @@ using System.Globalization;
 using Maestro.Emulator.Gemini;
 using Maestro.Emulator.Hosting;
 using Maestro.Emulator.Scenarios;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 
 namespace Maestro.Emulator.CodeAssist;
 

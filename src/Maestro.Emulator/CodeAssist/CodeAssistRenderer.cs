@@ -3,7 +3,7 @@ using Maestro.Emulator.Gemini;
 using Maestro.Emulator.Hosting;
 using Maestro.Emulator.Scenarios;
 using Maestro.Emulator.Sse;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace Maestro.Emulator.CodeAssist;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Maestro.Emulator.Hosting;
 using Maestro.Emulator.Scenarios;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using Maestro.Emulator.Hosting;
-using Maestro.Emulator.Wire;
+using Maestro.Wire.Gemini;
 
 namespace Maestro.Emulator.Gemini;
 
 /// <summary>Google error bodies (google.rpc.Status): <c>{"error":{"code","message","status","details"}}</c>, pretty-printed.</summary>
 internal sealed class GeminiErrors : IProviderErrors
 {
-    public const string ContentType = "application/json; charset=UTF-8";
+    public const string ContentType = GoogleErrorBody.ContentType;
 
     public JsonReply InvalidRequest(string message) => Error(400, "INVALID_ARGUMENT", message);
 
@@ -75,33 +75,9 @@ internal sealed class GeminiErrors : IProviderErrors
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteEndObject();
-        w.WriteStartObject();
-        w.WriteString("@type", "type.googleapis.com/google.rpc.RetryInfo");
-        w.WriteString("retryDelay", retryAfterSeconds.ToString(CultureInfo.InvariantCulture) + "s");
-        w.WriteEndObject();
+        GoogleErrorBody.WriteRetryInfo(w, retryAfterSeconds);
     }
 
-    private static JsonReply Error(int status, string code, string message, Action<Utf8JsonWriter>? details = null, List<KeyValuePair<string, string>>? headers = null)
-    {
-        var body = WireJson.Once(
-            w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("error");
-                w.WriteNumber("code", status);
-                w.WriteString("message", message);
-                w.WriteString("status", code);
-                if (details is not null)
-                {
-                    w.WriteStartArray("details");
-                    details(w);
-                    w.WriteEndArray();
-                }
-
-                w.WriteEndObject();
-                w.WriteEndObject();
-            },
-            indented: true);
-        return new JsonReply(status, body, ContentType, headers);
-    }
+    private static JsonReply Error(int status, string code, string message, Action<Utf8JsonWriter>? details = null, List<KeyValuePair<string, string>>? headers = null) =>
+        new(status, GoogleErrorBody.Write(status, code, message, details), ContentType, headers);
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Maestro.Emulator.Hosting;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace Maestro.Emulator.Gemini;

@@ -13,6 +13,13 @@ internal sealed class CredentialPolicy(IReadOnlySet<string>? accepted, OAuth.Emu
             : credential.Length > 0 && !credential.StartsWith("invalid", StringComparison.OrdinalIgnoreCase),
     };
 
+    /// <summary>
+    /// An OAuth access token rather than an API key: one the emulated authorization server issued, or one with the
+    /// provider's OAuth token prefix.
+    /// </summary>
+    public bool IsOAuthToken(string token, string prefix) =>
+        token.StartsWith(prefix, StringComparison.Ordinal) || issuer?.Check(token) is OAuth.TokenState.Valid or OAuth.TokenState.Rejected;
+
     /// <summary>The token of an <c>Authorization: Bearer</c> header, or null.</summary>
     public static string? BearerToken(string? authorization)
     {

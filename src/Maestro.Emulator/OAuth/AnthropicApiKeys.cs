@@ -1,5 +1,5 @@
 using Maestro.Emulator.OAuth.State;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 
 namespace Maestro.Emulator.OAuth;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Maestro.Emulator.OAuth.Grants;
 using Maestro.Emulator.OAuth.State;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 
 namespace Maestro.Emulator.OAuth;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Maestro.Emulator.Hosting;
-using Maestro.Emulator.Wire;
+using Maestro.Wire.OpenAI;
 
 namespace Maestro.Emulator.OpenAI;
 
@@ -52,31 +52,8 @@ internal sealed class OpenAIErrors(bool unknownModelIs404) : IProviderErrors
 
     private static JsonReply Error(int status, string message, string type, string? param, string? code, List<KeyValuePair<string, string>>? headers = null)
     {
-        var body = WireJson.Once(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("error");
-            w.WriteString("message", message);
-            w.WriteString("type", type);
-            WriteNullable(w, "param", param);
-            WriteNullable(w, "code", code);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        });
         headers ??= [];
-        headers.Add(new("x-request-id", WireIds.HexId("req_", 32)));
-        return new JsonReply(status, body, Headers: headers);
-    }
-
-    private static void WriteNullable(System.Text.Json.Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
+        headers.Add(new("x-request-id", OpenAIErrorBody.NewRequestId()));
+        return new JsonReply(status, OpenAIErrorBody.Write(message, type, param, code), Headers: headers);
     }
 }

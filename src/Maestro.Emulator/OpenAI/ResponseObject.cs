@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Maestro.Emulator.Hosting;
 using Maestro.Emulator.Scenarios;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 
 namespace Maestro.Emulator.OpenAI;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Maestro.Emulator.Hosting;
 using Maestro.Emulator.Scenarios;
 using Maestro.Emulator.Sse;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace Maestro.Emulator.OpenAI;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Maestro.Emulator.Hosting;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 
 namespace Maestro.Emulator.Scenarios;
 

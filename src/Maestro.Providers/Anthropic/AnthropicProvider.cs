@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 namespace Maestro.Providers.Anthropic;
 
 /// <summary>Anthropic's Messages API: API keys, and OAuth logins sent with the documented OAuth headers.</summary>
-public sealed class AnthropicProvider(AnthropicOptions options) : IProvider
+public sealed class AnthropicProvider(AnthropicOptions options) : IProvider, IPassThroughProvider
 {
     public const string Id = "anthropic";
 
@@ -34,4 +34,9 @@ public sealed class AnthropicProvider(AnthropicOptions options) : IProvider
 
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
         AnthropicModelCatalog.ListAsync(Endpoint(connection), options, cancellationToken);
+
+    public WireApi? NativeApi(AuthRecord auth) => WireApi.Messages;
+
+    public PassThroughEndpoint? PassThrough(ProviderConnection connection, WireApi api, string model, bool stream, string? method = null) =>
+        AnthropicPassThrough.For(connection, options, api, method);
 }

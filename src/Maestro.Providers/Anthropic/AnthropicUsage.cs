@@ -7,7 +7,7 @@ namespace Maestro.Providers.Anthropic;
 /// Token counts of one response. message_start carries the input side and message_delta the cumulative totals, which
 /// win where present (server tools make the final input larger than the first).
 /// </summary>
-internal sealed class AnthropicUsage
+public sealed class AnthropicUsage
 {
     public const string CacheCreationKey = "cache_creation_input_tokens";
 

@@ -32,6 +32,13 @@ internal static class GeminiEndpoints
         return request;
     }
 
+    /// <summary><c>{base}/v1beta/models/{model}:{method}</c> for a method other than generating (e.g. countTokens).</summary>
+    public static Uri Method(Uri baseUrl, string model, string method)
+    {
+        var generate = Generate(baseUrl, model, stream: false).AbsoluteUri;
+        return new Uri(string.Concat(generate.AsSpan(0, generate.Length - ":generateContent".Length), ":", method));
+    }
+
     /// <summary>The base URL with the API version: <c>/v1beta</c> appended unless the base already ends in a version.</summary>
     private static string Versioned(Uri baseUrl)
     {

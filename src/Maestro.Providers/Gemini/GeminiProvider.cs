@@ -9,7 +9,7 @@ namespace Maestro.Providers.Gemini;
 /// Google Gemini (the public Gemini API, generativelanguage.googleapis.com), with API keys or Google OAuth; OAuth auths in
 /// Code Assist mode are served by Google's Code Assist server instead (<see cref="CodeAssistMode"/>).
 /// </summary>
-public sealed class GeminiProvider : IProvider
+public sealed class GeminiProvider : IProvider, IPassThroughProvider
 {
     public const string Id = "gemini";
 
@@ -77,4 +77,13 @@ public sealed class GeminiProvider : IProvider
         CodeAssistMode.Serves(connection.Auth)
             ? _codeAssistCatalog.ListAsync(Endpoint(connection), cancellationToken)
             : _catalog.ListAsync(Endpoint(connection), cancellationToken);
+
+    public WireApi? NativeApi(AuthRecord auth) => WireApi.GenerateContent;
+
+    /// <summary>The Gemini API takes generateContent requests as they are; Code Assist wraps them in an envelope, so they are translated.</summary>
+    public PassThroughEndpoint? PassThrough(ProviderConnection connection, WireApi api, string model, bool stream, string? method = null) =>
+        api != WireApi.GenerateContent || CodeAssistMode.Serves(connection.Auth) || method is not (null or IPassThroughProvider.CountTokens)
+            ? null
+            : new PassThroughEndpoint(
+                method is null ? GeminiEndpoints.Generate(connection.BaseUrl, model, stream) : GeminiEndpoints.Method(connection.BaseUrl, model, "countTokens"));
 }

@@ -9,7 +9,7 @@ namespace Maestro.Providers.OpenAI;
 /// OpenAI through the Responses API: chat with tools, images and replayable reasoning; the live model list. API keys go
 /// to api.openai.com; ChatGPT logins (OAuth, mode <c>chatgpt</c>) to the ChatGPT Codex backend (<see cref="ChatGptBackend"/>).
 /// </summary>
-public sealed class OpenAIProvider(OpenAIOptions options) : IProvider
+public sealed class OpenAIProvider(OpenAIOptions options) : IProvider, IPassThroughProvider
 {
     public const string Id = "openai";
 
@@ -55,4 +55,19 @@ public sealed class OpenAIProvider(OpenAIOptions options) : IProvider
         ChatGptBackend.Serves(connection.Auth)
             ? ChatGptModelCatalog.ListAsync(Endpoint(connection), cancellationToken)
             : OpenAIModelCatalog.ListAsync(Endpoint(connection), cancellationToken);
+
+    public WireApi? NativeApi(AuthRecord auth) => WireApi.Responses;
+
+    /// <summary>
+    /// API keys take Responses and Chat Completions requests as they are. ChatGPT logins do not: their backend refuses
+    /// fields the public API takes and requires others, so their requests are translated.
+    /// </summary>
+    public PassThroughEndpoint? PassThrough(ProviderConnection connection, WireApi api, string model, bool stream, string? method = null) =>
+        ChatGptBackend.Serves(connection.Auth) || method is not null ? null
+        : api switch
+        {
+            WireApi.Responses => new PassThroughEndpoint(OpenAIEndpoints.Resolve(connection.BaseUrl, "responses")),
+            WireApi.ChatCompletions => new PassThroughEndpoint(OpenAIEndpoints.Resolve(connection.BaseUrl, "chat/completions")),
+            _ => null,
+        };
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 namespace Maestro.Providers.OpenAICompatible;
 
 /// <summary>An OpenAI-compatible endpoint (Ollama, vLLM, OpenRouter, Groq, LM Studio, …) speaking Chat Completions.</summary>
-public sealed class CompatibleProvider : IProvider
+public sealed class CompatibleProvider : IProvider, IPassThroughProvider
 {
     /// <summary>The endpoint needs no key (see <see cref="CompatibleProviderSettings.ApiKeyRequired"/>).</summary>
     public const string ApiKeyOptionalFeature = ProviderFeatures.ApiKeyOptional;
@@ -46,4 +46,9 @@ public sealed class CompatibleProvider : IProvider
 
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
         ModelListReader.ListAllAsync(Endpoint(connection), Settings.Endpoint(connection.BaseUrl, Settings.ModelsPath), enrich: null, cancellationToken);
+
+    public WireApi? NativeApi(AuthRecord auth) => WireApi.ChatCompletions;
+
+    public PassThroughEndpoint? PassThrough(ProviderConnection connection, WireApi api, string model, bool stream, string? method = null) =>
+        api != WireApi.ChatCompletions || method is not null ? null : new PassThroughEndpoint(Settings.Endpoint(connection.BaseUrl, Settings.ChatPath));
 }

@@ -4,6 +4,7 @@ using Maestro.Core.Configuration;
 using Maestro.Core.Secrets;
 using Maestro.Data;
 using Maestro.Data.Connection;
+using Maestro.Gateway;
 using Maestro.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,7 @@ public static class MaestroServices
         services.AddMaestroCore(configuration);
         services.AddMaestroData(database);
         services.AddMaestroProviders(configuration);
+        services.AddMaestroGateway(configuration);
         services.AddMaestroOpenTelemetry(configuration);
         // Views shared by the REST API and the CLI's --json output.
         services.AddSingleton<Api.SessionViews>();

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Maestro.Core.Access;
 using Maestro.Web;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.Tests.Infrastructure;
 
@@ -35,9 +36,11 @@ public sealed class WebServer : IAsyncDisposable
     /// <summary>An API client with the access token.</summary>
     public HttpClient Client { get; }
 
-    public static async Task<WebServer> StartAsync(MaestroTestEnvironment environment, WebServerOptions? options = null)
+    /// <param name="configureServices">Extra services for this test (e.g. a provider that exists only in tests).</param>
+    public static async Task<WebServer> StartAsync(
+        MaestroTestEnvironment environment, WebServerOptions? options = null, Action<IServiceCollection>? configureServices = null)
     {
-        var app = MaestroWebApp.Build(options ?? new WebServerOptions(Port: 0), environment.Configuration());
+        var app = MaestroWebApp.Build(options ?? new WebServerOptions(Port: 0), environment.Configuration(), configureServices);
         await app.StartAsync();
         return new WebServer(app, app.ListeningAddress(), ReadAccessToken(environment.Home));
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Maestro.Gateway.Keys;
 using Maestro.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,7 +11,8 @@ namespace Maestro.Tests.Web;
 /// <summary>
 /// Every route the app maps — read from its endpoint data source, so a route added later is covered the day it is
 /// added — answers 401 without credentials, except the documented open ones below, and works (neither 401 nor 403)
-/// with the access token and with a signed-in browser's cookie.
+/// with the access token and with a signed-in browser's cookie. The gateway's routes (<c>/v1/*</c>, <c>/v1beta/*</c>)
+/// take a gateway key instead: they answer 401 without one, with the access token and with the cookie alike.
 /// </summary>
 public sealed class RouteCoverageTests(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -44,6 +46,13 @@ public sealed class RouteCoverageTests(PostgresFixture postgres) : IAsyncLifetim
             routes.Select(r => r.Key).ShouldContain(open, "the open list names only routes that exist");
         }
 
+        routes.Select(r => r.Key).ShouldContain("POST /v1/chat/completions");
+        routes.Select(r => r.Key).ShouldContain("POST /v1beta/models/{**target}");
+        var gatewayKey = (await _server.App.Services.GetRequiredService<KeyService>()
+            .CreateAsync("coverage", null, null, null, null, TestContext.Current.CancellationToken)).Secret;
+        using var keyHolder = _server.Anonymous();
+        keyHolder.DefaultRequestHeaders.Authorization = new("Bearer", gatewayKey);
+
         using var anonymous = _server.Anonymous();
         using var browser = await _server.SignInAsync();
         // Not following redirects (HttpClient drops the Authorization header on a redirect; the status says enough).
@@ -53,6 +62,26 @@ public sealed class RouteCoverageTests(PostgresFixture postgres) : IAsyncLifetim
         foreach (var route in routes)
         {
             var withoutCredentials = await SendAsync(anonymous, route);
+            if (IsGateway(route))
+            {
+                foreach (var (name, client) in new[] { ("no credentials", anonymous), ("the token", token), ("the cookie", browser) })
+                {
+                    if ((name == "no credentials" ? withoutCredentials : await SendAsync(client, route)) != 401)
+                    {
+                        failures.Add($"{route.Key} ({route.Url}) with {name}: not 401 (the gateway takes only gateway keys)");
+                    }
+                }
+
+                var withKey = await SendAsync(keyHolder, route);
+                if (withKey is 401 or 403)
+                {
+                    failures.Add($"{route.Key} ({route.Url}) with a gateway key: {withKey}");
+                }
+
+                continue;
+            }
+
+
             if (Open.Contains(route.Key) ? withoutCredentials is 401 or 403 : withoutCredentials != 401)
             {
                 failures.Add($"{route.Key} ({route.Url}) without credentials: {withoutCredentials}");
@@ -71,6 +100,9 @@ public sealed class RouteCoverageTests(PostgresFixture postgres) : IAsyncLifetim
         failures.ShouldBeEmpty($"{routes.Count} routes checked:\n{string.Join("\n", routes.Select(r => r.Key))}");
         TestContext.Current.SendDiagnosticMessage($"{routes.Count} routes checked, {Open.Length} open.");
     }
+
+    private static bool IsGateway(Route route) =>
+        route.Pattern.StartsWith("/v1/", StringComparison.Ordinal) || route.Pattern.StartsWith("/v1beta/", StringComparison.Ordinal);
 
     private sealed record Route(string Method, string Pattern, string Url)
     {
@@ -132,7 +164,7 @@ public sealed class RouteCoverageTests(PostgresFixture postgres) : IAsyncLifetim
         request.Headers.Add("HX-Request", "true");
         if (route.Method is "POST" or "PUT" or "PATCH")
         {
-            request.Content = route.Url.StartsWith("/api/", StringComparison.Ordinal)
+            request.Content = route.Url.StartsWith("/api/", StringComparison.Ordinal) || IsGateway(route)
                 ? new StringContent("{}", Encoding.UTF8, "application/json")
                 : new FormUrlEncodedContent([]);
         }

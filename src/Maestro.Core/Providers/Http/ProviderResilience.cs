@@ -38,13 +38,22 @@ public sealed class ProviderResilience(ProviderRuntimeOptions options, TimeProvi
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
         if (options.MaxRetries > 0)
         {
-            builder.AddRetry(BackoffRetry.Options<HttpResponseMessage>(
+            var retry = BackoffRetry.Options<HttpResponseMessage>(
                 options,
                 error => error is ProviderException e && ShouldRetry(e),
                 error => error is ProviderException { RetryAfter: { } retryAfter } ? retryAfter : null,
                 (error, delay, attempt) => logger.LogWarning(
                     "{Provider}: {Error} Retrying in {Delay:0.0} s (attempt {Attempt} of {Max}).",
-                    provider, error?.Message, delay.TotalSeconds, attempt, options.MaxRetries)));
+                    provider, error?.Message, delay.TotalSeconds, attempt, options.MaxRetries));
+            var shouldRetry = retry.ShouldHandle;
+
+            // A connection may allow fewer retries than the app (a gateway pool member fails over instead of waiting).
+            retry.ShouldHandle = args =>
+                args.Context.GetRequestMessage() is { } request && ProviderRequest.Of(request) is { } call &&
+                args.AttemptNumber >= call.Connection.Runtime.Options.MaxRetries
+                    ? ValueTask.FromResult(false)
+                    : shouldRetry(args);
+            builder.AddRetry(retry);
         }
 
         if (options.CircuitBreaker)

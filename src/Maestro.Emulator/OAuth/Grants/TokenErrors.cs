@@ -1,4 +1,4 @@
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 
 namespace Maestro.Emulator.OAuth.Grants;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Maestro.Emulator.OAuth.State;
-using Maestro.Emulator.Wire;
+using Maestro.Wire;
 
 namespace Maestro.Emulator.OAuth.Grants;
 

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Maestro.Emulator.Wire;
+namespace Maestro.Wire;
 
 /// <summary>Ids and opaque blobs shaped like each provider's (prefix, alphabet, length), so adapters see realistic values.</summary>
-internal static class WireIds
+public static class WireIds
 {
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private const string Hex = "0123456789abcdef";

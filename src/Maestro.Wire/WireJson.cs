@@ -2,15 +2,16 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Maestro.Emulator.Wire;
+namespace Maestro.Wire;
 
 /// <summary>
 /// Builds wire JSON; one instance per stream reuses its buffer across events (not thread-safe). Field order is written by hand to match the recordings; non-ASCII text is
 /// written as UTF-8 (not \u-escaped), as the providers send it.
 /// </summary>
-internal sealed class WireJson : IDisposable
+public sealed class WireJson : IDisposable
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>Compact, with non-ASCII text as UTF-8: how every provider writes its JSON.</summary>
+    public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonWriterOptions IndentedOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
 
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);

@@ -1,0 +1,13 @@
+namespace Maestro.Gateway.Routes;
+
+/// <summary>Routes in storage.</summary>
+public interface IGatewayRouteStore
+{
+    Task<IReadOnlyList<GatewayRoute>> ListAsync(CancellationToken cancellationToken);
+
+    /// <exception cref="Core.Errors.ConflictException">A route of that name exists.</exception>
+    Task<GatewayRoute> CreateAsync(string name, IReadOnlyList<(Guid AuthId, string Model)> targets, CancellationToken cancellationToken);
+
+    /// <exception cref="Core.Errors.ConflictException">Keys are limited to the route.</exception>
+    Task<bool> DeleteAsync(string name, CancellationToken cancellationToken);
+}
