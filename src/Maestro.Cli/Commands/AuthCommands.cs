@@ -79,7 +79,7 @@ public static class AuthCommands
 
             if (auths.Count == 0)
             {
-                ctx.Console.MarkupLine("No auths yet. Add one with [bold]maestro auth add <provider> <name> --api-key-stdin[/] or [bold]maestro auth login <provider> <name>[/].");
+                ctx.Console.MarkupLine($"No auths yet. Add one with [bold]{Errors.Escape(Invocation.Name)} auth add <provider> <name> --api-key-stdin[/] or [bold]{Errors.Escape(Invocation.Name)} auth login <provider> <name>[/].");
                 return 0;
             }
 
