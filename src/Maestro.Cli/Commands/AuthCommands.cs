@@ -13,6 +13,8 @@ public static class AuthCommands
     public static Command Create(Func<CliContext> context)
     {
         var auth = new Command("auth", "Manage named auths: API keys and OAuth logins, several per provider.");
+        // The plural reads naturally too: `maestro auths list`.
+        auth.Aliases.Add("auths");
         auth.Subcommands.Add(Add(context));
         auth.Subcommands.Add(List(context));
         auth.Subcommands.Add(Show(context));

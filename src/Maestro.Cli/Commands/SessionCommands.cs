@@ -20,6 +20,7 @@ public static class SessionCommands
     public static Command Create(Func<CliContext> context)
     {
         var session = new Command("session", "Manage sessions: agents with an auth, model, prompts, tools and a working directory.");
+        session.Aliases.Add("sessions");
         session.Subcommands.Add(CreateCommand(context));
         session.Subcommands.Add(List(context));
         session.Subcommands.Add(Show(context));

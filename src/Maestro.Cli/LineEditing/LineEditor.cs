@@ -31,11 +31,20 @@ public sealed class LineEditor(ReplHistory history, TextWriter output, Func<Cons
         Cancelled = false;
         var browsing = history.Browse();
         Render(prompt, promptWidth);
+        var meta = false;
         while (true)
         {
             var key = readKey();
+            if (key.Key == ConsoleKey.Escape && !meta)
+            {
+                // Escape then a key is that key with Alt (as in readline): terminals send Alt+Enter so.
+                meta = true;
+                continue;
+            }
+
             var control = key.Modifiers.HasFlag(ConsoleModifiers.Control);
-            var alt = key.Modifiers.HasFlag(ConsoleModifiers.Alt);
+            var alt = key.Modifiers.HasFlag(ConsoleModifiers.Alt) || meta;
+            meta = false;
             switch (key.Key)
             {
                 case ConsoleKey.Enter when alt || key.Modifiers.HasFlag(ConsoleModifiers.Shift):
