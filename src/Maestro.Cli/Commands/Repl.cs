@@ -20,7 +20,7 @@ public static class Repl
     private const string Help = """"
         /model [ID]     show or switch the model (the history is kept and translated)
         /compact        summarize the older turns now
-        /context [rm ID] list the context chunks and their sizes, or remove one
+        /context [rm ID] list the context chunks and their sizes, or remove one (ID: the 8 characters shown)
         /tools          the tools this session has and their permissions
         /stop           stop a turn of this session running elsewhere (Ctrl+C stops one running here)
         /new            start a new thread (the old one stays in the history)
@@ -151,11 +151,8 @@ public static class Repl
                 ctx.Console.MarkupLine($"Compacted {result.Messages} messages (~{result.TokensBefore:N0} tokens) into ~{result.TokensAfter:N0}.");
                 break;
             case "/context" when parts.Length == 3 && parts[1] == "rm":
-                if (!Guid.TryParse(parts[2], out var chunk))
-                {
-                    throw new ValidationFailedException("chunk", $"'{parts[2]}' is not a chunk id.");
-                }
-
+                var listed = await ctx.Get<ContextService>().ListAsync(session, ct);
+                var chunk = ShortIds.Resolve(parts[2], listed.Chunks.Select(c => c.Id), "chunk", "a chunk", "/context lists them.");
                 var removed = await ctx.Get<ContextService>().DeleteAsync(session, chunk, ct);
                 ctx.Console.MarkupLine($"Removed {removed.Count} chunk{(removed.Count == 1 ? "" : "s")}.");
                 break;

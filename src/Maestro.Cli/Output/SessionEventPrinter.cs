@@ -109,7 +109,7 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
                 Line(tool.IsError ? $"  [red]✗ {Markup.Escape(summary)}[/]" : $"  [green]✓[/] {Markup.Escape(summary)}{took}");
                 break;
             case SessionEventTypes.ApprovalRequested when e.Approval is { } approval && !AnswersApprovals:
-                Line($"[yellow]⏸ {Markup.Escape(approval.Tool)} waits for approval[/] [grey](answer in the UI, or: {Markup.Escape(Invocation.Name)} session approve <session> {approval.ApprovalId} approve|deny)[/]");
+                Line($"[yellow]⏸ {Markup.Escape(approval.Tool)} waits for approval[/] [grey](answer in the UI, or: {Markup.Escape(Invocation.Name)} session approve <session> {ShortIds.Of(approval.ApprovalId)} approve|deny)[/]");
                 break;
             case SessionEventTypes.ApprovalResolved when e.Approval is { } approval && !AnswersApprovals:
                 Line($"  [grey]{Markup.Escape(approval.Status.Replace('_', ' '))}{(approval.Reason is { } r ? $": {Markup.Escape(r)}" : "")}[/]");

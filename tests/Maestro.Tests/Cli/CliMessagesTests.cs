@@ -96,6 +96,33 @@ public sealed partial class CliMessagesTests(PostgresFixture postgres) : IAsyncL
         emulate.Output.ShouldContain("./maestro chat anthropic/demo \"Hello\"");
     }
 
+    [Fact]
+    public async Task Context_chunks_are_shown_and_removed_by_short_id()
+    {
+        (await CliRunner.RunAsync(_env, "session", "create", "short-ids", "--auth", "anthropic/emu", "--model", "synthetic:5")).ExitCode.ShouldBe(0);
+        var turn = await CliRunner.RunAsync(_env, "chat", "--session", "short-ids", "A first question");
+        turn.ExitCode.ShouldBe(0, turn.ToString());
+
+        var json = await CliRunner.RunAsync(_env, "session", "context", "short-ids", "--json");
+        var ids = System.Text.Json.JsonDocument.Parse(json.Stdout).RootElement.GetProperty("chunks").EnumerateArray()
+            .Select(c => c.GetProperty("id").GetGuid()).ToList();
+        ids.Count.ShouldBeGreaterThanOrEqualTo(2, json.ToString());
+        var shortId = ids[0].ToString("N")[^8..];
+
+        var table = await CliRunner.RunAsync(_env, "session", "context", "short-ids");
+        table.Stdout.ShouldContain(shortId);
+        table.Stdout.ShouldNotContain(ids[0].ToString());
+
+        var wrong = await CliRunner.RunAsync(_env, "session", "context", "short-ids", "--rm", "zz");
+        wrong.ExitCode.ShouldNotBe(0);
+        wrong.Stderr.ShouldContain("8 characters", customMessage: wrong.ToString());
+
+        var removed = await CliRunner.RunAsync(_env, "session", "context", "short-ids", "--rm", shortId);
+        removed.ExitCode.ShouldBe(0, removed.ToString());
+        removed.Stdout.ShouldContain("Removed");
+        removed.Stdout.ShouldNotContain(shortId);
+    }
+
     [GeneratedRegex(@"Created session no-model \(anthropic/emu, (?<model>[^)]+)\)")]
     private static partial Regex CreatedModel();
 
