@@ -25,7 +25,8 @@ var root = new RootCommand("""
     Maestro: many LLM conversations and agents across Anthropic, OpenAI, Gemini and OpenAI-compatible endpoints.
 
     Data lives in $MAESTRO_HOME (default ~/.local/share/maestro) with an embedded PostgreSQL, or in DATABASE_URL.
-    Start with: maestro auth add <provider> <name> --api-key-stdin, then maestro serve (http://127.0.0.1:4000).
+    Start with: maestro auth add <provider> <name> --api-key-stdin, then maestro serve (http://127.0.0.1:4000; it
+    prints a one-time sign-in link). The web UI and the API need the access token: see maestro access --help.
     """);
 Func<CliContext> ctx = () => context;
 root.Subcommands.Add(AuthCommands.Create(ctx));
@@ -38,6 +39,7 @@ root.Subcommands.Add(SessionCommands.Create(ctx));
 root.Subcommands.Add(AttachCommand.Create(ctx));
 root.Subcommands.Add(PromptCommands.Create(ctx));
 root.Subcommands.Add(ServeCommand.Create(ctx));
+root.Subcommands.Add(AccessCommands.Create(ctx));
 root.Subcommands.Add(EmulateCommand.Create(ctx));
 Invocation.RewriteHelp(root);
 

@@ -1,3 +1,4 @@
+using Maestro.Core.Access;
 using Maestro.Core.Auths;
 using Maestro.Core.Conversations;
 using Maestro.Core.Events;
@@ -6,6 +7,7 @@ using Maestro.Core.Prompts;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
 using Maestro.Core.Usage;
+using Maestro.Data.Access;
 using Maestro.Data.Auths;
 using Maestro.Data.Connection;
 using Maestro.Data.Conversations;
@@ -27,6 +29,7 @@ public static class Extensions
         services.AddSingleton(options);
         services.AddSingleton<MaestroDatabase>();
         services.AddSingleton<IAuthStore, PostgresAuthStore>();
+        services.AddSingleton<IAccessStore, PostgresAccessStore>();
         services.AddSingleton<ISessionStore, PostgresSessionStore>();
         services.AddSingleton<IConversationStore, PostgresConversationStore>();
         services.AddSingleton<ITurnStore, PostgresTurnStore>();

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Maestro.Core.Access;
 using Maestro.Core.Configuration;
+using Maestro.Web.Access;
 using Maestro.Web.Api;
 using Maestro.Web.Components;
 using Maestro.Web.Hosting;
@@ -19,7 +21,8 @@ namespace Maestro.Web;
 
 /// <summary>Where `maestro serve` listens.</summary>
 /// <param name="Port">0 picks a free port (tests).</param>
-public sealed record WebServerOptions(int Port = 4000, string Host = "127.0.0.1");
+/// <param name="NoAuth">`--no-auth`: let everyone in (refused unless <paramref name="Host"/> is a loopback address).</param>
+public sealed record WebServerOptions(int Port = 4000, string Host = "127.0.0.1", bool NoAuth = false);
 
 /// <summary>Builds the web host: REST API, server-sent events and the UI, on loopback unless told otherwise.</summary>
 public static class MaestroWebApp
@@ -38,6 +41,8 @@ public static class MaestroWebApp
         }
 
         var configuration = builder.Configuration;
+        var access = AccessSettings.From(configuration, server);
+        ExposureRules.Check(server.Host, access);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -50,6 +55,7 @@ public static class MaestroWebApp
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddRazorComponents();
         builder.Services.AddAntiforgery();
+        builder.Services.AddMaestroAccess(access);
         builder.Services.AddMaestro(configuration);
         builder.Services.AddSingleton<SessionEventStream>();
         builder.Services.AddSingleton(new LiveStreamOptions { MaxDuration = configuration.GetSeconds("MAESTRO_UI_STREAM_MAX_SECONDS", TimeSpan.FromMinutes(10)) });
@@ -66,7 +72,19 @@ public static class MaestroWebApp
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.UseMiddleware<LocalRequestGuard>(AllowedHosts(server.Host, configuration));
+        if (access.Enabled)
+        {
+            app.Services.GetRequiredService<MaestroHome>().EnsureWritable();
+            app.Services.GetRequiredService<AccessTokenFile>().EnsureCreated();
+        }
+        else
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Maestro.Web.Access").LogWarning("{Warning}", ExposureRules.NoAuthWarning);
+        }
+
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseTrustedProxies(access);
+        app.UseMiddleware<LocalRequestGuard>(AllowedHosts(server.Host, configuration, access));
         app.UseMiddleware<ApiExceptionMiddleware>();
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -75,9 +93,14 @@ public static class MaestroWebApp
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
         });
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<StreamRevalidation>();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapHealth();
+        app.MapLogin();
         app.MapProviderApi();
         app.MapAuthApi();
         app.MapOAuthApi();
@@ -110,7 +133,7 @@ public static class MaestroWebApp
         _ => throw new Core.Errors.MaestroException($"--host '{host}' is not an IP address.", "Use 127.0.0.1 (default), ::1, or 0.0.0.0 to listen on every interface."),
     };
 
-    private static HashSet<string> AllowedHosts(string host, IConfiguration configuration)
+    private static HashSet<string> AllowedHosts(string host, IConfiguration configuration, AccessSettings access)
     {
         var extra = configuration.GetString("MAESTRO_ALLOWED_HOSTS");
         if (extra == "*")
@@ -119,6 +142,11 @@ public static class MaestroWebApp
         }
 
         var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "localhost", "127.0.0.1", "[::1]", "::1" };
+        if (access.PublicUrl is not null)
+        {
+            hosts.Add(access.PublicUrl.Host);
+        }
+
         if (host is not ("0.0.0.0" or "::"))
         {
             hosts.Add(host);

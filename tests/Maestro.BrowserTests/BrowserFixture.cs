@@ -42,7 +42,24 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync()
+    /// <summary>
+    /// A page in a new context (cookies, storage) signed in to <paramref name="host"/> as a browser is: the sign-in
+    /// form posted with the access token, the session cookie kept. Every page of the context reports CSP violations to
+    /// the host, which fails the test on dispose.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(UiHost host)
+    {
+        var context = await NewContextAsync(host.CspViolations);
+        var signIn = await context.APIRequest.PostAsync(host.Url("/login"), new APIRequestContextOptions
+        {
+            Form = context.APIRequest.CreateFormData().Set("secret", host.Server.AccessToken!),
+        });
+        signIn.Ok.ShouldBeTrue($"signing in: {signIn.Status} {await signIn.TextAsync()}");
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>A context (not signed in) whose pages report CSP violations to <paramref name="violations"/>.</summary>
+    public async Task<IBrowserContext> NewContextAsync(System.Collections.Concurrent.ConcurrentQueue<string> violations)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -50,7 +67,27 @@ public sealed class BrowserFixture : IAsyncLifetime
             ColorScheme = ColorScheme.Light,
         });
         context.SetDefaultTimeout(30_000);
-        return await context.NewPageAsync();
+        await WatchCspAsync(context, violations);
+        return context;
+    }
+
+    /// <summary>
+    /// Records every Content-Security-Policy violation of the context's pages: the DOM's securitypolicyviolation events
+    /// (an init script, which Playwright injects outside the page's CSP) and Chromium's own console reports.
+    /// </summary>
+    public static async Task WatchCspAsync(IBrowserContext context, System.Collections.Concurrent.ConcurrentQueue<string> violations)
+    {
+        await context.AddInitScriptAsync("""
+            document.addEventListener("securitypolicyviolation", (e) =>
+              console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
+            """);
+        context.Console += (_, message) =>
+        {
+            if (message.Type == "error" && (message.Text.Contains("Content Security Policy", StringComparison.Ordinal) || message.Text.StartsWith("CSP violation", StringComparison.Ordinal)))
+            {
+                violations.Enqueue($"{message.Location}: {message.Text}");
+            }
+        };
     }
 
     public async Task ScreenshotAsync(IPage page, string name)

@@ -31,7 +31,7 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
     [Fact]
     public async Task Add_an_auth_create_a_session_and_see_the_answer_stream()
     {
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/"));
         await page.GetByLabel("Provider").SelectOptionAsync("anthropic");
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("work");
@@ -81,7 +81,7 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
             ScriptedResponse.FromToolCalls(ScriptedToolCall.Create("write_file", """{"path": "note.txt", "content": "hello from the model"}""")),
             ScriptedResponse.FromText("I wrote **note.txt** for you."));
 
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/agent"));
         var box = page.GetByLabel("Message", new() { Exact = true });
         await box.FillAsync("Write a note");
@@ -110,7 +110,7 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
             ScriptedResponse.FromToolCalls(ScriptedToolCall.Create("shell", """{"command": "rm -rf build"}""")),
             ScriptedResponse.FromText("Understood, I will not delete it."));
 
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/careful"));
         var box = page.GetByLabel("Message", new() { Exact = true });
         await box.FillAsync("Clean up");
@@ -134,9 +134,12 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         var words = string.Join(' ', Enumerable.Range(1, 400).Select(i => $"s{i}"));
         _host.Emulator.Control.Enqueue("key-stop", new ScriptedResponse { Text = words, TokensPerSecond = 10 });
 
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/stoppable"));
         var box = page.GetByLabel("Message", new() { Exact = true });
+        // On a busy machine htmx settles a swap late, and binds the swapped-in Stop button only then: a long settle
+        // delay holds that window open, so Escape is shown to work while the button is not bound yet.
+        await page.EvaluateAsync("() => { htmx.config.defaultSettleDelay = 60000; }");
         await box.PressSequentiallyAsync("first line");
         await box.PressAsync("Shift+Enter");
         await box.PressSequentiallyAsync("second line");
@@ -144,6 +147,7 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await Expect(page.Locator(".msg.user .user-text")).ToHaveTextAsync("first line\nsecond line");
 
         await Expect(page.Locator(".msg.assistant").Last).ToContainTextAsync("s3 ");
+        await Expect(page.Locator("#stop-button")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Escape");
         await Expect(page.Locator(".msg-stopped")).ToContainTextAsync("Stopped.");
         await Expect(page.Locator(".msg-stopped").GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
@@ -158,7 +162,7 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         var words = string.Join(' ', Enumerable.Range(1, 120).Select(i => $"w{i}"));
         _host.Emulator.Control.Enqueue("key-slow", new ScriptedResponse { Text = words, TokensPerSecond = 20 });
 
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/long"));
         var box = page.GetByLabel("Message", new() { Exact = true });
         await box.FillAsync("Count");
@@ -194,7 +198,7 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
             Fault = EmulatorFault.Parse("disconnect:8"),
         });
 
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/flaky"));
         var box = page.GetByLabel("Message", new() { Exact = true });
         await box.FillAsync("Tell me something");
@@ -222,13 +226,13 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
             new ScriptedResponse { Text = words, TokensPerSecond = 20 },
             new ScriptedResponse { Text = words, TokensPerSecond = 20 });
 
-        var dashboard = await browser.NewPageAsync();
+        var dashboard = await browser.NewPageAsync(_host);
         await dashboard.GotoAsync(_host.Url("/"));
-        var first = await browser.NewPageAsync();
+        var first = await browser.NewPageAsync(_host);
         await first.GotoAsync(_host.Url("/sessions/one"));
-        var second = await browser.NewPageAsync();
+        var second = await browser.NewPageAsync(_host);
         await second.GotoAsync(_host.Url("/sessions/one"));
-        var other = await browser.NewPageAsync();
+        var other = await browser.NewPageAsync(_host);
         await other.GotoAsync(_host.Url("/sessions/two"));
 
         foreach (var page in new[] { first, other })

@@ -19,7 +19,7 @@ public sealed class OAuthJourneyTests(PostgresFixture postgres, BrowserFixture b
     public async Task Anthropic_sign_in_by_pasting_the_code_the_sign_in_page_shows()
     {
         await _host.AddAuthAsync("keyed", "key-keyed");
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/"));
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with OAuth", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in with OAuth" })).ToBeVisibleAsync();
@@ -73,7 +73,7 @@ public sealed class OAuthJourneyTests(PostgresFixture postgres, BrowserFixture b
     [Fact]
     public async Task OpenAI_sign_in_comes_back_to_the_loopback_callback_and_the_page_updates_by_itself()
     {
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sign-in"));
         await page.GetByLabel("Provider").SelectOptionAsync("openai");
         await Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Browser on this machine" })).ToBeCheckedAsync();

@@ -22,7 +22,7 @@ public sealed class PagesJourneyTests(PostgresFixture postgres, BrowserFixture b
     [Fact]
     public async Task Removing_a_context_chunk_takes_it_out_of_the_context()
     {
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/notes/context"));
         var rows = page.Locator("#context-report tbody tr");
         await Expect(rows).ToHaveCountAsync(4);
@@ -42,7 +42,7 @@ public sealed class PagesJourneyTests(PostgresFixture postgres, BrowserFixture b
     [Fact]
     public async Task The_model_can_be_switched_between_turns()
     {
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/notes"));
         var model = page.GetByLabel("Model", new() { Exact = true });
         await model.FillAsync("claude-haiku-4-5-20251001");
@@ -61,7 +61,7 @@ public sealed class PagesJourneyTests(PostgresFixture postgres, BrowserFixture b
     public async Task Mcp_servers_are_added_tested_imported_and_attached_to_a_session()
     {
         await McpServerPackage.EnsureInstalledAsync();
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/mcp"));
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("everything");
         await page.GetByLabel("Command (stdio)").FillAsync($"node {McpServerPackage.Script} stdio");
@@ -99,7 +99,7 @@ public sealed class PagesJourneyTests(PostgresFixture postgres, BrowserFixture b
     [Fact]
     public async Task History_finds_messages_and_lists_threads()
     {
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/notes/history"));
         await page.GetByLabel("Text in any message of this session").FillAsync("second");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -111,7 +111,7 @@ public sealed class PagesJourneyTests(PostgresFixture postgres, BrowserFixture b
     [Fact]
     public async Task Settings_validate_inline_and_the_auth_page_shows_models_and_usage()
     {
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/notes/settings"));
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Working directory (optional)" }).FillAsync("/no/such/folder");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();

@@ -86,19 +86,13 @@ public sealed class UiHost : IAsyncDisposable
         using var started = await Server.Client.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text });
         started.EnsureSuccessStatusCode();
         var turnId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("turn_id").GetString();
-        for (var i = 0; i < 600; i++)
-        {
-            var turn = await Server.Client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/turns/{turnId}");
-            if (turn.GetProperty("status").GetString() != "running")
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"The turn in {session} did not finish.");
+        await Eventually.UntilAsync(async () =>
+            (await Server.Client.GetFromJsonAsync<JsonElement>($"/api/sessions/{session}/turns/{turnId}")).GetProperty("status").GetString() != "running",
+            $"the turn in {session} to finish");
     }
+
+    /// <summary>Content-Security-Policy violations reported by any page of this host's browser contexts.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CspViolations { get; } = new();
 
     private static int FreePort()
     {
@@ -107,10 +101,12 @@ public sealed class UiHost : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Stops everything; a test whose pages reported a CSP violation fails here.</summary>
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
         await Emulator.DisposeAsync();
         await Env.DisposeAsync();
+        CspViolations.ShouldBeEmpty("no page may break the Content-Security-Policy");
     }
 }

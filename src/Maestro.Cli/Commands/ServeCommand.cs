@@ -1,8 +1,10 @@
 using System.CommandLine;
+using Maestro.Core.Access;
 using Maestro.Core.Configuration;
 using Maestro.Core.Errors;
 using Maestro.Data;
 using Maestro.Web;
+using Maestro.Web.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -17,10 +19,19 @@ public static class ServeCommand
         var port = new Option<int?>("--port", "-p") { Description = "Port to listen on (default: PORT or 4000).", HelpName = "N" };
         var host = new Option<string>("--host")
         {
-            Description = "Address to listen on. Default 127.0.0.1 (this machine only). Maestro has no login of its own: only use 0.0.0.0 behind your own access control.",
+            Description = "Address to listen on. Default 127.0.0.1 (this machine only). Elsewhere, put a TLS reverse proxy in front (README: \"Behind a reverse proxy\").",
             DefaultValueFactory = _ => "127.0.0.1",
         };
-        var command = new Command("serve", "Start the web UI and HTTP API (http://127.0.0.1:4000).") { port, host };
+        var noAuth = new Option<bool>("--no-auth")
+        {
+            Description = "Let everyone in without the access token (also MAESTRO_AUTH=off). Only on a loopback --host; any program on this machine can then use Maestro.",
+        };
+        var command = new Command("serve", """
+            Start the web UI and HTTP API (http://127.0.0.1:4000).
+
+            Every page and API route needs the access token ($MAESTRO_HOME/access-token, created on first start, or
+            MAESTRO_ACCESS_TOKEN) or a signed-in browser. The one-time sign-in link printed at start signs this browser in.
+            """) { port, host, noAuth };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
@@ -31,7 +42,7 @@ public static class ServeCommand
             }
 
             EnsurePortFree(parse.GetValue(host)!, chosenPort);
-            var app = MaestroWebApp.Build(new WebServerOptions(chosenPort, parse.GetValue(host)!));
+            var app = MaestroWebApp.Build(new WebServerOptions(chosenPort, parse.GetValue(host)!, parse.GetValue(noAuth)));
             await using var _ = app;
             var database = app.Services.GetRequiredService<MaestroDatabase>();
             // Start the database before listening, so a database problem is reported at once, not on the first page.
@@ -47,11 +58,25 @@ public static class ServeCommand
             }
 
             var url = app.ListeningAddress();
+            var access = app.Services.GetRequiredService<AccessSettings>();
             ctx.Console.MarkupLine($"[bold green]Maestro is running[/] at [link]{url}[/]");
+            if (access.Enabled)
+            {
+                // A one-time code, not the token: the link is useless once opened, and the code sits in the fragment,
+                // which browsers never send, so no server or proxy log ever holds it.
+                var code = await app.Services.GetRequiredService<AccessService>().CreateSignInCodeAsync(ct);
+                // Listening on every interface: a browser on this machine reaches it on loopback (browsers refuse 0.0.0.0).
+                var reachable = url.Host is "0.0.0.0" or "[::]" ? new UriBuilder(url) { Host = "127.0.0.1" }.Uri : url;
+                var link = SignInLink.For(access.PublicUrl ?? reachable, code);
+                // Plain lines, never wrapped to the terminal's width: the link must stay copyable in one piece.
+                ctx.Stdout.WriteLine($"Sign in: {link}");
+                ctx.Stdout.WriteLine($"  (a one-time link, valid 15 minutes; `maestro access link` prints another. API clients send the token in {app.Services.GetRequiredService<AccessTokenFile>().Source})");
+            }
+
             ctx.Console.MarkupLine($"[grey]Database: {(database.Options.IsEmbedded ? "embedded" : "external")} ({Markup.Escape(database.Location)}). Press Ctrl+C to stop.[/]");
             if (parse.GetValue(host) is "0.0.0.0" or "::")
             {
-                ctx.Console.MarkupLine("[yellow]Listening on every interface: anyone who can reach this machine can use your auths.[/]");
+                ctx.Console.MarkupLine("[yellow]Listening on every interface: anyone who can reach this machine can try to sign in. Put a TLS reverse proxy in front (README).[/]");
             }
 
             try

@@ -1,4 +1,5 @@
 using Maestro.Core.OAuth.Imports;
+using Maestro.Core.OAuth.Logins;
 using Maestro.Core.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,15 @@ public static class OAuthServiceCollectionExtensions
         services.AddSingleton<OAuthEvents>();
         services.AddSingleton<OAuthRefresher>();
         services.AddSingleton<OAuthAuths>();
+        services.AddSingleton<OAuthLoginMessages>();
+        services.AddSingleton<OAuthLoginRuns>();
+        services.AddSingleton<OAuthFlowProgress>();
+        services.AddSingleton<OAuthLoginCompletion>();
+        services.AddSingleton<OAuthCodeReceiver>();
+        services.AddSingleton<OAuthBrowserLogin>();
+        services.AddSingleton<OAuthDeviceLogin>();
+        services.AddSingleton<OAuthLoginValidator>();
+        services.AddSingleton<OAuthLoginStarter>();
         services.AddSingleton<OAuthLoginService>();
         services.AddSingleton(sp => new OAuthImportService(
             sp.GetRequiredService<Auths.AuthService>(),

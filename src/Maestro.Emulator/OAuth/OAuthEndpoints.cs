@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Maestro.Emulator.Hosting;
+using Maestro.Emulator.OAuth.Grants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,13 +33,13 @@ internal static class OAuthEndpoints
         routes.MapPost(DeviceCodePath, async context =>
         {
             var fields = await ReadJsonAsync(context.Request);
-            await WriteAsync(context, server.StartDevice(fields?.GetValueOrDefault("client_id")));
+            await WriteAsync(context, server.Devices.Start(fields?.GetValueOrDefault("client_id")));
         });
         routes.MapPost(DeviceTokenPath, async context =>
         {
             var fields = await ReadJsonAsync(context.Request);
             var callback = $"{context.Request.Scheme}://{context.Request.Host}{DeviceCallbackPath}";
-            await WriteAsync(context, server.PollDevice(fields?.GetValueOrDefault("device_auth_id"), fields?.GetValueOrDefault("user_code"), callback));
+            await WriteAsync(context, server.Devices.Poll(fields?.GetValueOrDefault("device_auth_id"), fields?.GetValueOrDefault("user_code"), callback));
         });
         routes.MapGet(DeviceVerificationPath, context => HtmlAsync(context, 200, "Connect a device",
             $"""
@@ -69,7 +70,7 @@ internal static class OAuthEndpoints
                     $"""<p>Paste this code into your application:</p><pre id="code">{WebUtility.HtmlEncode(query["code"] + "#" + query["state"])}</pre>""");
         });
         routes.MapPost(AnthropicCreateApiKeyPath, context =>
-            WriteAsync(context, server.CreateApiKey(CredentialPolicy.BearerToken(context.Request.Headers.Authorization.ToString()))));
+            WriteAsync(context, server.ApiKeys.Create(CredentialPolicy.BearerToken(context.Request.Headers.Authorization.ToString()))));
 
         OAuthControlEndpoints.Map(routes, server);
     }
@@ -102,7 +103,7 @@ internal static class OAuthEndpoints
         var offline = dialect == OAuthDialect.Google ? Get("access_type") == "offline"
             : dialect == OAuthDialect.OpenAI ? scope.Split(' ').Contains("offline_access")
             : true;
-        var code = server.IssueCode(dialect, Get("client_id")!, redirect, Get("code_challenge")!, scope, state, offline);
+        var code = server.Codes.Issue(dialect, Get("client_id")!, redirect, Get("code_challenge")!, scope, state, offline);
         return RedirectAsync(context, redirect, [new("code", code), new("state", state)]);
     }
 
@@ -147,16 +148,10 @@ internal static class OAuthEndpoints
             await Task.Delay(server.TokenDelay, time, context.RequestAborted);
         }
 
-        await WriteAsync(context, server.Token(dialect, fields));
+        await WriteAsync(context, server.Tokens.Token(dialect, fields));
     }
 
-    private static TokenResult InvalidRequest(string description) => new(400, Wire.WireJson.Once(w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("error", "invalid_request");
-        w.WriteString("error_description", description);
-        w.WriteEndObject();
-    }), "invalid_request");
+    private static TokenResult InvalidRequest(string description) => TokenErrors.Error(400, "invalid_request", description);
 
     /// <summary>A flat JSON object's members as strings (numbers and booleans as their JSON text); null when not an object.</summary>
     internal static async Task<IReadOnlyDictionary<string, string>?> ReadJsonAsync(HttpRequest request)

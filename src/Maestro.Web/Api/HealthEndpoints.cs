@@ -14,15 +14,25 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async (MaestroDatabase database, CancellationToken cancellationToken) =>
+        // Open to everyone (load balancers, monitors), but only a signed-in caller sees more than the status: the
+        // version, uptime and the database's location are nobody else's business.
+        app.MapGet("/health", async (HttpContext http, MaestroDatabase database, CancellationToken cancellationToken) =>
         {
             var db = await database.CheckHealthAsync(cancellationToken);
-            var body = new HealthView(db.Status == "ok" ? "ok" : "degraded", Version,
-                (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds, db);
-            return Results.Json(body, statusCode: db.Status == "ok" ? 200 : 503);
-        });
+            var status = db.Status == "ok" ? "ok" : "degraded";
+            var code = db.Status == "ok" ? 200 : 503;
+            if (http.User.Identity?.IsAuthenticated != true)
+            {
+                return Results.Json(new OpenHealthView(status), statusCode: code);
+            }
+
+            var body = new HealthView(status, Version, (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds, db);
+            return Results.Json(body, statusCode: code);
+        }).AllowAnonymous();
         return app;
     }
+
+    public sealed record OpenHealthView(string Status);
 
     public sealed record HealthView(string Status, string Version, double UptimeSeconds, DatabaseHealth Database);
 }

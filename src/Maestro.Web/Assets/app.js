@@ -49,6 +49,12 @@
     }
   });
 
+  // A browser session that ended (signed out elsewhere, `maestro access rotate`): reloading shows the sign-in page,
+  // which comes back here once signed in.
+  document.addEventListener("htmx:responseError", (e) => {
+    if (e.detail.xhr && e.detail.xhr.status === 401) location.reload();
+  });
+
   // --- Chat behaviour -------------------------------------------------------------------------------------------------
   const scroller = () => document.scrollingElement || document.documentElement;
   let stick = true;
@@ -75,12 +81,18 @@
     if (msgs.length) msgs[msgs.length - 1].setAttribute("data-last", "");
   };
 
+  // Bars and meters carry their width as data-width (a percentage): the CSP refuses style attributes, not the CSSOM.
+  const widths = (root) => {
+    for (const el of root.querySelectorAll("[data-width]")) el.style.width = el.getAttribute("data-width") + "%";
+  };
+
   let pending = false;
   const refresh = () => {
     if (pending) return;
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
+      widths(document);
       markLast();
       highlight(document);
       if (stick && document.getElementById("messages")) scroller().scrollTop = scroller().scrollHeight;
@@ -108,6 +120,10 @@
       const stop = document.getElementById("stop-button");
       if (stop) {
         e.preventDefault();
+        // A Stop button a live fragment has just swapped in gets its htmx click handler only when the swap settles (a
+        // timer, late on a busy machine): a click before that would do nothing. Processing it now binds the handler;
+        // htmx skips an element it has already processed, so the settle step does not bind it twice.
+        htmx.process(stop);
         stop.click();
       }
     }
@@ -174,6 +190,7 @@
       }
     }
 
+    widths(document);
     markLast();
     highlight(document);
     if (document.getElementById("messages")) scroller().scrollTop = scroller().scrollHeight;

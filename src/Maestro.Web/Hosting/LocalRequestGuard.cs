@@ -4,7 +4,9 @@ namespace Maestro.Web.Hosting;
 
 /// <summary>
 /// Maestro listens on loopback, where any web page the user visits could send requests to it. This refuses requests
-/// whose Host is not one we serve (DNS rebinding) and state-changing requests from another site (CSRF).
+/// whose Host is not one we serve (DNS rebinding) and state-changing requests from another site or an opaque origin
+/// (CSRF). The UI posts only through htmx and fetch (CORS-mode requests carry the real Origin even under
+/// <c>Referrer-Policy: no-referrer</c>, where a plain form post would say <c>Origin: null</c>).
 /// </summary>
 public sealed class LocalRequestGuard(RequestDelegate next, IReadOnlySet<string> allowedHosts)
 {
@@ -27,7 +29,14 @@ public sealed class LocalRequestGuard(RequestDelegate next, IReadOnlySet<string>
             }
 
             var origin = context.Request.Headers.Origin.ToString();
-            if (origin.Length > 0 && origin != "null" &&
+            if (origin == "null")
+            {
+                // An opaque origin: a sandboxed frame, a file: or data: page. It can never be Maestro's own page.
+                await Refuse(context, "Requests from an opaque origin (Origin: null) cannot change Maestro's data.");
+                return;
+            }
+
+            if (origin.Length > 0 &&
                 (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || !string.Equals(originUri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
             {
                 await Refuse(context, $"Requests from origin {origin} cannot change Maestro's data.");

@@ -1,4 +1,5 @@
 using Maestro.Core;
+using Maestro.Core.Access;
 using Maestro.Core.Configuration;
 using Maestro.Core.Secrets;
 using Maestro.Data;
@@ -35,6 +36,13 @@ public static class MaestroServices
 
             return SecretKeyProvider.Create(name => configuration[name], home, database.IsEmbedded);
         });
+        // Read only by the server and `maestro access`; a malformed MAESTRO_ACCESS_TOKEN is reported when one of them starts.
+        services.AddSingleton(_ => new AccessTokenFile(home, configuration.GetString(AccessTokenFile.EnvironmentVariable)));
+        services.AddSingleton(new AccessOptions
+        {
+            StreamRecheckInterval = TimeSpan.FromSeconds(configuration.GetInt("MAESTRO_STREAM_RECHECK_SECONDS", 30, min: 1, max: 3600)),
+        });
+        services.AddSingleton<AccessService>();
         services.AddMaestroCore(configuration);
         services.AddMaestroData(database);
         services.AddMaestroProviders(configuration);

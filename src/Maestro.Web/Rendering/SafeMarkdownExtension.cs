@@ -5,7 +5,7 @@ using Markdig.Renderers.Html.Inlines;
 
 namespace Maestro.Web.Rendering;
 
-/// <summary>Swaps Markdig's link, autolink and code block renderers for the safe, copyable ones.</summary>
+/// <summary>Swaps Markdig's link, autolink, code block and table renderers for the safe, copyable, CSP-clean ones.</summary>
 internal sealed class SafeMarkdownExtension : IMarkdownExtension
 {
     public void Setup(MarkdownPipelineBuilder pipeline)
@@ -19,6 +19,7 @@ internal sealed class SafeMarkdownExtension : IMarkdownExtension
             html.ObjectRenderers.Replace<LinkInlineRenderer>(new SafeLinkRenderer());
             html.ObjectRenderers.Replace<AutolinkInlineRenderer>(new SafeAutolinkRenderer());
             html.ObjectRenderers.Replace<CodeBlockRenderer>(new CopyableCodeBlockRenderer());
+            html.ObjectRenderers.Replace<Markdig.Extensions.Tables.HtmlTableRenderer>(new AlignedTableRenderer());
         }
     }
 }

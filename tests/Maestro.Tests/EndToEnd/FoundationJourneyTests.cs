@@ -29,7 +29,7 @@ public sealed class FoundationJourneyTests
             await using (var serve = CliProcess.Start(env, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             {
                 await serve.WaitForOutputAsync("Maestro is running");
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+                using var http = WebServer.ClientFor(port, home);
 
                 using (var health = JsonDocument.Parse(await http.GetStringAsync("/health")))
                 {

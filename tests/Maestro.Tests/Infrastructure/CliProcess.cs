@@ -52,8 +52,11 @@ public sealed class CliProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment.Remove("DATABASE_URL");
-        start.Environment.Remove("MAESTRO_SECRET_KEY");
+        foreach (var name in new[] { "DATABASE_URL", "MAESTRO_SECRET_KEY", "MAESTRO_ACCESS_TOKEN", "MAESTRO_AUTH", "MAESTRO_PUBLIC_URL" })
+        {
+            start.Environment.Remove(name);
+        }
+
         start.Environment["NO_COLOR"] = "1";
         foreach (var (key, value) in environment)
         {

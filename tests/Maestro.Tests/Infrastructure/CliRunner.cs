@@ -35,7 +35,8 @@ public static class CliRunner
         }
 
         // Only what the test gives, plus what the runtime needs: no developer settings leak in.
-        foreach (var name in new[] { "DATABASE_URL", "MAESTRO_SECRET_KEY", "SECRET_KEY_BASE", "HTTP_DEBUG", "PORT", "MAESTRO_HOME" })
+        foreach (var name in new[] { "DATABASE_URL", "MAESTRO_SECRET_KEY", "SECRET_KEY_BASE", "HTTP_DEBUG", "PORT", "MAESTRO_HOME",
+            "MAESTRO_ACCESS_TOKEN", "MAESTRO_AUTH", "MAESTRO_PUBLIC_URL" })
         {
             start.Environment.Remove(name);
         }

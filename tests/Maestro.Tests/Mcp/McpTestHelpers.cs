@@ -1,4 +1,5 @@
 using Maestro.Core.Mcp;
+using Maestro.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -70,15 +71,8 @@ public static class McpTestHelpers
         return found;
     }
 
-    public static async Task WaitUntilGoneAsync(string marker, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (ProcessesWith(marker).Count > 0)
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"a process with '{marker}' is still running");
-            await Task.Delay(100);
-        }
-    }
+    public static Task WaitUntilGoneAsync(string marker, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(() => ProcessesWith(marker).Count == 0, $"every process with '{marker}' to end", timeout ?? TimeSpan.FromSeconds(15));
 }
 
 /// <summary>An <see cref="IMcpServerStore"/> in memory, for tool tests that need no database.</summary>

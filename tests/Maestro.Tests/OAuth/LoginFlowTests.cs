@@ -310,20 +310,18 @@ public sealed class LoginFlowTests(PostgresFixture postgres) : IAsyncLifetime
         return events;
     }
 
-    private static async Task WaitUntilPortIsFreeAsync(int port)
-    {
-        for (var attempt = 0; ; attempt++)
+    private static Task WaitUntilPortIsFreeAsync(int port) =>
+        Eventually.UntilAsync(() =>
         {
             try
             {
                 using var probe = new TcpListener(IPAddress.Loopback, port);
                 probe.Start();
-                return;
+                return true;
             }
-            catch (SocketException) when (attempt < 100)
+            catch (SocketException)
             {
-                await Task.Delay(50, Ct);
+                return false;
             }
-        }
-    }
+        }, $"port {port} to be free", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
 }

@@ -24,24 +24,24 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
     public async Task A_server_killed_mid_turn_keeps_the_partial_answer_marked_interrupted_after_restart()
     {
         var port = CliProcess.FreePort();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var serve = CliProcess.Start(_bed.Env.Settings, "serve", "--port", port.ToString(CultureInfo.InvariantCulture));
         await serve.WaitForOutputAsync("Maestro is running");
+        using var http = WebServer.ClientFor(port, _bed.Env.Home);
         (await http.PostAsJsonAsync("/api/sessions", new { name = "crashy", auth = "anthropic/bed", model = "synthetic:3000@100", working_directory = _bed.Workdir }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         (await http.PostAsJsonAsync("/api/sessions/crashy/turns", new { text = "A long answer, please" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
         // Wait until part of the answer has been saved (every second), then kill the server without warning.
-        await WaitUntilAsync(async () => (await AssistantAsync(http))?.GetProperty("blocks").GetArrayLength() > 0);
+        await Eventually.UntilAsync(async () => (await AssistantAsync(http))?.GetProperty("blocks").GetArrayLength() > 0, "part of the answer to be saved");
         KillHard(serve);
         await serve.DisposeAsync();
 
         var port2 = CliProcess.FreePort();
-        using var http2 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port2}") };
         await using var restarted = CliProcess.Start(_bed.Env.Settings, "serve", "--port", port2.ToString(CultureInfo.InvariantCulture));
         await restarted.WaitForOutputAsync("Maestro is running");
+        using var http2 = WebServer.ClientFor(port2, _bed.Env.Home);
 
-        await WaitUntilAsync(async () => (await AssistantAsync(http2))?.GetProperty("status").GetString() == "interrupted");
+        await Eventually.UntilAsync(async () => (await AssistantAsync(http2))?.GetProperty("status").GetString() == "interrupted", "the answer to be marked interrupted");
         var answer = (await AssistantAsync(http2))!.Value;
         answer.GetProperty("blocks")[0].GetProperty("text").GetString()!.Length.ShouldBeGreaterThan(10, "what was saved before the crash is kept");
         using (var all = JsonDocument.Parse(await http2.GetStringAsync("/api/sessions/crashy/messages")))
@@ -59,13 +59,13 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
     public async Task Attach_follows_a_turn_running_in_the_server_process()
     {
         var port = CliProcess.FreePort();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await using var serve = CliProcess.Start(_bed.Env.Settings, "serve", "--port", port.ToString(CultureInfo.InvariantCulture));
         await serve.WaitForOutputAsync("Maestro is running");
-        (await http.PostAsJsonAsync("/api/sessions", new { name = "watched", auth = "gemini/bed", model = "synthetic:400@40", working_directory = _bed.Workdir }))
+        using var http = WebServer.ClientFor(port, _bed.Env.Home);
+        (await http.PostAsJsonAsync("/api/sessions", new { name = "watched", auth = "gemini/bed", model = "synthetic:1200@40", working_directory = _bed.Workdir }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         (await http.PostAsJsonAsync("/api/sessions/watched/turns", new { text = "Stream for a while" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        // Long enough (10 s) for the CLI process to start and attach while the answer is still streaming.
+        // Long enough (30 s) for the CLI process to start and attach while the answer is still streaming.
         await TextStreamingAsync(http, "watched");
 
         var attach = await CliRunner.RunAsync(_bed.Env.Settings, ["attach", "watched", "--until-done"], timeout: TimeSpan.FromSeconds(90));
@@ -76,7 +76,7 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         var stored = messages.RootElement.EnumerateArray().Last().GetProperty("blocks")[0].GetProperty("text").GetString()!;
         // Everything the model wrote reached the attached terminal (snapshot + live events from the other process).
         attach.Stdout.ShouldContain(stored[^60..]);
-        attach.Stderr.ShouldContain("synthetic:400@40");
+        attach.Stderr.ShouldContain("synthetic:1200@40");
     }
 
     [Fact]
@@ -132,20 +132,6 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         catch (HttpRequestException)
         {
             return null;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                throw new TimeoutException("The condition did not hold within 60 s.");
-            }
-
-            await Task.Delay(200);
         }
     }
 

@@ -35,6 +35,10 @@ public sealed class OpenTelemetryExportTests(PostgresFixture postgres) : IAsyncL
         _env.Settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         _env.Settings["OTEL_SERVICE_NAME"] = "maestro-otel-test";
         _env.Settings["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+        // Activity listeners are process-wide: beside this test's server, every test running in parallel feeds this
+        // exporter, and the default queue (2,048 spans) would drop some of the spans this test waits for.
+        _env.Settings["OTEL_BSP_MAX_QUEUE_SIZE"] = "200000";
+        _env.Settings["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "4096";
         _env.Settings["OTEL_METRIC_EXPORT_INTERVAL"] = "300";
         _server = await WebServer.StartAsync(_env);
         _workdir = TestHome.Create("otel-work");
@@ -86,7 +90,7 @@ public sealed class OpenTelemetryExportTests(PostgresFixture postgres) : IAsyncL
                  r.Points.Any(p => p.Metric == "gen_ai.client.token.usage" && p.Attributes.GetValueOrDefault("maestro.auth") == auth) &&
                  // Spans arrive in export batches: the request's server span may come in a later one than the turn's.
                  r.Spans.Any(t => t["gen_ai.operation.name"] == "invoke_agent" && r.Spans.Any(s => s.SpanId == t.ParentSpanId)),
-            TimeSpan.FromSeconds(30));
+            TimeSpan.FromSeconds(60));
 
         var turn = _receiver.Spans.Single(s => s["gen_ai.operation.name"] == "invoke_agent" && s["gen_ai.agent.name"] == session.Name);
         turn.Name.ShouldBe($"invoke_agent {session.Name}");

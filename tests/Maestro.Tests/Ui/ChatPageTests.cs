@@ -53,7 +53,7 @@ public sealed class ChatPageTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task An_empty_prompt_is_refused_inline_with_the_api_message()
     {
         var session = await SessionIdAsync();
-        var response = await PostForm($"/ui/sessions/{session}/turns", ("prompt", "  "));
+        var response = await _server.Client.PostHtmxFormAsync($"/ui/sessions/{session}/turns", ("prompt", "  "));
 
         var html = await response.Content.ReadAsStringAsync();
         html.ShouldContain("id=\"composer-error\"");
@@ -71,7 +71,7 @@ public sealed class ChatPageTests(PostgresFixture postgres) : IAsyncLifetime
 
         // A viewer connects, sees the turn start and some of the answer, then its connection drops.
         var first = await OpenStreamAsync($"/ui/live/sessions/{session}?after=0", null, cts.Token);
-        (await PostForm($"/ui/sessions/{session}/turns", ("prompt", "Count"))).Headers.GetValues("HX-Trigger").ShouldContain("prompt-sent");
+        (await _server.Client.PostHtmxFormAsync($"/ui/sessions/{session}/turns", ("prompt", "Count"))).Headers.GetValues("HX-Trigger").ShouldContain("prompt-sent");
         string? lastId = null;
         await foreach (var item in first.Events)
         {
@@ -134,9 +134,7 @@ public sealed class ChatPageTests(PostgresFixture postgres) : IAsyncLifetime
         older.Success.ShouldBeTrue();
         page.ShouldContain("hx-trigger=\"intersect once, click\"");
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, older.Groups[1].Value);
-        request.Headers.Add("HX-Request", "true");
-        var previous = await (await _server.Client.SendAsync(request)).Content.ReadAsStringAsync();
+        var previous = await (await _server.Client.GetHtmxAsync(older.Groups[1].Value)).Content.ReadAsStringAsync();
         Count(previous, "class=\"msg ").ShouldBe(50);
         previous.ShouldContain("message number 950<");
         previous.ShouldContain("message number 901<");
@@ -163,14 +161,4 @@ public sealed class ChatPageTests(PostgresFixture postgres) : IAsyncLifetime
 
     private async Task<string> SessionIdAsync() =>
         (await _server.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/sessions/talk")).GetProperty("id").GetString()!;
-
-    private async Task<HttpResponseMessage> PostForm(string path, params (string Key, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))),
-        };
-        request.Headers.Add("HX-Request", "true");
-        return await _server.Client.SendAsync(request);
-    }
 }

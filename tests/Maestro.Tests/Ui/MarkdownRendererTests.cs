@@ -18,6 +18,21 @@ public sealed class MarkdownRendererTests
     }
 
     [Fact]
+    public void Table_alignment_is_a_class_never_an_inline_style_the_csp_would_refuse()
+    {
+        var html = MarkdownRenderer.ToHtml("| left | middle | right | plain |\n|:--|:-:|--:|---|\n| *a* | b | 3 | d |\n| e | f | 6 | h |\n");
+
+        html.ShouldNotContain("style=");
+        html.ShouldContain("<th class=\"align-left\">left</th>");
+        html.ShouldContain("<th class=\"align-center\">middle</th>");
+        html.ShouldContain("<td class=\"align-right\">3</td>");
+        html.ShouldContain("<td class=\"align-left\"><em>a</em></td>");
+        html.ShouldContain("<td>d</td>");
+        html.ShouldContain("<thead>");
+        html.ShouldContain("</tbody>");
+    }
+
+    [Fact]
     public void Code_blocks_get_a_language_label_and_a_copy_button()
     {
         var html = MarkdownRenderer.ToHtml("```python\nprint('<hi>')\n```\n");

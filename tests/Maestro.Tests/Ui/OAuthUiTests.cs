@@ -312,22 +312,13 @@ public sealed partial class OAuthUiTests(PostgresFixture postgres) : IAsyncLifet
 
     private async Task<string> GetFragmentAsync(string path)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("HX-Request", "true");
-        using var response = await Http.SendAsync(request, Ct);
+        using var response = await Http.GetHtmxAsync(path, Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         return await response.Content.ReadAsStringAsync(Ct);
     }
 
-    private async Task<HttpResponseMessage> PostFormAsync(string path, params (string Key, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))),
-        };
-        request.Headers.Add("HX-Request", "true");
-        return await Http.SendAsync(request, Ct);
-    }
+    private Task<HttpResponseMessage> PostFormAsync(string path, params (string Key, string Value)[] fields) =>
+        Http.PostHtmxFormAsync(path, fields, Ct);
 
     private async Task<LiveFeed> LiveAsync(string path)
     {

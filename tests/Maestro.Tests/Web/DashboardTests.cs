@@ -24,7 +24,7 @@ public sealed class DashboardTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Adding_through_the_form_updates_the_list_and_never_echoes_the_key()
     {
-        var response = await PostForm("/ui/auths", ("provider", "anthropic"), ("name", "from_ui"), ("api_key", "sk-ant-ui-0123456789abcdef"));
+        var response = await _server.Client.PostHtmxFormAsync("/ui/auths", ("provider", "anthropic"), ("name", "from_ui"), ("api_key", "sk-ant-ui-0123456789abcdef"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var html = await response.Content.ReadAsStringAsync();
@@ -40,7 +40,7 @@ public sealed class DashboardTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Form_errors_are_shown_inline_with_the_api_messages()
     {
-        var response = await PostForm("/ui/auths", ("provider", "anthropic"), ("name", "x"), ("api_key", ""));
+        var response = await _server.Client.PostHtmxFormAsync("/ui/auths", ("provider", "anthropic"), ("name", "x"), ("api_key", ""));
 
         var html = await response.Content.ReadAsStringAsync();
         html.ShouldContain("&#x27;x&#x27; is not a valid name");
@@ -56,15 +56,5 @@ public sealed class DashboardTests(PostgresFixture postgres) : IAsyncLifetime
 
         (await _server.Client.GetAsync("/assets/lib/htmx.min.js")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await _server.Client.GetAsync("/assets/app.css")).StatusCode.ShouldBe(HttpStatusCode.OK);
-    }
-
-    private async Task<HttpResponseMessage> PostForm(string path, params (string Key, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))),
-        };
-        request.Headers.Add("HX-Request", "true");
-        return await _server.Client.SendAsync(request);
     }
 }
