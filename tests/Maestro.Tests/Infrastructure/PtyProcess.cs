@@ -76,7 +76,7 @@ public sealed class PtyProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var name in new[] { "DATABASE_URL", "MAESTRO_SECRET_KEY", "SECRET_KEY_BASE", "HTTP_DEBUG", "PORT", "MAESTRO_HOME", "COLUMNS", "LINES" })
+        foreach (var name in new[] { "DATABASE_URL", "MAESTRO_SECRET_KEY", "SECRET_KEY_BASE", "HTTP_DEBUG", "PORT", "MAESTRO_HOME", "COLUMNS", "LINES", "MAESTRO_ACCESS_TOKEN", "MAESTRO_AUTH", "MAESTRO_PUBLIC_URL" })
         {
             start.Environment.Remove(name);
         }
