@@ -1,5 +1,5 @@
-using Maestro.Cli.Output;
 using Maestro.Cli.LineEditing;
+using Maestro.Cli.Output;
 using Maestro.Core.Configuration;
 using Maestro.Core.Context;
 using Maestro.Core.Conversations;
