@@ -39,6 +39,9 @@ public sealed class CliContext : IAsyncDisposable
 
     public IServiceProvider Services => _services ??= Build();
 
+    /// <summary>MAESTRO_DEBUG=1: stack traces and the log lines a command normally keeps quiet.</summary>
+    public bool Debug => Configuration["MAESTRO_DEBUG"] is "1" or "true";
+
     /// <summary>Cancelled by Ctrl+C (unless an interrupt handler took it, see <see cref="OnInterrupt"/>).</summary>
     public CancellationToken Stopping => _stopping.Token;
 
@@ -85,7 +88,17 @@ public sealed class CliContext : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddSingleton(Configuration);
-        services.AddLogging(logging => MaestroLogging.Configure(logging, Configuration, LogLevel.Warning));
+        services.AddLogging(logging =>
+        {
+            MaestroLogging.Configure(logging, Configuration, LogLevel.Warning);
+            if (!Debug)
+            {
+                // A command reports a provider failure once, as its error; the retries before it are noise on a
+                // terminal (MAESTRO_DEBUG=1 shows them).
+                logging.AddFilter("Maestro.Providers.Retry", LogLevel.Error);
+                logging.AddFilter("Polly", LogLevel.Error);
+            }
+        });
         services.AddMaestro(Configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
         OpenTelemetrySetup.Start(provider);

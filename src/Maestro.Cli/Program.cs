@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+Invocation.Configure(configuration["MAESTRO_INVOKED_AS"]);
 var console = AnsiConsole.Create(new AnsiConsoleSettings
 {
     Out = new AnsiConsoleOutput(Console.Out),
@@ -12,6 +13,12 @@ var console = AnsiConsole.Create(new AnsiConsoleSettings
     Ansi = Console.IsOutputRedirected || configuration["NO_COLOR"] is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
     Interactive = Console.IsInputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
 });
+if (Console.IsOutputRedirected)
+{
+    // In a file or a pipe there is no screen to fit: lines (URLs, commands, table rows) stay whole instead of
+    // wrapping at Spectre's default 80 columns.
+    console.Profile.Width = 4096;
+}
 
 await using var context = new CliContext(configuration, console, Console.Out, Console.In, !Console.IsInputRedirected);
 var root = new RootCommand("""
@@ -41,6 +48,7 @@ root.Subcommands.Add(RestoreCommand.Create(ctx));
 root.Subcommands.Add(MigrateCommand.Create(ctx));
 root.Subcommands.Add(SecretsCommands.Create(ctx));
 VersionAction.Install(root);
+Invocation.RewriteHelp(root);
 
 var debug = configuration["MAESTRO_DEBUG"] is "1" or "true";
 

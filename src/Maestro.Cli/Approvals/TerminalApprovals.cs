@@ -46,7 +46,16 @@ public sealed class TerminalApprovals(IAnsiConsole console, ApprovalService appr
 
             try
             {
-                return (await approvals.DecideAsync(current.SessionId, current.Id, decision, reason, cancellationToken)).Status;
+                var decided = (await approvals.DecideAsync(current.SessionId, current.Id, decision, reason, cancellationToken)).Status;
+
+                // The selection list disappears once answered: the decision stays on screen instead.
+                console.MarkupLine(decided switch
+                {
+                    ApprovalStatus.Approved => "  [green]✓ approved once[/]",
+                    ApprovalStatus.ApprovedForSession => $"  [green]✓ approved {Markup.Escape(pending.Tool.Name)} for this session[/]",
+                    _ => $"  [red]✗ denied[/]{(reason is null ? "" : $"[grey]: {Markup.Escape(reason)}[/]")}",
+                });
+                return decided;
             }
             catch (Core.Errors.ConflictException ex)
             {

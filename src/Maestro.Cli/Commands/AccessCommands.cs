@@ -46,8 +46,8 @@ public static class AccessCommands
             }
 
             ctx.Console.MarkupLine($"Authentication: {(enabled ? "[green]on[/]" : "[yellow]off (MAESTRO_AUTH)[/]")}");
-            ctx.Console.MarkupLine($"Access token:   {Errors.Escape(status.TokenSource)}{(status.TokenFromEnvironment || File.Exists(status.TokenSource) ? "" : " [grey](created by the first `maestro serve`)[/]")}");
-            ctx.Console.MarkupLine($"Password:       {(status.PasswordSet ? "set" : "not set [grey](`maestro access password` sets one)[/]")}");
+            ctx.Console.MarkupLine($"Access token:   {Errors.Escape(status.TokenSource)}{(status.TokenFromEnvironment || File.Exists(status.TokenSource) ? "" : $" [grey](created by the first `{Errors.Escape(Invocation.Name)} serve`)[/]")}");
+            ctx.Console.MarkupLine($"Password:       {(status.PasswordSet ? "set" : $"not set [grey](`{Errors.Escape(Invocation.Name)} access password` sets one)[/]")}");
             ctx.Console.MarkupLine($"Browsers signed in: {status.BrowserSessions}");
             return 0;
         });
@@ -101,7 +101,7 @@ public static class AccessCommands
                 ctx.Console.MarkupLine($"[green]New access token[/] in {Errors.Escape(service.Token.Path)}.");
             }
 
-            ctx.Console.MarkupLine($"Browser sessions ended: {ended}. `maestro access link` prints a sign-in link.");
+            ctx.Console.MarkupLine($"Browser sessions ended: {ended}. `{Errors.Escape(Invocation.Name)} access link` prints a sign-in link.");
             return 0;
         });
         return command;

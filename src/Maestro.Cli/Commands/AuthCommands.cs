@@ -13,6 +13,8 @@ public static class AuthCommands
     public static Command Create(Func<CliContext> context)
     {
         var auth = new Command("auth", "Manage named auths: API keys and OAuth logins, several per provider.");
+        // The plural reads naturally too: `maestro auths list`.
+        auth.Aliases.Add("auths");
         auth.Subcommands.Add(Add(context));
         auth.Subcommands.Add(List(context));
         auth.Subcommands.Add(Show(context));
@@ -79,7 +81,7 @@ public static class AuthCommands
 
             if (auths.Count == 0)
             {
-                ctx.Console.MarkupLine("No auths yet. Add one with [bold]maestro auth add <provider> <name> --api-key-stdin[/] or [bold]maestro auth login <provider> <name>[/].");
+                ctx.Console.MarkupLine($"No auths yet. Add one with [bold]{Errors.Escape(Invocation.Name)} auth add <provider> <name> --api-key-stdin[/] or [bold]{Errors.Escape(Invocation.Name)} auth login <provider> <name>[/].");
                 return 0;
             }
 

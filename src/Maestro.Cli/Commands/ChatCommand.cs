@@ -5,11 +5,13 @@ using Maestro.Core.Errors;
 using Maestro.Core.Providers;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
+using Spectre.Console;
 
 namespace Maestro.Cli.Commands;
 
 /// <summary>
-/// `maestro chat provider/name "prompt"`: one streamed answer, no session.
+/// `maestro chat provider/name "prompt"`: one streamed answer, no session; without a prompt on a terminal, a REPL on a
+/// new session.
 /// `maestro chat --session name ["prompt"]`: a turn of a session (tools, history); without a prompt on a terminal, a REPL.
 /// </summary>
 public static class ChatCommand
@@ -18,7 +20,7 @@ public static class ChatCommand
     {
         var words = new Argument<string[]>("args")
         {
-            Description = "provider/name then the prompt (e.g. openai/personal \"Hello\"); with --session, just the prompt. Without a prompt it is read from stdin (or, for a session on a terminal, a REPL starts).",
+            Description = "provider/name then the prompt (e.g. openai/personal \"Hello\"); with --session, just the prompt. Without a prompt on a terminal a REPL starts (for an auth, on a new session named chat-DATE-TIME); with stdin piped, the prompt is read from it.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var session = new Option<string>("--session") { Description = "Run a turn of this session (its model, tools and history) instead of a one-off chat.", HelpName = "NAME" };
@@ -58,6 +60,11 @@ public static class ChatCommand
             }
 
             var target = CommonOptions.ParseAuth(args[0]);
+            if (args.Length == 1 && ctx.StdinIsTerminal && !parse.GetValue(json))
+            {
+                return await Repl.RunAsync(ctx, await ChatSessionAsync(ctx, args[0], parse.GetValue(model), parse.GetValue(system), ct), ct);
+            }
+
             var text = args.Length > 1 ? string.Join(' ', args[1..]) : (ctx.StdinIsTerminal ? "" : await ctx.Stdin.ReadToEndAsync(ct));
             var (provider, connection) = await ctx.Get<ProviderConnections>().ConnectAsync(target, ct);
             var chosen = await ctx.Get<Core.Models.DefaultModels>().ResolveAsync(target, provider.Descriptor, parse.GetValue(model), ct);
@@ -78,5 +85,30 @@ public static class ChatCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// A chat opened without a prompt is a session like any other (named after the time it started), so it can be
+    /// resumed, attached to and seen in the UI.
+    /// </summary>
+    private static async Task<Session> ChatSessionAsync(CliContext ctx, string auth, string? model, string? system, CancellationToken ct)
+    {
+        var sessions = ctx.Get<SessionService>();
+        var chosen = await DefaultModel.ResolveAsync(ctx, auth, model, ct);
+        var stem = $"chat-{DateTime.Now:yyyyMMdd-HHmmss}";
+        for (var attempt = 1; ; attempt++)
+        {
+            var name = attempt == 1 ? stem : $"{stem}-{attempt}";
+            try
+            {
+                var session = await sessions.CreateAsync(new SessionSpec { Name = name, Auth = auth, Model = chosen, SystemPrompt = system }, ct);
+                ctx.Console.MarkupLine($"[grey]New session {Errors.Escape(session.Name)}; resume it with: {Errors.Escape(Invocation.Command($"chat --session {session.Name}"))}[/]");
+                return session;
+            }
+            catch (ConflictException) when (attempt < 5)
+            {
+                // Two chats opened in the same second: take the next name.
+            }
+        }
     }
 }

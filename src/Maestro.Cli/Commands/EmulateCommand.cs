@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Maestro.Cli.Output;
 using Maestro.Core.Errors;
 using Maestro.Emulator;
 using Maestro.Web.Hosting;
@@ -74,8 +75,8 @@ public static class EmulateCommand
                 ctx.Console.MarkupLine($"  ChatGPT    {server.ProviderUrl(EmulatorProviders.ChatGpt)}  [grey](OPENAI_CHATGPT_BASE_URL)[/]");
                 ctx.Console.MarkupLine($"  CodeAssist {server.ProviderUrl(EmulatorProviders.CodeAssist)}  [grey](GEMINI_CODE_ASSIST_ENDPOINT)[/]");
                 ctx.Console.MarkupLine("Try it (any key works; keys starting with 'invalid' are refused):");
-                ctx.Console.MarkupLine($"  [grey]echo demo-key | maestro auth add anthropic demo --api-key-stdin --base-url {anthropic}[/]");
-                ctx.Console.MarkupLine("  [grey]maestro chat anthropic/demo \"Hello\"[/]");
+                ctx.Console.MarkupLine($"  [grey]echo demo-key | {Errors.Escape(Invocation.Name)} auth add anthropic demo --api-key-stdin --base-url {anthropic}[/]");
+                ctx.Console.MarkupLine($"  [grey]{Errors.Escape(Invocation.Name)} chat anthropic/demo \"Hello\"[/]");
                 ctx.Console.MarkupLine("Models: fixture:<name> replays a recorded stream, synthetic:<N>[[@rate]], fault:<kind>. Ctrl+C stops.");
                 await server.WaitForShutdownAsync(ct);
             }

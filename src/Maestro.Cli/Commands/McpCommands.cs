@@ -45,7 +45,7 @@ public static class McpCommands
 
             if (servers.Count == 0)
             {
-                ctx.Console.MarkupLine("No MCP servers yet. Add one with [bold]maestro mcp add <name> -- <command> [[args...]][/], [bold]maestro mcp add <name> --url URL[/], or import them with [bold]maestro mcp import <file.json>[/].");
+                ctx.Console.MarkupLine($"No MCP servers yet. Add one with [bold]{Errors.Escape(Invocation.Name)} mcp add <name> -- <command> [[args...]][/], [bold]maestro mcp add <name> --url URL[/], or import them with [bold]maestro mcp import <file.json>[/].");
                 return 0;
             }
 
@@ -136,7 +136,7 @@ public static class McpCommands
             else
             {
                 ctx.Console.MarkupLine($"[green]Added[/] MCP server {Errors.Escape(created.Name)} ({created.Transport}: {Errors.Escape(created.Target)}).");
-                ctx.Console.MarkupLine($"Check it with [bold]maestro mcp test {Errors.Escape(created.Name)}[/].");
+                ctx.Console.MarkupLine($"Check it with [bold]{Errors.Escape(Invocation.Name)} mcp test {Errors.Escape(created.Name)}[/].");
             }
 
             return 0;

@@ -12,6 +12,7 @@ public static class PromptCommands
     public static Command Create(Func<CliContext> context)
     {
         var prompt = new Command("prompt", "Manage reusable system prompts and personas (versioned; sessions stack them with --prompt NAME[@VERSION]).");
+        prompt.Aliases.Add("prompts");
 
         var name = new Argument<string>("name") { Description = "The prompt's name." };
         var kind = new Option<string>("--kind") { Description = "system (default) or persona.", HelpName = "KIND" };

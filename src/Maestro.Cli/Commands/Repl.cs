@@ -1,4 +1,6 @@
+using Maestro.Cli.LineEditing;
 using Maestro.Cli.Output;
+using Maestro.Core.Configuration;
 using Maestro.Core.Context;
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
@@ -15,17 +17,25 @@ namespace Maestro.Cli.Commands;
 /// </summary>
 public static class Repl
 {
-    private const string Help = """
+    private const string Help = """"
         /model [ID]     show or switch the model (the history is kept and translated)
         /compact        summarize the older turns now
-        /context [rm ID] list the context chunks and their sizes, or remove one
+        /context [rm ID] list the context chunks and their sizes, or remove one (ID: the 8 characters shown)
         /tools          the tools this session has and their permissions
         /stop           stop a turn of this session running elsewhere (Ctrl+C stops one running here)
         /new            start a new thread (the old one stays in the history)
         /history [N]    show the last N messages (default 10)
         /help           this list
         /quit           leave (Ctrl+D works too)
-        """;
+
+        Editing: ←/→, Home/End (Ctrl+A/E), Alt+B/F or Ctrl+←/→ by word, Ctrl+U/K delete to the start/end,
+        Ctrl+W the word before, ↑/↓ (Ctrl+P/N) earlier entries, Ctrl+L clears the screen, Ctrl+C drops the line.
+        Several lines: end a line with \ to continue it, Alt+Enter for a new line, or put the text between
+        two lines of """.
+        History: kept across runs in $MAESTRO_HOME/repl-history (the last 1,000 entries). Entries that start
+        with a space, or that hold something shaped like a key or token (sk-…, AIza…, ghp_…, a long run of
+        letters and digits), are never saved.
+        """";
 
     public static async Task<int> RunAsync(CliContext ctx, Session session, CancellationToken cancellationToken)
     {
@@ -33,13 +43,12 @@ public static class Repl
         ctx.Console.MarkupLine($"[bold]{Markup.Escape(session.Name)}[/] · {Markup.Escape(session.Auth?.ToString() ?? "no auth")} · {Markup.Escape(session.Model)}"
             + (session.WorkingDirectory is { } dir ? $" · {Markup.Escape(dir)}" : ""));
         ctx.Console.MarkupLine("[grey]Type a message, or /help. Ctrl+C stops a running answer; /quit or Ctrl+D leaves.[/]");
+        var reader = CreateReader(ctx);
         while (!cancellationToken.IsCancellationRequested)
         {
-            ctx.Console.Markup("[bold blue]›[/] ");
-            var line = await Task.Run(Console.ReadLine, CancellationToken.None);
+            var line = await Task.Run(() => Read(reader), CancellationToken.None);
             if (line is null)
             {
-                ctx.Console.WriteLine();
                 return 0;
             }
 
@@ -62,7 +71,8 @@ public static class Repl
                     continue;
                 }
 
-                await SessionTurns.RunAsync(ctx, session, new TurnInput(line), json: false, cancellationToken);
+                // The editor already shows what was typed: the turn does not repeat it.
+                await SessionTurns.RunAsync(ctx, session, new TurnInput(line), json: false, cancellationToken, echoInput: false);
             }
             catch (MaestroException ex)
             {
@@ -71,6 +81,51 @@ public static class Repl
         }
 
         return 0;
+    }
+
+    private static ReplReader CreateReader(CliContext ctx)
+    {
+        var history = new ReplHistory(MaestroHome.FromEnvironment(name => ctx.Configuration[name]).Combine("repl-history"));
+        var color = ctx.Console.Profile.Capabilities.Ansi;
+        if (Console.IsInputRedirected || Console.IsOutputRedirected)
+        {
+            return new ReplReader(null, Console.In, Console.Out, history, color);
+        }
+
+        var editor = new LineEditor(history, Console.Out, () => Console.ReadKey(intercept: true), () =>
+        {
+            try
+            {
+                return Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+            }
+            catch (IOException)
+            {
+                return 80;
+            }
+        });
+        return new ReplReader(editor, Console.In, Console.Out, history, color);
+    }
+
+    private static string? Read(ReplReader reader)
+    {
+        // While a line is edited, Ctrl+C drops the line (as in a shell); during a turn it stops the turn.
+        var terminal = !Console.IsInputRedirected;
+        if (terminal)
+        {
+            Console.TreatControlCAsInput = true;
+        }
+
+        try
+        {
+            return reader.Read();
+        }
+        finally
+        {
+            if (terminal)
+            {
+                Console.TreatControlCAsInput = false;
+            }
+        }
     }
 
     /// <returns>False to leave the REPL.</returns>
@@ -96,11 +151,8 @@ public static class Repl
                 ctx.Console.MarkupLine($"Compacted {result.Messages} messages (~{result.TokensBefore:N0} tokens) into ~{result.TokensAfter:N0}.");
                 break;
             case "/context" when parts.Length == 3 && parts[1] == "rm":
-                if (!Guid.TryParse(parts[2], out var chunk))
-                {
-                    throw new ValidationFailedException("chunk", $"'{parts[2]}' is not a chunk id.");
-                }
-
+                var listed = await ctx.Get<ContextService>().ListAsync(session, ct);
+                var chunk = ShortIds.Resolve(parts[2], listed.Chunks.Select(c => c.Id), "chunk", "a chunk", "/context lists them.");
                 var removed = await ctx.Get<ContextService>().DeleteAsync(session, chunk, ct);
                 ctx.Console.MarkupLine($"Removed {removed.Count} chunk{(removed.Count == 1 ? "" : "s")}.");
                 break;

@@ -66,7 +66,7 @@ public static class ServeCommand
                 var link = SignInLink.For(access.PublicUrl ?? reachable, code);
                 // Plain lines, never wrapped to the terminal's width: the link must stay copyable in one piece.
                 ctx.Stdout.WriteLine($"Sign in: {link}");
-                ctx.Stdout.WriteLine($"  (a one-time link, valid 15 minutes; `maestro access link` prints another. API clients send the token in {app.Services.GetRequiredService<AccessTokenFile>().Source})");
+                ctx.Stdout.WriteLine($"  (a one-time link, valid 15 minutes; `{Invocation.Name} access link` prints another. API clients send the token in {app.Services.GetRequiredService<AccessTokenFile>().Source})");
             }
 
             ctx.Console.MarkupLine($"[grey]Database: {(database.Options.IsEmbedded ? "embedded" : "external")} ({Markup.Escape(database.Location)}). Press Ctrl+C to stop.[/]");
@@ -114,6 +114,6 @@ public static class ServeCommand
     }
 
     private static MaestroException PortInUse(int port) => new(
-        $"Port {port} is already in use (another `maestro serve`?).",
+        $"Port {port} is already in use (another `{Invocation.Name} serve`?).",
         "Stop the other server, or choose another port with --port N or PORT=N.");
 }

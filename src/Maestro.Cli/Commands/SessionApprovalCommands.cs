@@ -20,7 +20,7 @@ internal static class SessionApprovalCommands
     internal static Command Approve(Func<CliContext> context)
     {
         var name = SessionCommands.Name();
-        var id = new Argument<string?>("approval") { Description = "The approval id (see `maestro session approve <session>` with no id for the pending ones).", Arity = ArgumentArity.ZeroOrOne };
+        var id = new Argument<string?>("approval") { Description = "The approval id as shown (8 characters, or any unambiguous start; see `maestro session approve <session>` with no id for the pending ones).", Arity = ArgumentArity.ZeroOrOne };
         var decision = new Argument<string?>("decision") { Description = "approve (once), session (approve for this session) or deny.", Arity = ArgumentArity.ZeroOrOne };
         var reason = new Option<string>("--reason") { Description = "Told to the model with a denial.", HelpName = "TEXT" };
         var command = new Command("approve", "List pending tool approvals of a session, or answer one.") { name, id, decision, reason };
@@ -40,16 +40,14 @@ internal static class SessionApprovalCommands
 
                 foreach (var a in pending)
                 {
-                    ctx.Console.MarkupLine($"[yellow]{a.Id}[/] {Errors.Escape(a.Tool)} {Errors.Escape(a.Arguments.GetRawText())}");
+                    ctx.Console.MarkupLine($"[yellow]{ShortIds.Of(a.Id)}[/] {Errors.Escape(a.Tool)} {Errors.Escape(a.Arguments.GetRawText())}");
                 }
 
                 return 0;
             }
 
-            if (!Guid.TryParse(approvalId, out var guid))
-            {
-                throw new ValidationFailedException("approval", $"'{approvalId}' is not an approval id.");
-            }
+            var guid = ShortIds.Resolve(approvalId, (await approvals.PendingAsync(s.Id, ct)).Select(a => a.Id), "approval", "a pending approval",
+                $"See `maestro session approve {s.Name}` for the pending ones.");
 
             var status = ApprovalStatusNames.ParseDecision(parse.GetValue(decision))
                 ?? throw new ValidationFailedException("decision", "Give approve, session or deny.");

@@ -20,6 +20,7 @@ public static class SessionCommands
     public static Command Create(Func<CliContext> context)
     {
         var session = new Command("session", "Manage sessions: agents with an auth, model, prompts, tools and a working directory.");
+        session.Aliases.Add("sessions");
         session.Subcommands.Add(CreateCommand(context));
         session.Subcommands.Add(List(context));
         session.Subcommands.Add(Show(context));
@@ -44,12 +45,16 @@ public static class SessionCommands
         var name = new Argument<string>("name") { Description = $"A name for the session: {SessionNames.Rule}." };
         var options = new SessionOptions();
         var json = CommonOptions.Json();
-        var command = new Command("create", "Create a session. Example: maestro session create fix-bug --auth anthropic/work --model claude-sonnet-4-5 --workdir . --approve ask") { name, json };
+        var command = new Command("create", "Create a session (without --model: the model `chat` would pick for the auth). Example: maestro session create fix-bug --auth anthropic/work --model claude-sonnet-4-5 --workdir . --approve ask") { name, json };
         options.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
             var spec = options.ToSpec(parse, null) with { Name = parse.GetValue(name) };
+            if (string.IsNullOrWhiteSpace(spec.Model) && !string.IsNullOrWhiteSpace(spec.Auth))
+            {
+                spec = spec with { Model = await DefaultModel.ResolveAsync(ctx, spec.Auth, null, ct) };
+            }
             var created = await ctx.Get<SessionService>().CreateAsync(spec, ct);
             if (parse.GetValue(json))
             {
@@ -58,7 +63,7 @@ public static class SessionCommands
             }
 
             ctx.Console.MarkupLine($"[green]Created[/] session {Errors.Escape(created.Name)} ({Errors.Escape(created.Auth?.ToString() ?? "")}, {Errors.Escape(created.Model)}).");
-            ctx.Console.MarkupLine($"[grey]Chat with: maestro chat --session {Errors.Escape(created.Name)} \"...\"[/]");
+            ctx.Console.MarkupLine($"[grey]Chat with: {Errors.Escape(Invocation.Name)} chat --session {Errors.Escape(created.Name)} \"...\"[/]");
             return 0;
         });
         return command;
@@ -82,7 +87,7 @@ public static class SessionCommands
 
             if (views.Count == 0)
             {
-                ctx.Console.MarkupLine("No sessions yet. Create one with [bold]maestro session create <name> --auth <provider/name> --model <model> [[--workdir DIR]][/].");
+                ctx.Console.MarkupLine($"No sessions yet. Create one with [bold]{Errors.Escape(Invocation.Name)} session create <name> --auth <provider/name> [[--model <model>]] [[--workdir DIR]][/].");
                 return 0;
             }
 

@@ -20,7 +20,7 @@ internal static class SessionContextCommands
     internal static Command Context(Func<CliContext> context)
     {
         var name = SessionCommands.Name();
-        var remove = new Option<string[]>("--rm") { Description = "Remove this context chunk (repeatable); a tool call and its result go together.", HelpName = "CHUNK" };
+        var remove = new Option<string[]>("--rm") { Description = "Remove this context chunk, by the id shown (8 characters, or any unambiguous start; repeatable); a tool call and its result go together.", HelpName = "CHUNK" };
         var json = CommonOptions.Json();
         var command = new Command("context", "List the session's context chunks with sizes against the model's window, or remove chunks.") { name, remove, json };
         command.SetAction(async (parse, ct) =>
@@ -30,11 +30,8 @@ internal static class SessionContextCommands
             var service = ctx.Get<ContextService>();
             foreach (var chunk in parse.GetValue(remove) ?? [])
             {
-                if (!Guid.TryParse(chunk, out var chunkId))
-                {
-                    throw new ValidationFailedException("chunk", $"'{chunk}' is not a chunk id (see `maestro session context {s.Name}`).");
-                }
-
+                var chunks = await service.ListAsync(s, ct);
+                var chunkId = ShortIds.Resolve(chunk, chunks.Chunks.Select(c => c.Id), "chunk", "a chunk", $"See `maestro session context {s.Name}`.");
                 var removed = await service.DeleteAsync(s, chunkId, ct);
                 ctx.Console.MarkupLine($"Removed {removed.Count} chunk{(removed.Count == 1 ? "" : "s")} from the context.");
             }

@@ -10,7 +10,7 @@ public sealed class SessionOptions
 {
     public Option<string> Auth { get; } = new("--auth") { Description = "The auth to use, as provider/name (see `maestro auth list`).", HelpName = "PROVIDER/NAME" };
 
-    public Option<string> Model { get; } = new("--model", "-m") { Description = "Model id (see `maestro models <auth>`).", HelpName = "MODEL" };
+    public Option<string> Model { get; } = new("--model", "-m") { Description = "Model id (see `maestro models <auth>`); on create, default: the provider's default model for the auth.", HelpName = "MODEL" };
 
     public Option<string> Workdir { get; } = new("--workdir", "-w") { Description = "Working directory for the agent's tools; they never leave it. Without one, the session is a plain chat.", HelpName = "DIR" };
 

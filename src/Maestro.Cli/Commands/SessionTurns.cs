@@ -15,7 +15,7 @@ namespace Maestro.Cli.Commands;
 /// </summary>
 public static class SessionTurns
 {
-    public static async Task<int> RunAsync(CliContext ctx, Session session, TurnInput input, bool json, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext ctx, Session session, TurnInput input, bool json, CancellationToken cancellationToken, bool echoInput = true)
     {
         await ctx.Services.StartLiveEventsAsync(cancellationToken);
         var hub = ctx.Get<SessionEventHub>();
@@ -23,7 +23,7 @@ public static class SessionTurns
         var interactive = ctx.StdinIsTerminal && !json;
         using var terminal = interactive ? new TerminalApprovals(ctx.Console, ctx.Get<ApprovalService>()) : null;
         IApprovalHandler approvals = terminal is not null ? terminal : new DenyWhenNonInteractive(ctx.Get<ApprovalService>());
-        var printer = new SessionEventPrinter(ctx.Console, ctx.Stdout, Console.Error, json, !Console.IsOutputRedirected) { AnswersApprovals = interactive };
+        var printer = new SessionEventPrinter(ctx.Console, ctx.Stdout, Console.Error, json, !Console.IsOutputRedirected) { AnswersApprovals = interactive, EchoesInput = echoInput };
 
         // Subscribed before the turn starts, so not one event is missed.
         using var subscription = hub.Subscribe(session.Id);

@@ -11,7 +11,7 @@ public static class ContextTable
         var table = new Table().Border(TableBorder.Rounded).AddColumns("Chunk", "Role", "Kind", "Chars", "~Tokens", "Preview");
         foreach (var c in report.Chunks)
         {
-            table.AddRow(c.Id.ToString(), c.Role, c.Kind, c.Chars.ToString("N0", CultureInfo.InvariantCulture),
+            table.AddRow(ShortIds.Of(c.Id), c.Role, c.Kind, c.Chars.ToString("N0", CultureInfo.InvariantCulture),
                 c.Tokens.ToString("N0", CultureInfo.InvariantCulture), Markup.Escape(c.Preview));
         }
 

@@ -16,16 +16,16 @@ public static class Errors
                 {
                     foreach (var message in messages)
                     {
-                        stderr.WriteLine($"error: {field}: {message}");
+                        stderr.WriteLine($"error: {field}: {Invocation.Rewrite(message)}");
                     }
                 }
 
                 break;
             case MaestroException maestro:
-                stderr.WriteLine($"error: {maestro.Message}");
+                stderr.WriteLine($"error: {Invocation.Rewrite(maestro.Message)}");
                 if (maestro.Hint is not null)
                 {
-                    stderr.WriteLine($"hint: {maestro.Hint}");
+                    stderr.WriteLine($"hint: {Invocation.Rewrite(maestro.Hint)}");
                 }
 
                 break;

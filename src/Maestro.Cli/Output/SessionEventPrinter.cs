@@ -26,6 +26,9 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
     /// <summary>Approvals this process answers itself are not announced twice.</summary>
     public bool AnswersApprovals { get; init; }
 
+    /// <summary>False where the user's input is already on screen (the REPL's editor shows it).</summary>
+    public bool EchoesInput { get; init; } = true;
+
     public void Print(SessionEvent e)
     {
         if (json)
@@ -51,7 +54,7 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
                 }
 
                 break;
-            case SessionEventTypes.TurnStarted when e.Turn?.Input is { } input:
+            case SessionEventTypes.TurnStarted when e.Turn?.Input is { } input && EchoesInput:
                 Line($"[bold blue]›[/] {Markup.Escape(input)}");
                 break;
             case SessionEventTypes.MessageStarted:
@@ -106,7 +109,7 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
                 Line(tool.IsError ? $"  [red]✗ {Markup.Escape(summary)}[/]" : $"  [green]✓[/] {Markup.Escape(summary)}{took}");
                 break;
             case SessionEventTypes.ApprovalRequested when e.Approval is { } approval && !AnswersApprovals:
-                Line($"[yellow]⏸ {Markup.Escape(approval.Tool)} waits for approval[/] [grey](answer in the UI, or: maestro session approve <session> {approval.ApprovalId} approve|deny)[/]");
+                Line($"[yellow]⏸ {Markup.Escape(approval.Tool)} waits for approval[/] [grey](answer in the UI, or: {Markup.Escape(Invocation.Name)} session approve <session> {ShortIds.Of(approval.ApprovalId)} approve|deny)[/]");
                 break;
             case SessionEventTypes.ApprovalResolved when e.Approval is { } approval && !AnswersApprovals:
                 Line($"  [grey]{Markup.Escape(approval.Status.Replace('_', ' '))}{(approval.Reason is { } r ? $": {Markup.Escape(r)}" : "")}[/]");
