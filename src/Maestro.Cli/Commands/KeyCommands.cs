@@ -54,8 +54,17 @@ public static class KeyCommands
             {
                 Json.Write(ctx.Stdout, keys.Select(k => new
                 {
-                    k.Key.Name, k.Key.Hint, k.Key.Routes, k.Key.BudgetUsd, k.Key.Rpm, k.Key.Tpm, k.Key.CreatedAt, k.Key.RevokedAt, k.Key.LastUsedAt,
-                    k.RequestsThisMonth, k.SpentThisMonthUsd,
+                    k.Key.Name,
+                    k.Key.Hint,
+                    k.Key.Routes,
+                    k.Key.BudgetUsd,
+                    k.Key.Rpm,
+                    k.Key.Tpm,
+                    k.Key.CreatedAt,
+                    k.Key.RevokedAt,
+                    k.Key.LastUsedAt,
+                    k.RequestsThisMonth,
+                    k.SpentThisMonthUsd,
                 }));
                 return 0;
             }

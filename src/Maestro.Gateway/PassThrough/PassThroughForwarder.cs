@@ -188,9 +188,9 @@ internal static class PassThroughForwarder
         var crlf = data.IndexOf("\n\r\n"u8);
         return (lf, crlf) switch
         {
-            (< 0, < 0) => 0,
-            (>= 0, < 0) => lf + 2,
-            (< 0, >= 0) => crlf + 3,
+            ( < 0, < 0) => 0,
+            ( >= 0, < 0) => lf + 2,
+            ( < 0, >= 0) => crlf + 3,
             _ => lf < crlf ? lf + 2 : crlf + 3,
         };
     }
