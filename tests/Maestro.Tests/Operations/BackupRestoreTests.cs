@@ -57,6 +57,7 @@ public sealed class BackupRestoreTests(PostgresFixture postgres) : IAsyncLifetim
         await bed.CreateSessionAsync("openai", "live", new SessionSpec { Model = "synthetic:3000@100" });
         (await server.Client.PostAsJsonAsync("/api/sessions/live/turns", new { text = "Tell me a long story" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await FirstDeltaAsync(server.Client, "live");
+        await PartialAnswerStoredAsync(bed, "live");
 
         var file = Path.Combine(_folder, "live.backup");
         var backup = await CliRunner.RunAsync(bed.Env.Settings, ["backup", file]);
@@ -214,6 +215,28 @@ public sealed class BackupRestoreTests(PostgresFixture postgres) : IAsyncLifetim
     }
 
     /// <summary>Until the session's answer has started streaming.</summary>
+    /// <summary>
+    /// Partial answers are saved write-behind (every MAESTRO_PERSIST_INTERVAL_MS), with no event of their own: until the
+    /// first save, a backup would hold the answer without text. Waits, polling the store, for that first save.
+    /// </summary>
+    private static async Task PartialAnswerStoredAsync(SessionTestBed bed, string session)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var sessions = bed.Get<SessionService>();
+        var conversations = bed.Get<Maestro.Core.Conversations.ConversationService>();
+        while (true)
+        {
+            var s = await sessions.GetAsync(session, timeout.Token);
+            var messages = await conversations.MessagesAsync(s, null, null, null, timeout.Token);
+            if (messages.Count == 2 && messages[1].Contents.OfType<Microsoft.Extensions.AI.TextContent>().Any(t => t.Text.Length > 0))
+            {
+                return;
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
     private static async Task FirstDeltaAsync(HttpClient http, string session)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

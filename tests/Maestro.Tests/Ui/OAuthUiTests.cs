@@ -286,7 +286,8 @@ public sealed partial class OAuthUiTests(PostgresFixture postgres) : IAsyncLifet
 
         // Refreshed from elsewhere (the API, as the CLI or the background refresher would): the page's token line follows.
         (await Http.PostAsync("/api/auths/anthropic/watched/refresh", null, Ct)).EnsureSuccessStatusCode();
-        var refreshed = await live.UntilAsync(u => u.Contains("last refreshed", StringComparison.Ordinal));
+        // The refresh shows "Refreshing…" first (with the previous refresh's time); wait for the update after it.
+        var refreshed = await live.UntilAsync(u => u.Contains("last refreshed", StringComparison.Ordinal) && u.Contains("Active · expires in", StringComparison.Ordinal));
         refreshed.ShouldContain("id=\"auth-status\" hx-swap-oob=\"true\"");
         refreshed.ShouldContain("id=\"auth-token-state\" hx-swap-oob=\"true\"");
         refreshed.ShouldContain("Active · expires in");
