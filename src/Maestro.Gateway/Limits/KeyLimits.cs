@@ -28,12 +28,13 @@ public sealed class KeyLimits(IGatewayUsageStore usage, UsageRecorder recorder, 
             var spent = await SpentAsync(key.Id, cancellationToken);
             if (spent >= budget)
             {
-                var now = time.GetUtcNow();
-                var nextMonth = MonthStart(now).AddMonths(1);
+                // No Retry-After: SDKs honour it before retrying, and a wait until next month would hang the caller
+                // (OpenAI's own insufficient_quota carries none either). The message says when the budget resets.
+                var nextMonth = MonthStart(time.GetUtcNow()).AddMonths(1);
                 return new GatewayError(429, ErrorClass.Quota,
                     $"Gateway key '{key.Name}' has used its budget of US${budget.ToString("0.##", CultureInfo.InvariantCulture)} for this month " +
                     $"(US${spent.ToString("0.####", CultureInfo.InvariantCulture)} spent); it resets on {nextMonth:yyyy-MM-dd} (UTC).",
-                    Code: "insufficient_quota", RetryAfter: nextMonth - now);
+                    Code: "insufficient_quota");
             }
         }
 

@@ -157,7 +157,10 @@ public sealed class KeyTests(PostgresFixture postgres) : IAsyncLifetime
         refused.Message.ShouldContain("has used its budget of US$0");
         refused.Message.ShouldContain("insufficient_quota");
         _bed.Generations("anthropic/work").Count.ShouldBe(1);
-        var report = await _bed.Services.GetRequiredService<KeyService>().UsageAsync("thrifty", null, TestContext.Current.CancellationToken);
+        // Usage records are written behind (batched): the report reads them once written.
+        var keys = _bed.Services.GetRequiredService<KeyService>();
+        await WaitUntilAsync(async () => (await keys.UsageAsync("thrifty", null, TestContext.Current.CancellationToken)).CostUsd is not null);
+        var report = await keys.UsageAsync("thrifty", null, TestContext.Current.CancellationToken);
         report.CostUsd.ShouldBe(0.0015m);
     }
 
