@@ -1,3 +1,4 @@
+using Maestro.Core.Errors;
 using Maestro.Core.Providers;
 using Maestro.Core.Sessions;
 using Maestro.Core.Tools;
@@ -6,11 +7,16 @@ namespace Maestro.Core.Context;
 
 /// <summary>
 /// The context stage of the turn path, once per model call: the thread read once (again only when compaction changed
-/// it), compacted when it no longer fits, then assembled for the provider.
+/// it), compacted when it no longer fits, then assembled for the provider. A saturated database makes the round wait,
+/// not fail.
 /// </summary>
-public sealed class TurnContextBuilder(ContextAssembler assembler, ContextCompactor compactor)
+public sealed class TurnContextBuilder(ContextAssembler assembler, ContextCompactor compactor, TimeProvider time)
 {
-    public async Task<AssembledContext> BuildRoundAsync(
+    public Task<AssembledContext> BuildRoundAsync(
+        Session session, IProvider provider, ProviderConnection connection, ToolSet tools, CancellationToken cancellationToken) =>
+        BusyRetry.RunAsync(() => BuildAsync(session, provider, connection, tools, cancellationToken), time, cancellationToken);
+
+    private async Task<AssembledContext> BuildAsync(
         Session session, IProvider provider, ProviderConnection connection, ToolSet tools, CancellationToken cancellationToken)
     {
         var threadId = session.CurrentThreadId ?? throw new InvalidOperationException("A running turn always has a thread.");

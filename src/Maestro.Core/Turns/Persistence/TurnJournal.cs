@@ -1,4 +1,5 @@
 using Maestro.Core.Conversations;
+using Maestro.Core.Errors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -8,11 +9,12 @@ namespace Maestro.Core.Turns.Persistence;
 /// The persistence stage of the turn path: what a running turn writes. New messages are written at once (viewers and
 /// the next round need their ids); progress, final states, turn ends and heartbeats go through the write-behind
 /// <see cref="TurnPersister"/>, so the stream never waits on the database. Writes never take the turn's cancellation
-/// token: a stopped turn still records what it produced.
+/// token (a stopped turn still records what it produced) and wait out a saturated database instead of failing the turn.
 /// </summary>
-public sealed class TurnJournal(IConversationStore conversations, TurnPersister persister, ILogger<TurnJournal> logger)
+public sealed class TurnJournal(IConversationStore conversations, TurnPersister persister, TimeProvider time, ILogger<TurnJournal> logger)
 {
-    public Task<ConversationMessage> AppendAsync(NewMessage message) => conversations.AppendAsync(message, CancellationToken.None);
+    public Task<ConversationMessage> AppendAsync(NewMessage message) =>
+        BusyRetry.RunAsync(() => conversations.AppendAsync(message, CancellationToken.None), time, CancellationToken.None);
 
     /// <summary>The contents so far of an answer still streaming; saved with the next batch (latest wins).</summary>
     public void SaveProgress(Guid messageId, IList<AIContent> contents) => persister.SaveProgress(messageId, contents);
