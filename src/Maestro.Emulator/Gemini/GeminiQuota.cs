@@ -26,20 +26,8 @@ internal sealed class GeminiQuota : IQuotaReporter
             $"You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.\n* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: 250, model: {model}\nPlease retry in {seconds}s.",
             w =>
             {
-                w.WriteStartObject();
-                w.WriteString("@type", "type.googleapis.com/google.rpc.QuotaFailure");
-                w.WriteStartArray("violations");
-                w.WriteStartObject();
-                w.WriteString("quotaMetric", "generativelanguage.googleapis.com/generate_content_free_tier_requests");
-                w.WriteString("quotaId", "GenerateRequestsPerDayPerProjectPerModel-FreeTier");
-                w.WriteStartObject("quotaDimensions");
-                w.WriteString("model", model);
-                w.WriteString("location", "global");
-                w.WriteEndObject();
-                w.WriteString("quotaValue", "250");
-                w.WriteEndObject();
-                w.WriteEndArray();
-                w.WriteEndObject();
+                GoogleErrorBody.WriteQuotaFailure(
+                    w, "generativelanguage.googleapis.com/generate_content_free_tier_requests", "GenerateRequestsPerDayPerProjectPerModel-FreeTier", model, "250");
                 GoogleErrorBody.WriteRetryInfo(w, seconds);
             });
         return new JsonReply(429, body, GoogleErrorBody.ContentType);

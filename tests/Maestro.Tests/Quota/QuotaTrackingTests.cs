@@ -249,6 +249,15 @@ public sealed class QuotaTrackingTests(PostgresFixture postgres) : IAsyncLifetim
         page.ShouldContain("5-hour window");
         page.ShouldContain("aria-valuenow=\"90\"");
         page.ShouldContain("weekly window");
+        page.ShouldContain("hx-get=\"/ui/auths/anthropic/claude/quota\"");
+        using (var fragment = await _bed.Server.Client.GetHtmxAsync("/ui/auths/anthropic/claude/quota", TestContext.Current.CancellationToken))
+        {
+            var html = await fragment.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            fragment.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+            html.ShouldContain("data-window=\"5h\"");
+            html.ShouldNotContain("<html");
+        }
+
         var exhausted = await _bed.Server.Client.GetStringAsync("/auths/openai/chatgpt", TestContext.Current.CancellationToken);
         exhausted.ShouldContain("data-status=\"exhausted\"");
         exhausted.ShouldContain("pools skip this auth");
