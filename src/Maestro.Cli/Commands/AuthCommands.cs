@@ -247,7 +247,7 @@ public static class AuthCommands
         return command;
     }
 
-    /// <summary>The state in words (<see cref="AuthView.State"/>), coloured by status.</summary>
+    /// <summary>The quota in one line: "90% used; next reset in 2 h 13 min", "used up, resets in 40 min".</summary>
     private static string QuotaLine(QuotaSummaryView quota)
     {
         var now = DateTimeOffset.UtcNow;
@@ -260,6 +260,7 @@ public static class AuthCommands
         };
     }
 
+    /// <summary>The state in words (<see cref="AuthView.State"/>), coloured by status.</summary>
     internal static string StatusMarkup(AuthView auth) => auth.Status switch
     {
         "needs_relogin" => $"[red]{Errors.Escape(auth.State)}[/]",
