@@ -29,5 +29,5 @@ public sealed record EmulatedQuota
     /// <summary>The main window's use as reported: 100 when exhausted.</summary>
     internal double Used => Exhausted ? 100 : Math.Clamp(UsedPercent, 0, 100);
 
-    internal int ResetSeconds(int byDefault) => ResetsInSeconds is > 0 and var seconds ? seconds.Value : byDefault;
+    internal int ResetSeconds(int byDefault) => ResetsInSeconds is > 0 and var seconds ? seconds : byDefault;
 }

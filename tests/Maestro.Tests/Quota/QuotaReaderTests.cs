@@ -117,7 +117,7 @@ public sealed class QuotaReaderTests
         ok.Windows!.Single(w => w.Name == "gpt-5.2-codex-sonic primary").UsedPercent.ShouldBe(12);
 
         var limited = ChatGptQuotaReader.Instance.Read(Response(429, headers,
-            $$"""{"error":{"type":"usage_limit_reached","message":"The usage limit has been reached","plan_type":"plus","resets_in_seconds":5400}}"""))!;
+            """{"error":{"type":"usage_limit_reached","message":"The usage limit has been reached","plan_type":"plus","resets_in_seconds":5400}}"""))!;
         limited.Exhausted.ShouldBeTrue();
         limited.Until.ShouldBe(reset);
         limited.Detail!.ShouldContain("usage limit is reached");
