@@ -9,6 +9,7 @@ using Maestro.Core.OAuth;
 using Maestro.Core.Providers;
 using Maestro.Core.Providers.Http;
 using Maestro.Core.Providers.Pipeline;
+using Maestro.Core.Quota;
 using Maestro.Core.Sessions;
 using Maestro.Core.Telemetry;
 using Maestro.Core.Tools;
@@ -34,7 +35,7 @@ public static class Extensions
         services.AddSingleton(new ModelCatalogOptions { Ttl = configuration.GetSeconds("MAESTRO_MODELS_TTL", TimeSpan.FromHours(1)) });
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<DefaultModels>();
-        services.TryAddSingleton<Quota.IAuthLimits, Quota.ObservedAuthLimits>();
+        services.AddAuthQuota(configuration);
 
         services.AddSingleton(new ProviderRuntimeOptions
         {
@@ -59,7 +60,8 @@ public static class Extensions
             // by the pool instead of by rotating handlers, so DNS changes are still picked up.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .AddProviderHandlers(httpDebug: configuration.GetFlag("HTTP_DEBUG"));
+            .AddProviderHandlers(httpDebug: configuration.GetFlag("HTTP_DEBUG"))
+            .AddQuotaTracking();
 
         services.AddMaestroSessions(configuration);
         services.AddMaestroOAuth(configuration);

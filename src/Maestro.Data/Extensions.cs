@@ -43,6 +43,7 @@ public static class Extensions
         services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<PostgresUsageStore>());
         services.AddSingleton<IMcpServerStore, PostgresMcpServerStore>();
         services.AddSingleton<Core.OAuth.IOAuthFlowStore, OAuth.PostgresOAuthFlowStore>();
+        services.AddSingleton<Core.Quota.IAuthQuotaStore, Quota.PostgresAuthQuotaStore>();
         services.AddSingleton<PostgresNotifier>();
         services.AddSingleton<IEventBridge>(sp => sp.GetRequiredService<PostgresNotifier>());
         services.AddSingleton<ISignalBridge>(sp => sp.GetRequiredService<PostgresNotifier>());

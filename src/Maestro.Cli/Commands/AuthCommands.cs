@@ -24,6 +24,7 @@ public static class AuthCommands
         auth.Subcommands.Add(AuthLoginCommand.Create(context));
         auth.Subcommands.Add(AuthRefreshCommand.Create(context));
         auth.Subcommands.Add(AuthImportCommand.Create(context));
+        auth.Subcommands.Add(AuthQuotaCommand.Create(context));
         return auth;
     }
 
@@ -72,10 +73,14 @@ public static class AuthCommands
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
-            var auths = (await ctx.Get<AuthService>().ListAsync(parse.GetValue(provider), ct)).Select(AuthView.From).ToList();
+            var records = await ctx.Get<AuthService>().ListAsync(parse.GetValue(provider), ct);
+            var auths = records.Select(AuthView.From).ToList();
             if (parse.GetValue(json))
             {
-                Json.Write(ctx.Stdout, auths);
+                var (quotas, _) = await ctx.Get<Core.Quota.IAuthQuotaStore>().ChangedSinceAsync(null, ct);
+                var byAuth = quotas.ToDictionary(q => q.Key, q => q.Value);
+                var now = DateTimeOffset.UtcNow;
+                Json.Write(ctx.Stdout, records.Select(r => AuthView.From(r) with { Quota = QuotaSummaryView.From(byAuth.GetValueOrDefault(r.Id), now) }));
                 return 0;
             }
 
@@ -113,7 +118,8 @@ public static class AuthCommands
         {
             var ctx = context();
             var (record, secrets) = await ctx.Get<AuthService>().ShowAsync(CommonOptions.ParseAuth(parse.GetValue(auth)!), ct);
-            var view = AuthView.From(record);
+            var quota = QuotaSummaryView.From(await ctx.Get<Core.Quota.IAuthQuotaStore>().GetAsync(record.Id, ct), DateTimeOffset.UtcNow);
+            var view = AuthView.From(record) with { Quota = quota };
             if (parse.GetValue(json))
             {
                 Json.Write(ctx.Stdout, new AuthDetailView(view, secrets));
@@ -124,6 +130,10 @@ public static class AuthCommands
             grid.AddRow("[bold]Auth[/]", Errors.Escape(view.Ref));
             grid.AddRow("[bold]Type[/]", view.Type == "api_key" ? "API key" : "OAuth");
             grid.AddRow("[bold]Status[/]", StatusMarkup(view));
+            if (quota is not null)
+            {
+                grid.AddRow("[bold]Quota[/]", Errors.Escape(QuotaLine(quota)) + $" [dim](details: {Errors.Escape(Invocation.Name)} auth quota {Errors.Escape(view.Ref)})[/]");
+            }
             if (view.RefreshedAt is { } refreshed)
             {
                 grid.AddRow("[bold]Refreshed[/]", refreshed.ToLocalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture));
@@ -235,6 +245,19 @@ public static class AuthCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The quota in one line: "90% used; next reset in 2 h 13 min", "used up, resets in 40 min".</summary>
+    private static string QuotaLine(QuotaSummaryView quota)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var used = quota.MaxUsedPercent is { } max ? $"{Core.Quota.QuotaText.Percent(max)} used" : "no windows reported";
+        return quota.Status switch
+        {
+            "exhausted" => $"used up, resets {Core.Quota.QuotaText.ResetsIn(quota.LimitedUntil, now)}",
+            "limited" => $"rate-limited, {used}; clears {Core.Quota.QuotaText.ResetsIn(quota.LimitedUntil, now)}",
+            _ => quota.NextResetAt is { } next ? $"{used}; next reset {Core.Quota.QuotaText.ResetsIn(next, now)}" : used,
+        };
     }
 
     /// <summary>The state in words (<see cref="AuthView.State"/>), coloured by status.</summary>

@@ -12,10 +12,13 @@ namespace Maestro.Core.Providers;
 /// </summary>
 public sealed record ProviderEndpoint(ProviderConnection Connection, IRequestSigner Signer, IProviderErrorMapper Errors)
 {
+    /// <summary>Reads the auth's quota from this backend's responses (<see cref="Quota.QuotaHandler"/>); null: it reports none.</summary>
+    public Quota.IQuotaReader? Quota { get; init; }
+
     /// <summary>Sends the request; the response's body is unread (stream it) and fails after the idle timeout.</summary>
     /// <param name="request">Unsigned: the credentials are added per attempt. Disposed with the response.</param>
     /// <param name="model">Named in error messages.</param>
     /// <exception cref="ProviderException">Any failure before the body, after retries.</exception>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string? model, CancellationToken cancellationToken) =>
-        Connection.SendAsync(request, new ProviderRequest(Connection, Signer, Errors, model), cancellationToken);
+        Connection.SendAsync(request, new ProviderRequest(Connection, Signer, Errors, model) { Quota = Quota }, cancellationToken);
 }

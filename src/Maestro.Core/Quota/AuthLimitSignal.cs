@@ -42,9 +42,14 @@ public static class AuthLimitKindNames
         AuthLimitKind.ServerError => "server_error",
         _ => "unknown",
     };
-}
 
-/// <summary>One quota window a provider reports (requests per minute, tokens per day, a subscription's 5-hour window…).</summary>
-/// <param name="Name">The provider's name for it, e.g. <c>requests</c>, <c>tokens</c>, <c>5h</c>.</param>
-/// <param name="UsedPercent">0–100, when known.</param>
-public sealed record QuotaWindow(string Name, double? UsedPercent, DateTimeOffset? ResetsAt, long? Limit = null, long? Remaining = null);
+    public static AuthLimitKind? FromWire(string? name) => name switch
+    {
+        "ok" => AuthLimitKind.Ok,
+        "rate_limited" => AuthLimitKind.RateLimited,
+        "quota_exhausted" => AuthLimitKind.QuotaExhausted,
+        "needs_relogin" => AuthLimitKind.NeedsRelogin,
+        "server_error" => AuthLimitKind.ServerError,
+        _ => null,
+    };
+}

@@ -2,9 +2,9 @@ namespace Maestro.Core.Quota;
 
 /// <summary>
 /// What is known about each auth's limits: when it was last limited, until when, and the quota windows its provider
-/// reports. Pools read it to try the least recently limited auth first and to put limited ones last; whoever sees a
-/// limit reports it (the gateway reports the 429s, exhausted quotas, refused logins and server errors it meets; quota
-/// headers can be reported the same way). Kept in memory per process.
+/// reports. Every provider response reports here (<see cref="QuotaHandler"/> reads the provider's rate-limit headers
+/// and 429 bodies), and so does the gateway for the failures it meets. Pools read it to try the auth with the most
+/// headroom first and skip an exhausted one until its reset. Held in memory; <see cref="AuthQuotaSync"/> persists it.
 /// </summary>
 public interface IAuthLimits
 {

@@ -25,7 +25,8 @@ internal static class AnthropicEndpoints
             new AnthropicRequestReader(),
             new AnthropicRenderer(),
             StreamContentType: "text/event-stream; charset=utf-8",
-            JsonContentType: "application/json");
+            JsonContentType: "application/json",
+            Quota: new AnthropicQuota(services.Credentials));
 
         var group = routes.MapGroup("/" + EmulatorProviders.Anthropic);
         group.MapGet("/v1/models", context => listing.HandleAsync(context, EmulatorProviders.Anthropic, auth, models.List));

@@ -24,7 +24,7 @@ internal static class ChatGptEndpoints
         var unknown = new UnknownPathHandler(services);
         var responses = new ChatEndpoint(
             EmulatorProviders.ChatGpt, "openai/responses", auth, errors, new ChatGptModels(),
-            new ChatGptRequestReader(), new ResponsesRenderer(), "text/event-stream; charset=utf-8", "application/json");
+            new ChatGptRequestReader(), new ResponsesRenderer(), "text/event-stream; charset=utf-8", "application/json", new ChatGptQuota());
 
         var group = routes.MapGroup("/" + EmulatorProviders.ChatGpt);
         group.MapGet("/models", context => listing.HandleAsync(context, EmulatorProviders.ChatGpt, auth, models.List));

@@ -28,7 +28,7 @@ internal static class CodeAssistEndpoints
         // No recordings of Code Assist exist; fixture: models name this (empty) folder and say so.
         var generate = new ChatEndpoint(
             EmulatorProviders.CodeAssist, "codeassist/generate-content", auth, errors, new GeminiModels(),
-            new CodeAssistRequestReader(), new CodeAssistRenderer(), "text/event-stream", GeminiErrors.ContentType);
+            new CodeAssistRequestReader(), new CodeAssistRenderer(), "text/event-stream", GeminiErrors.ContentType, new GeminiQuota());
 
         var group = routes.MapGroup("/" + EmulatorProviders.CodeAssist);
         group.MapPost("/{" + CallKey + "}", context => MethodOf(context) switch

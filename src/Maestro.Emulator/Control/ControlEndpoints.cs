@@ -27,6 +27,13 @@ internal static class ControlEndpoints
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return Task.CompletedTask;
         });
+        group.MapPost("/quota", context => SetQuotaAsync(context, services));
+        group.MapDelete("/quota", context =>
+        {
+            services.Quotas.Clear(NullIfEmpty(context.Request.Query["key"]));
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        });
         group.MapGet("/requests", context => ListRequestsAsync(context, services));
         group.MapDelete("/requests", context =>
         {
@@ -90,6 +97,49 @@ internal static class ControlEndpoints
             w.WriteString("key", batch.Key == ScriptQueues.AnyKey ? batch.Key : Redaction.Mask);
             w.WriteNumber("queued", batch.Responses.Count);
             w.WriteNumber("pending", pending);
+            w.WriteEndObject();
+        }).WriteAsync(context);
+    }
+
+    private static async Task SetQuotaAsync(HttpContext context, EmulatorServices services)
+    {
+        QuotaSetting? setting;
+        try
+        {
+            setting = await JsonSerializer.DeserializeAsync(context.Request.Body, EmulatorJsonContext.Default.QuotaSetting, context.RequestAborted);
+        }
+        catch (JsonException exception)
+        {
+            await Error(400, "Invalid quota: " + exception.Message).WriteAsync(context);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(setting?.Key))
+        {
+            await Error(400, "Send {\"key\": \"<api key, bearer token or *>\", \"used_percent\": 0-100, \"exhausted\": true|false, \"resets_in_seconds\": N}.").WriteAsync(context);
+            return;
+        }
+
+        if (setting.UsedPercent is < 0 or > 100 || double.IsNaN(setting.UsedPercent ?? 0))
+        {
+            await Error(400, "used_percent must be between 0 and 100.").WriteAsync(context);
+            return;
+        }
+
+        if (setting.ResetsInSeconds is <= 0)
+        {
+            await Error(400, "resets_in_seconds must be a positive number of seconds.").WriteAsync(context);
+            return;
+        }
+
+        var quota = new EmulatedQuota { UsedPercent = setting.UsedPercent ?? 0, Exhausted = setting.Exhausted ?? false, ResetsInSeconds = setting.ResetsInSeconds };
+        services.Quotas.Set(setting.Key, quota);
+        await Reply(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("key", setting.Key == ScriptQueues.AnyKey ? setting.Key : Redaction.Mask);
+            w.WriteNumber("used_percent", quota.Used);
+            w.WriteBoolean("exhausted", quota.Exhausted);
             w.WriteEndObject();
         }).WriteAsync(context);
     }

@@ -5,15 +5,32 @@ namespace Maestro.Emulator;
 /// <summary>In-process access to what the <c>/_emulator</c> endpoints offer: scripted answers and recorded requests.</summary>
 public sealed class EmulatorControl
 {
-    internal EmulatorControl(ScriptQueues scripts, RequestLog requests)
+    internal EmulatorControl(ScriptQueues scripts, RequestLog requests, QuotaBook quotas)
     {
         Scripts = scripts;
         RequestLog = requests;
+        Quotas = quotas;
     }
 
     internal ScriptQueues Scripts { get; }
 
     internal RequestLog RequestLog { get; }
+
+    internal QuotaBook Quotas { get; }
+
+    /// <summary>
+    /// Sets the quota the account behind <paramref name="key"/> (or <c>*</c>: any credential without its own) reports:
+    /// e.g. 90% used, or exhausted (chat requests answered with the provider's 429 until cleared).
+    /// </summary>
+    public void SetQuota(string key, EmulatedQuota quota)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(quota);
+        Quotas.Set(key, quota);
+    }
+
+    /// <summary>Back to the default quota (nothing used) for <paramref name="key"/>, or for every credential when null.</summary>
+    public void ClearQuota(string? key = null) => Quotas.Clear(key);
 
     /// <summary>
     /// Appends answers to the FIFO queue of <paramref name="key"/>: the API key or bearer token the requests will present,
@@ -36,10 +53,11 @@ public sealed class EmulatorControl
 
     public void ClearRequests() => RequestLog.Clear();
 
-    /// <summary>Drops all scripted answers and recorded requests.</summary>
+    /// <summary>Drops all scripted answers, recorded requests and quotas.</summary>
     public void Clear()
     {
         Scripts.Clear(null);
         RequestLog.Clear();
+        Quotas.Clear(null);
     }
 }

@@ -28,7 +28,8 @@ internal static class GeminiEndpoints
             new GeminiRequestReader(),
             new GeminiRenderer(),
             StreamContentType: "text/event-stream",
-            JsonContentType: GeminiErrors.ContentType);
+            JsonContentType: GeminiErrors.ContentType,
+            Quota: new GeminiQuota());
 
         var group = routes.MapGroup("/" + EmulatorProviders.Gemini);
         group.MapGet("/v1beta/models", context => listing.HandleAsync(context, EmulatorProviders.Gemini, auth, models.List));

@@ -61,20 +61,8 @@ internal sealed class GeminiErrors : IProviderErrors
 
     private static void RateLimitDetails(Utf8JsonWriter w, string model, int retryAfterSeconds)
     {
-        w.WriteStartObject();
-        w.WriteString("@type", "type.googleapis.com/google.rpc.QuotaFailure");
-        w.WriteStartArray("violations");
-        w.WriteStartObject();
-        w.WriteString("quotaMetric", "generativelanguage.googleapis.com/generate_content_free_tier_requests");
-        w.WriteString("quotaId", "GenerateRequestsPerMinutePerProjectPerModel-FreeTier");
-        w.WriteStartObject("quotaDimensions");
-        w.WriteString("model", model);
-        w.WriteString("location", "global");
-        w.WriteEndObject();
-        w.WriteString("quotaValue", "10");
-        w.WriteEndObject();
-        w.WriteEndArray();
-        w.WriteEndObject();
+        GoogleErrorBody.WriteQuotaFailure(
+            w, "generativelanguage.googleapis.com/generate_content_free_tier_requests", "GenerateRequestsPerMinutePerProjectPerModel-FreeTier", model, "10");
         GoogleErrorBody.WriteRetryInfo(w, retryAfterSeconds);
     }
 

@@ -12,4 +12,5 @@ internal sealed record ChatEndpoint(
     IChatRequestReader Reader,
     IWireRenderer Renderer,
     string StreamContentType,
-    string JsonContentType);
+    string JsonContentType,
+    IQuotaReporter? Quota = null);

@@ -44,6 +44,19 @@ internal sealed class ChatEndpointHandler(EmulatorServices services)
             return;
         }
 
+        if (endpoint.Quota is { } reporter)
+        {
+            var quota = services.Quotas.For(auth.Credential);
+            var now = services.Time.GetUtcNow();
+            reporter.WriteHeaders(context, quota, now);
+            if (quota.Exhausted)
+            {
+                notes.Scenario = "quota-exhausted";
+                await reporter.Exhausted(context, quota, now, request.Model).WriteAsync(context);
+                return;
+            }
+        }
+
         var scenario = services.Resolver.Resolve(request, endpoint.Catalog);
         notes.Scenario = scenario.Label;
         switch (scenario)

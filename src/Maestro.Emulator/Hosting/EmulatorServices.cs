@@ -11,13 +11,14 @@ internal sealed class EmulatorServices
         Options = options;
         Stopping = stopping;
         Scripts = new ScriptQueues();
+        Quotas = new QuotaBook();
         RequestLog = new RequestLog();
         Fixtures = new FixtureLibrary();
         OAuth = new OAuth.EmulatedAuthorizationServer(options.TimeProvider);
         Credentials = new CredentialPolicy(options.ApiKeys, OAuth);
         Resolver = new ScenarioResolver(Scripts, options);
         Recorder = new RequestRecorder(RequestLog, options.TimeProvider);
-        Control = new EmulatorControl(Scripts, RequestLog);
+        Control = new EmulatorControl(Scripts, RequestLog, Quotas);
     }
 
     public EmulatorOptions Options { get; }
@@ -30,6 +31,9 @@ internal sealed class EmulatorServices
     public ScriptQueues Scripts { get; }
 
     public RequestLog RequestLog { get; }
+
+    /// <summary>The quota each credential reports.</summary>
+    public QuotaBook Quotas { get; }
 
     public FixtureLibrary Fixtures { get; }
 

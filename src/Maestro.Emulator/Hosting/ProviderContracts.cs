@@ -31,6 +31,16 @@ internal interface IProviderErrors
     JsonReply UnknownPath(string path);
 }
 
+/// <summary>How a provider reports an account's quota: headers on every chat answer, and its 429 when the quota is used up.</summary>
+internal interface IQuotaReporter
+{
+    /// <summary>Adds the provider's rate-limit headers for <paramref name="quota"/> to the response (before it starts).</summary>
+    void WriteHeaders(HttpContext context, EmulatedQuota quota, DateTimeOffset now);
+
+    /// <summary>The provider's refusal while the quota is used up.</summary>
+    JsonReply Exhausted(HttpContext context, EmulatedQuota quota, DateTimeOffset now, string model);
+}
+
 /// <summary>The models a provider lists and accepts.</summary>
 internal interface IModelCatalog
 {

@@ -22,13 +22,14 @@ internal static class OpenAIEndpoints
         var unknown = new UnknownPathHandler(services);
         const string StreamType = "text/event-stream; charset=utf-8";
         const string JsonType = "application/json";
+        var quota = new OpenAIQuota();
 
         var responses = new ChatEndpoint(
             EmulatorProviders.OpenAI, "openai/responses", auth, responsesErrors, catalog,
-            new ResponsesRequestReader(), new ResponsesRenderer(), StreamType, JsonType);
+            new ResponsesRequestReader(), new ResponsesRenderer(), StreamType, JsonType, quota);
         var completions = new ChatEndpoint(
             EmulatorProviders.OpenAI, "openai/chat-completions", auth, chatErrors, catalog,
-            new ChatCompletionsRequestReader(), new ChatCompletionsRenderer(), StreamType, JsonType);
+            new ChatCompletionsRequestReader(), new ChatCompletionsRenderer(), StreamType, JsonType, quota);
 
         var group = routes.MapGroup("/" + EmulatorProviders.OpenAI);
         group.MapGet("/v1/models", context => listing.HandleAsync(context, EmulatorProviders.OpenAI, auth, models.List));

@@ -62,7 +62,16 @@ internal sealed class GatewayHandler(
 
             var resolution = await ResolveAsync(caller, model, cancellationToken);
             record.Route = resolution.Route;
-            var targets = Capable(PoolOrder.Sort(resolution.Targets, authLimits, time.GetUtcNow()), probe.Needs, api);
+            var pool = PoolOrder.Select(resolution.Targets, authLimits, time.GetUtcNow());
+            if (pool.Ordered.Count == 0)
+            {
+                var exhausted = Exhausted(pool.Exhausted);
+                record.Status = exhausted.Status;
+                await ClientErrors.WriteAsync(context, api, exhausted);
+                return;
+            }
+
+            var targets = Capable(pool.Ordered, probe.Needs, api);
             var sse = context.Request.Query["alt"] == "sse";
             await DispatchAsync(context, api, caller, body, probe, targets, stream, sse, method, record, cancellationToken);
         }
@@ -192,6 +201,21 @@ internal sealed class GatewayHandler(
         }
 
         return GatewayError.From(last);
+    }
+
+    /// <summary>
+    /// Every target's quota is used up until a known reset: the client's 429 says which and when the first one resets,
+    /// with Retry-After, and no upstream request is made.
+    /// </summary>
+    private GatewayError Exhausted(List<ExhaustedTarget> exhausted)
+    {
+        var now = time.GetUtcNow();
+        var soonest = exhausted.Min(e => e.Until);
+        var which = string.Join("; ", exhausted.Select(e =>
+            $"{e.Target.Auth.Ref} until {e.Until.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC"));
+        return new GatewayError(429, ErrorClass.Quota,
+            $"The quota of every auth that serves this model is used up ({which}). Retry after the first reset, or add another auth to the route.",
+            Code: "insufficient_quota", RetryAfter: soonest - now);
     }
 
     /// <summary>Targets whose provider can do what the request needs; a clear 400 when none can (no call is made).</summary>

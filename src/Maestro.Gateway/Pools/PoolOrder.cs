@@ -4,19 +4,29 @@ using Maestro.Gateway.Addressing;
 namespace Maestro.Gateway.Pools;
 
 /// <summary>
-/// The order a pool tries its targets in: auths that are not limited now first, the one limited longest ago (or never)
-/// before the others, so load moves to each account as the previous ones hit their limits and comes back once they
-/// recover; among equals, the route's own order. Auths limited now go last, soonest to recover first: tried only when
-/// nothing else answers. The state comes from <see cref="IAuthLimits"/>.
+/// The order a pool tries its targets in, from each auth's quota state (<see cref="IAuthLimits"/>). An auth whose quota
+/// is used up until a known reset (a window reported exhausted, a plan's usage limit) is skipped until then: asking it
+/// would only cost the client a round trip. The others: auths not limited now first, the one limited longest ago (or
+/// never) before the others, so load moves to each account as the previous ones hit their limits and comes back once
+/// they recover; then the most headroom (lowest reported use) first; among equals, the route's own order. Auths
+/// rate-limited now go last, soonest to recover first: tried only when nothing else answers.
 /// </summary>
 internal static class PoolOrder
 {
-    public static List<Target> Sort(IReadOnlyList<Target> targets, IAuthLimits limits, DateTimeOffset now)
+    public static PoolSelection Select(IReadOnlyList<Target> targets, IAuthLimits limits, DateTimeOffset now)
     {
         var ranked = new List<(Target Target, AuthLimitState State, int Position)>(targets.Count);
+        List<ExhaustedTarget>? exhausted = null;
         for (var i = 0; i < targets.Count; i++)
         {
-            ranked.Add((targets[i], limits.Get(targets[i].Auth.Id), i));
+            var state = limits.Get(targets[i].Auth.Id);
+            if (state.ExhaustedUntil(now) is { } until)
+            {
+                (exhausted ??= []).Add(new ExhaustedTarget(targets[i], until, state));
+                continue;
+            }
+
+            ranked.Add((targets[i], state, i));
         }
 
         ranked.Sort((a, b) =>
@@ -36,10 +46,9 @@ internal static class PoolOrder
                 return byTime;
             }
 
-            // Reported quota use (when a provider reports it): the emptier account first.
-            var byUse = Nullable.Compare(a.State.MaxUsedPercent, b.State.MaxUsedPercent);
+            var byUse = Nullable.Compare(a.State.MaxUsedPercentAt(now), b.State.MaxUsedPercentAt(now));
             return byUse != 0 ? byUse : a.Position.CompareTo(b.Position);
         });
-        return ranked.ConvertAll(r => r.Target);
+        return new PoolSelection(ranked.ConvertAll(r => r.Target), exhausted ?? []);
     }
 }

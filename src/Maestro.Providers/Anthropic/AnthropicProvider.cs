@@ -28,7 +28,8 @@ public sealed class AnthropicProvider(AnthropicOptions options) : IProvider, IPa
         + "sends such a login with Anthropic's documented OAuth headers and never presents itself as another product.",
         options.DefaultModel);
 
-    public ProviderEndpoint Endpoint(ProviderConnection connection) => new(connection, AnthropicSigner.Instance, AnthropicErrorMapper.Instance);
+    public ProviderEndpoint Endpoint(ProviderConnection connection) =>
+        new(connection, AnthropicSigner.Instance, AnthropicErrorMapper.Instance) { Quota = AnthropicQuotaReader.Instance };
 
     public IChatClient CreateChatClient(ProviderConnection connection) => new AnthropicChatClient(Endpoint(connection), options);
 

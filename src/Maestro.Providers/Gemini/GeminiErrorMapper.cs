@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Maestro.Core.Providers;
@@ -168,16 +167,8 @@ public sealed class GeminiErrorMapper : IProviderErrorMapper
             }
         }
 
-        private static string? String(JsonElement element, string name) =>
-            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
+        private static string? String(JsonElement element, string name) => GoogleRpcJson.String(element, name);
 
-        /// <summary>A protobuf Duration in JSON: decimal seconds with an "s" suffix.</summary>
-        private static TimeSpan? Duration(string? text) =>
-            text is { Length: > 1 } && text.EndsWith('s') &&
-            double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
-                ? TimeSpan.FromSeconds(seconds)
-                : null;
+        private static TimeSpan? Duration(string? text) => GoogleRpcJson.Duration(text);
     }
 }

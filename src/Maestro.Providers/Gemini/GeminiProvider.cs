@@ -66,7 +66,7 @@ public sealed class GeminiProvider : IProvider, IPassThroughProvider
     public ProviderEndpoint Endpoint(ProviderConnection connection) =>
         CodeAssistMode.Serves(connection.Auth)
             ? CodeAssistMode.Endpoint(connection, _options, _errors)
-            : new(connection, _signer, _errors);
+            : new(connection, _signer, _errors) { Quota = GeminiQuotaReader.Instance };
 
     public IChatClient CreateChatClient(ProviderConnection connection) =>
         CodeAssistMode.Serves(connection.Auth)

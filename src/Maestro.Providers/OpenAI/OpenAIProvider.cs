@@ -44,7 +44,7 @@ public sealed class OpenAIProvider(OpenAIOptions options) : IProvider, IPassThro
     public ProviderEndpoint Endpoint(ProviderConnection connection) =>
         ChatGptBackend.Serves(connection.Auth)
             ? ChatGptBackend.Endpoint(connection, options)
-            : new(connection, _signer, OpenAIErrorMapper.Instance);
+            : new(connection, _signer, OpenAIErrorMapper.Instance) { Quota = OpenAIQuotaReader.Instance };
 
     public IChatClient CreateChatClient(ProviderConnection connection) =>
         ChatGptBackend.Serves(connection.Auth)

@@ -40,7 +40,8 @@ public sealed class CompatibleProvider : IProvider, IPassThroughProvider
 
     public ProviderDescriptor Descriptor { get; }
 
-    public ProviderEndpoint Endpoint(ProviderConnection connection) => new(connection, _signer, OpenAIErrorMapper.Instance);
+    public ProviderEndpoint Endpoint(ProviderConnection connection) =>
+        new(connection, _signer, OpenAIErrorMapper.Instance) { Quota = OpenAIQuotaReader.Instance };
 
     public IChatClient CreateChatClient(ProviderConnection connection) => new CompatibleChatClient(Endpoint(connection), Settings);
 

@@ -1,6 +1,7 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Errors;
 using Maestro.Core.Models;
+using Maestro.Core.Quota;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,8 +15,11 @@ public static class AuthEndpoints
     {
         var group = app.MapGroup("/api/auths");
 
-        group.MapGet("/", async (string? provider, AuthService auths, CancellationToken ct) =>
-            Results.Ok((await auths.ListAsync(provider, ct)).Select(AuthView.From)));
+        group.MapGet("/", async (string? provider, AuthService auths, IAuthLimits limits, TimeProvider time, CancellationToken ct) =>
+        {
+            var now = time.GetUtcNow();
+            return Results.Ok((await auths.ListAsync(provider, ct)).Select(a => AuthView.From(a) with { Quota = QuotaSummaryView.From(limits.Get(a.Id), now) }));
+        });
 
         group.MapPost("/", async (CreateAuthRequest? request, AuthService auths, CancellationToken ct) =>
         {
@@ -28,10 +32,17 @@ public static class AuthEndpoints
             return Results.Created($"/api/auths/{created.Provider}/{created.Name}", AuthView.From(created));
         });
 
-        group.MapGet("/{provider}/{name}", async (string provider, string name, AuthService auths, CancellationToken ct) =>
+        group.MapGet("/{provider}/{name}", async (string provider, string name, AuthService auths, IAuthLimits limits, TimeProvider time, CancellationToken ct) =>
         {
             var (record, secrets) = await auths.ShowAsync(new AuthRef(provider, name), ct);
-            return Results.Ok(new AuthDetailView(AuthView.From(record), secrets));
+            return Results.Ok(new AuthDetailView(AuthView.From(record) with { Quota = QuotaSummaryView.From(limits.Get(record.Id), time.GetUtcNow()) }, secrets));
+        });
+
+        // What the provider last said about the auth's limits: each window's use and reset, and the last limit hit.
+        group.MapGet("/{provider}/{name}/quota", async (string provider, string name, AuthService auths, IAuthLimits limits, TimeProvider time, CancellationToken ct) =>
+        {
+            var record = await auths.GetAsync(new AuthRef(provider, name), ct);
+            return Results.Ok(AuthQuotaView.From(record, limits.Get(record.Id), time.GetUtcNow()));
         });
 
         group.MapPatch("/{provider}/{name}", async (string provider, string name, UpdateAuthRequest? request, AuthService auths, ModelCatalog models, CancellationToken ct) =>

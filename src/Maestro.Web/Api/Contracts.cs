@@ -19,6 +19,9 @@ public sealed record AuthView(
     DateTimeOffset? RefreshedAt,
     string State)
 {
+    /// <summary>The quota in one line, where the caller knows it (the API's list and show, the CLI's --json).</summary>
+    public QuotaSummaryView? Quota { get; init; }
+
     public static AuthView From(AuthRecord auth) => new(
         auth.Provider, auth.Name, auth.Ref.ToString(), auth.Type.ToWire(), auth.Status.ToWire(), auth.StatusMessage,
         auth.ExpiresAt, auth.Metadata, auth.CreatedAt, auth.UpdatedAt, auth.RefreshedAt,

@@ -118,6 +118,14 @@ public static class AuthFragments
             }
         });
 
+        // The auth page's quota card, re-read every so often so "resets in …" and the bars stay current.
+        ui.MapGet("/auths/{provider}/{name}/quota", async (string provider, string name, AuthService auths, Core.Quota.IAuthLimits limits, TimeProvider time, CancellationToken ct) =>
+        {
+            var record = await auths.GetAsync(new AuthRef(provider, name), ct);
+            var now = time.GetUtcNow();
+            return new RazorComponentResult<AuthQuota>(new { Quota = AuthQuotaView.From(record, limits.Get(record.Id), now), Now = now });
+        });
+
         return ui;
     }
 

@@ -31,6 +31,27 @@ public static class GoogleErrorBody
         w.WriteEndObject();
     }
 
+    /// <summary>A <c>google.rpc.QuotaFailure</c> detail with one violation (a Gemini quota of a model).</summary>
+    /// <param name="quotaId">E.g. <c>GenerateRequestsPerMinutePerProjectPerModel-FreeTier</c>.</param>
+    /// <param name="quotaValue">The limit, as Google writes it (a string).</param>
+    public static void WriteQuotaFailure(Utf8JsonWriter w, string quotaMetric, string quotaId, string model, string quotaValue)
+    {
+        w.WriteStartObject();
+        w.WriteString("@type", "type.googleapis.com/google.rpc.QuotaFailure");
+        w.WriteStartArray("violations");
+        w.WriteStartObject();
+        w.WriteString("quotaMetric", quotaMetric);
+        w.WriteString("quotaId", quotaId);
+        w.WriteStartObject("quotaDimensions");
+        w.WriteString("model", model);
+        w.WriteString("location", "global");
+        w.WriteEndObject();
+        w.WriteString("quotaValue", quotaValue);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
     /// <summary>A <c>google.rpc.RetryInfo</c> detail.</summary>
     public static void WriteRetryInfo(Utf8JsonWriter w, int retryAfterSeconds)
     {

@@ -9,6 +9,9 @@ public sealed record ProviderRequest(ProviderConnection Connection, IRequestSign
 {
     public static readonly HttpRequestOptionsKey<ProviderRequest> Key = new("maestro.provider_request");
 
+    /// <summary>How the provider's responses report the auth's limits (rate-limit headers, 429 details), if they do.</summary>
+    public Quota.IQuotaReader? Quota { get; init; }
+
     public ProviderRequestContext Context => new(Connection.Auth.Provider, Connection.AuthLabel, Model, Connection.BaseUrl);
 
     public static ProviderRequest? Of(HttpRequestMessage request) =>

@@ -25,7 +25,10 @@ public static class CodeAssistMode
     public static ProviderEndpoint Endpoint(ProviderConnection connection, GeminiOptions options, IProviderErrorMapper errors) => new(
         connection.Auth.MetadataValue(AuthMetadata.BaseUrl) is not null ? connection : connection.At(options.CodeAssistEndpoint),
         CodeAssistSigner.Instance,
-        errors);
+        errors)
+    {
+        Quota = GeminiQuotaReader.Instance,
+    };
 
     /// <summary><c>{endpoint}/v1internal:{method}</c>, e.g. <c>…/v1internal:streamGenerateContent?alt=sse</c>.</summary>
     public static Uri Method(Uri endpoint, string methodAndQuery) => new(Root(endpoint) + "/" + Version + ":" + methodAndQuery);

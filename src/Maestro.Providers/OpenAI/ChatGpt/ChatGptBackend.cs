@@ -23,7 +23,10 @@ public static class ChatGptBackend
     public static ProviderEndpoint Endpoint(ProviderConnection connection, OpenAIOptions options) => new(
         connection.Auth.MetadataValue(AuthMetadata.BaseUrl) is not null ? connection : connection.At(options.ChatGptBaseUrl),
         ChatGptSigner.Instance,
-        new ChatGptErrorMapper(connection.Runtime.Time));
+        new ChatGptErrorMapper(connection.Runtime.Time))
+    {
+        Quota = ChatGptQuotaReader.Instance,
+    };
 
     /// <summary><c>{base}/responses</c>, <c>{base}/models</c>: the base already names the Codex backend, so no version segment.</summary>
     public static Uri Resolve(Uri baseUrl, string pathAndQuery) =>
