@@ -36,11 +36,12 @@
   document.addEventListener("htmx:oobBeforeSwap", (e) => {
     const fragment = e.detail.fragment;
     if (!fragment || !fragment.children) return;
+    // A part replaced whole (a list, the conversation) brings its children along as they are.
+    if (fragment.id && fragment.id === e.detail.target.id) return;
     for (const child of [...fragment.children]) {
       if (!child.id) continue;
       const existing = document.getElementById(child.id);
-      // What the swap replaces anyway (a list replaced whole) stays where the swap puts it.
-      if (!existing || existing === e.detail.target || e.detail.target.contains(existing)) continue;
+      if (!existing || existing === e.detail.target) continue;
       if (child.hasAttribute("data-if-missing")) {
         child.remove();
       } else {

@@ -33,7 +33,7 @@ public sealed class SessionExporter(IConversationStore conversations, TimeProvid
         }
 
         return new ExportDocument(ExportDocument.FormatName, ExportDocument.CurrentVersion, time.GetUtcNow(),
-            new ExportedSession(session.Name, session.Auth?.ToString(), session.Auth?.Provider, session.Model, session.SystemPrompt), exported);
+            new ExportedSession(session.Name, session.Model, session.Auth?.ToString(), session.Auth?.Provider, session.SystemPrompt), exported);
     }
 
     public static string ToJson(ExportDocument document) => JsonSerializer.Serialize(document, TransferJson.Options);

@@ -300,5 +300,11 @@ public sealed class SessionImporter(SessionService sessions, ISessionStore store
 
     private static ValidationFailedException Missing(string at, string field) => new($"{at}.{field}", $"{field} is required for this block.");
 
-    private static string FirstSentence(string message) => message.Split(" Path:", 2)[0];
+    /// <summary>The deserializer's message without its type names and positions: what is missing, or what is wrong.</summary>
+    private static string FirstSentence(string message)
+    {
+        var first = message.Split(" Path:", 2)[0];
+        var missing = System.Text.RegularExpressions.Regex.Match(first, "missing required properties including: (.+?)\\.?$");
+        return missing.Success ? $"missing {missing.Groups[1].Value.TrimEnd('.')}." : first;
+    }
 }
