@@ -36,6 +36,7 @@ root.Subcommands.Add(ChatCommand.Create(ctx));
 root.Subcommands.Add(McpCommands.Create(ctx));
 root.Subcommands.Add(E2eCommand.Create(ctx));
 root.Subcommands.Add(SessionCommands.Create(ctx));
+root.Subcommands.Add(ApprovalsCommand.Create(ctx));
 root.Subcommands.Add(AttachCommand.Create(ctx));
 root.Subcommands.Add(PromptCommands.Create(ctx));
 root.Subcommands.Add(RouteCommands.Create(ctx));

@@ -98,6 +98,8 @@ public static class Extensions
         services.AddSingleton<SessionService>();
         services.AddSingleton<Prompts.PromptService>();
         services.AddSingleton<ConversationService>();
+        services.AddSingleton<Conversations.Transfer.SessionExporter>();
+        services.AddSingleton<Conversations.Transfer.SessionImporter>();
         services.AddSingleton<TurnRecovery>();
         services.AddSingleton<TurnContextBuilder>();
         services.AddSingleton<SessionTools>();

@@ -79,6 +79,9 @@ public static class MaestroWebApp
         builder.Services.AddSingleton<ChatFragments>();
         builder.Services.AddSingleton<LiveChatStream>();
         builder.Services.AddSingleton<LiveDashboardStream>();
+        builder.Services.AddSingleton<InboxCount>();
+        builder.Services.AddSingleton<InboxFragments>();
+        builder.Services.AddSingleton<LiveInboxStream>();
         builder.Services.AddSingleton<LiveLoginStream>();
         builder.Services.AddSingleton<LiveAuthStream>();
         builder.Services.AddSingleton<McpHubData>();
@@ -123,6 +126,8 @@ public static class MaestroWebApp
         app.MapAuthApi();
         app.MapOAuthApi();
         app.MapSessionApi();
+        app.MapApprovalApi();
+        app.MapSessionTransferApi();
         app.MapPromptApi();
         app.MapMcpApi();
         app.MapGateway();
@@ -134,6 +139,7 @@ public static class MaestroWebApp
         ui.MapChatUi();
         ui.MapContextUi();
         ui.MapHistoryUi();
+        ui.MapImportUi();
         ui.MapMcpUi();
         app.MapLiveUi();
 

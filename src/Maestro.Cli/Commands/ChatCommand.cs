@@ -27,11 +27,18 @@ public static class ChatCommand
         var model = new Option<string>("--model", "-m") { Description = "Model id (see `maestro models <auth>`); default: the provider's default.", HelpName = "MODEL" };
         var system = new Option<string>("--system", "-s") { Description = "A system prompt (one-off chats).", HelpName = "TEXT" };
         var json = new Option<bool>("--json") { Description = "Print the normalized stream (or session) events as JSON lines instead of text." };
-        var command = new Command("chat", "Ask a model and stream the answer as it arrives; with --session, run a turn of an agent session.") { words, session, model, system, json };
+        var attach = new Option<string[]>("--attach", "-a")
+        {
+            Description = $"Send a file with the prompt (repeat for several): {Core.Conversations.Attachments.AttachedFiles.Limits}.",
+            HelpName = "FILE",
+        };
+        var command = new Command("chat", "Ask a model and stream the answer as it arrives; with --session, run a turn of an agent session. " +
+            "Example: maestro chat anthropic/work --attach screenshot.png \"What is wrong here?\"") { words, session, model, system, json, attach };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
             var args = parse.GetValue(words) ?? [];
+            var files = await AttachmentsAsync(parse.GetValue(attach), ct);
             if (parse.GetValue(session) is { } sessionName)
             {
                 var s = await ctx.Get<SessionService>().GetAsync(sessionName, ct);
@@ -41,17 +48,17 @@ public static class ChatCommand
                 }
 
                 var prompt = string.Join(' ', args);
-                if (prompt.Length == 0 && ctx.StdinIsTerminal && !parse.GetValue(json))
+                if (prompt.Length == 0 && files is null && ctx.StdinIsTerminal && !parse.GetValue(json))
                 {
                     return await Repl.RunAsync(ctx, s, ct);
                 }
 
-                if (prompt.Length == 0 && !ctx.StdinIsTerminal)
+                if (prompt.Length == 0 && files is null && !ctx.StdinIsTerminal)
                 {
                     prompt = await ctx.Stdin.ReadToEndAsync(ct);
                 }
 
-                return await SessionTurns.RunAsync(ctx, s, new TurnInput(prompt), parse.GetValue(json), ct);
+                return await SessionTurns.RunAsync(ctx, s, new TurnInput(prompt, files), parse.GetValue(json), ct);
             }
 
             if (args.Length == 0)
@@ -60,15 +67,15 @@ public static class ChatCommand
             }
 
             var target = CommonOptions.ParseAuth(args[0]);
-            if (args.Length == 1 && ctx.StdinIsTerminal && !parse.GetValue(json))
+            if (args.Length == 1 && files is null && ctx.StdinIsTerminal && !parse.GetValue(json))
             {
                 return await Repl.RunAsync(ctx, await ChatSessionAsync(ctx, args[0], parse.GetValue(model), parse.GetValue(system), ct), ct);
             }
 
-            var text = args.Length > 1 ? string.Join(' ', args[1..]) : (ctx.StdinIsTerminal ? "" : await ctx.Stdin.ReadToEndAsync(ct));
+            var text = args.Length > 1 ? string.Join(' ', args[1..]) : (ctx.StdinIsTerminal || files is not null ? "" : await ctx.Stdin.ReadToEndAsync(ct));
             var (provider, connection) = await ctx.Get<ProviderConnections>().ConnectAsync(target, ct);
             var chosen = await ctx.Get<Core.Models.DefaultModels>().ResolveAsync(target, provider.Descriptor, parse.GetValue(model), ct);
-            var (messages, options) = new ChatRequest(target, chosen, parse.GetValue(system), text).Build(provider.Descriptor);
+            var (messages, options) = new ChatRequest(target, chosen, parse.GetValue(system), text, files).Build(provider.Descriptor);
             var client = ctx.Get<ProviderConnections>().ChatClient(provider, connection);
             var printer = new ChatStreamPrinter(ctx.Console, ctx.Stdout, Console.Error, parse.GetValue(json), !Console.IsOutputRedirected);
             await printer.PrintAsync(client.GetStreamingResponseAsync(messages, options, ct));
@@ -85,6 +92,38 @@ public static class ChatCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The files given with --attach, read and checked (type, size, count) before anything is sent.</summary>
+    private static async Task<IList<Microsoft.Extensions.AI.AIContent>?> AttachmentsAsync(string[]? paths, CancellationToken ct)
+    {
+        if (paths is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        if (paths.Length > Core.Conversations.Attachments.AttachedFiles.MaxCount)
+        {
+            throw new ValidationFailedException("--attach", $"{paths.Length} files: at most {Core.Conversations.Attachments.AttachedFiles.MaxCount} go with one message.");
+        }
+
+        var contents = new List<Microsoft.Extensions.AI.AIContent>(paths.Length);
+        foreach (var path in paths)
+        {
+            if (!File.Exists(path))
+            {
+                throw new ValidationFailedException("--attach", $"There is no file '{path}'.");
+            }
+
+            if (new FileInfo(path).Length > Core.Conversations.Attachments.AttachedFiles.MaxImageBytes)
+            {
+                throw new ValidationFailedException("--attach", $"'{path}' is too large: {Core.Conversations.Attachments.AttachedFiles.Limits}.");
+            }
+
+            contents.Add(Core.Conversations.Attachments.AttachedFiles.FromFile(path, await File.ReadAllBytesAsync(path, ct)));
+        }
+
+        return contents;
     }
 
     /// <summary>

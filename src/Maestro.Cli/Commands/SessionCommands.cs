@@ -35,6 +35,8 @@ public static class SessionCommands
         session.Subcommands.Add(SessionHistoryCommands.NewThread(context));
         session.Subcommands.Add(SessionHistoryCommands.Search(context));
         session.Subcommands.Add(SessionContextCommands.Usage(context));
+        session.Subcommands.Add(SessionTransferCommands.Export(context));
+        session.Subcommands.Add(SessionTransferCommands.Import(context));
         return session;
     }
 

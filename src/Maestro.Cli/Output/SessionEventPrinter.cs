@@ -106,7 +106,9 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
 
                 var summary = tool.Summary ?? FirstLine(tool.Result);
                 var took = tool.DurationMs is > 0 ? $" [grey]({tool.DurationMs / 1000:0.0} s)[/]" : "";
-                Line(tool.IsError ? $"  [red]✗ {Markup.Escape(summary)}[/]" : $"  [green]✓[/] {Markup.Escape(summary)}{took}");
+                // A refusal is a decision, not a failure.
+                Line(tool.Status == "denied" ? $"  [yellow]⊘ {Markup.Escape(summary)}[/]"
+                    : tool.IsError ? $"  [red]✗ {Markup.Escape(summary)}[/]" : $"  [green]✓[/] {Markup.Escape(summary)}{took}");
                 break;
             case SessionEventTypes.ApprovalRequested when e.Approval is { } approval && !AnswersApprovals:
                 Line($"[yellow]⏸ {Markup.Escape(approval.Tool)} waits for approval[/] [grey](answer in the UI, or: {Markup.Escape(Invocation.Name)} session approve <session> {ShortIds.Of(approval.ApprovalId)} approve|deny)[/]");

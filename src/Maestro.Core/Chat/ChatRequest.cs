@@ -6,12 +6,13 @@ using Microsoft.Extensions.AI;
 namespace Maestro.Core.Chat;
 
 /// <summary>A one-off chat (no session): validated before any provider call, so bad input costs nothing.</summary>
-public sealed record ChatRequest(AuthRef Auth, string? Model, string? System, string Prompt)
+/// <param name="Attachments">Images and text files sent with the prompt (<see cref="Conversations.Attachments.AttachedFiles"/>).</param>
+public sealed record ChatRequest(AuthRef Auth, string? Model, string? System, string Prompt, IList<AIContent>? Attachments = null)
 {
     public (List<ChatMessage> Messages, ChatOptions Options) Build(ProviderDescriptor provider)
     {
         var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(Prompt))
+        if (string.IsNullOrWhiteSpace(Prompt) && Attachments is not { Count: > 0 })
         {
             errors.Add("prompt", "The prompt is empty.");
         }
@@ -23,7 +24,10 @@ public sealed record ChatRequest(AuthRef Auth, string? Model, string? System, st
         }
 
         errors.ThrowIfAny();
+        Conversations.Attachments.AttachedFiles.Check(Attachments, provider);
         var options = new ChatOptions { ModelId = model, Instructions = string.IsNullOrWhiteSpace(System) ? null : System };
-        return ([new ChatMessage(ChatRole.User, Prompt)], options);
+        List<AIContent> contents = string.IsNullOrWhiteSpace(Prompt) ? [] : [new TextContent(Prompt)];
+        contents.AddRange(Attachments ?? []);
+        return ([new ChatMessage(ChatRole.User, contents)], options);
     }
 }

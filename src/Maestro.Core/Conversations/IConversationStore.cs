@@ -37,6 +37,12 @@ public interface IConversationStore
     /// <summary>Full-text search over a session's messages (every thread).</summary>
     Task<IReadOnlyList<ConversationMessage>> SearchAsync(Guid sessionId, string query, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A new thread of the session holding these messages, made the session's current thread: all of it in one
+    /// transaction (an import is never half-written).
+    /// </summary>
+    Task<ConversationThread> ImportThreadAsync(Guid sessionId, string? title, IReadOnlyList<Transfer.ImportedMessage> messages, CancellationToken cancellationToken);
+
     /// <summary>Marks messages left 'streaming' by turns that are no longer running as interrupted (after a crash).</summary>
     Task<int> InterruptOrphansAsync(CancellationToken cancellationToken);
 }

@@ -91,11 +91,13 @@ public sealed record MessageInfo(
     int? LatencyMs = null,
     int? FirstTokenMs = null,
     string? Error = null,
-    string? Text = null)
+    string? Text = null,
+    IReadOnlyList<string>? Attachments = null)
 {
     public static MessageInfo From(ConversationMessage m, int round) => new(
         m.Role.ToWire(), m.Status.ToWire(), round, m.Provider, m.Model, m.AuthLabel, m.Usage, m.LatencyMs, m.FirstTokenMs, m.Error,
-        m.Role == MessageRole.User ? m.Text : null);
+        m.Role == MessageRole.User ? m.Text : null,
+        m.Role == MessageRole.User ? Conversations.Attachments.AttachedFiles.DescribeAll(m.Contents) : null);
 }
 
 /// <param name="Result">The result text the model received (tool_finished), possibly truncated for display.</param>

@@ -14,12 +14,15 @@ public sealed class SessionEventHub
 {
     // Enough for a few seconds of a fast stream; a viewer that falls further behind reloads the snapshot instead.
     private const int RingCapacity = 4096;
+    // An inbox watcher only needs to know that something changed: past this it resyncs (reads the inbox again).
+    private const int InboxBacklog = 256;
     private static readonly long IdleSessionTicks = (long)TimeSpan.FromMinutes(5).TotalMilliseconds;
     private readonly ConcurrentDictionary<Guid, SessionChannel> _sessions = new();
     private readonly TimeProvider _time;
     private readonly IEventBridge? _bridge;
     private readonly Lock _timerLock = new();
     private ImmutableArray<EventQueue> _global = [];
+    private ImmutableArray<InboxWatcher> _inbox = [];
     private ITimer? _maintenance;
     private long _lastId;
 
@@ -97,6 +100,11 @@ public sealed class SessionEventHub
                 channel.Subscribers = channel.Subscribers.Add(new Subscriber(queue, options.KeepAlive));
             }
 
+            if (options.Inbox)
+            {
+                ImmutableInterlocked.Update(ref _inbox, a => a.Add(new InboxWatcher(sessionId, queue)));
+            }
+
             if (options.KeepAlive)
             {
                 EnsureMaintenance();
@@ -107,6 +115,11 @@ public sealed class SessionEventHub
                 lock (channel)
                 {
                     channel.Subscribers = channel.Subscribers.RemoveAll(s => s.Queue == queue);
+                }
+
+                if (options.Inbox)
+                {
+                    ImmutableInterlocked.Update(ref _inbox, a => a.RemoveAll(w => w.Queue == queue));
                 }
 
                 queue.Complete();
@@ -122,6 +135,18 @@ public sealed class SessionEventHub
         return new Subscription(queue, false, new WireCache(), () => false, () =>
         {
             ImmutableInterlocked.Update(ref _global, a => a.Remove(queue));
+            queue.Complete();
+        });
+    }
+
+    /// <summary>Every session's approval requests and decisions, nothing else (the approvals inbox and its nav badge).</summary>
+    public Subscription SubscribeInbox()
+    {
+        var queue = new EventQueue(InboxBacklog);
+        ImmutableInterlocked.Update(ref _inbox, a => a.Add(new InboxWatcher(Guid.Empty, queue)));
+        return new Subscription(queue, false, new WireCache(), () => false, () =>
+        {
+            ImmutableInterlocked.Update(ref _inbox, a => a.RemoveAll(w => w.Queue == queue));
             queue.Complete();
         });
     }
@@ -159,6 +184,18 @@ public sealed class SessionEventHub
             foreach (var queue in _global)
             {
                 queue.TryWrite(e);
+            }
+
+            if (e.Type is SessionEventTypes.ApprovalRequested or SessionEventTypes.ApprovalResolved)
+            {
+                foreach (var watcher in _inbox)
+                {
+                    // A session's own viewers have it already.
+                    if (watcher.SessionId != e.SessionId)
+                    {
+                        watcher.Queue.TryWrite(e);
+                    }
+                }
             }
         }
     }
@@ -206,6 +243,9 @@ public sealed class SessionEventHub
     }
 
     private sealed record Subscriber(EventQueue Queue, bool KeepAlive);
+
+    /// <param name="SessionId">The session whose own events the queue already gets (none: <see cref="Guid.Empty"/>).</param>
+    private sealed record InboxWatcher(Guid SessionId, EventQueue Queue);
 
     private sealed class SessionChannel
     {

@@ -10,7 +10,11 @@ namespace Maestro.Core.Events;
 /// A parked reader resumes on the publishing thread, saving a thread hop per event. Only for a reader that never blocks
 /// and does little before it waits again (it writes to its own connection's buffer and flushes without waiting).
 /// </param>
-public sealed record SubscriptionOptions(int MaxBacklog = int.MaxValue, bool KeepAlive = false, bool Inline = false)
+/// <param name="Inbox">
+/// Also receives every other session's approval requests and decisions (a chat tab's nav badge follows the inbox on
+/// the tab's one stream instead of opening a second connection).
+/// </param>
+public sealed record SubscriptionOptions(int MaxBacklog = int.MaxValue, bool KeepAlive = false, bool Inline = false, bool Inbox = false)
 {
     /// <summary>A viewer over the network: a bounded backlog and keep-alive pings.</summary>
     public static SubscriptionOptions Viewer { get; } = new(MaxBacklog: 2048, KeepAlive: true);

@@ -26,6 +26,9 @@ public static class ProviderFeatures
     public const string Streaming = "streaming";
     public const string Tools = "tools";
     public const string Images = "images";
+
+    /// <summary>Text files attached to a message are sent as file blocks (or the API's own way to give a file).</summary>
+    public const string TextFiles = "text_files";
     public const string Reasoning = "reasoning";
     public const string ModelListing = "model_listing";
     public const string OAuth = "oauth";

@@ -13,8 +13,45 @@ namespace Maestro.Core.Turns;
 /// </summary>
 public sealed class ApprovalService(IApprovalStore approvals, ISessionStore sessions, SessionEventHub events, TurnSignals signals)
 {
+    /// <summary>The most the inbox lists at once (the oldest first); the count says how many wait in all.</summary>
+    public const int InboxLimit = 200;
+
     public Task<IReadOnlyList<Approval>> PendingAsync(Guid sessionId, CancellationToken cancellationToken) =>
         approvals.PendingAsync(sessionId, cancellationToken);
+
+    /// <summary>Every session's pending approvals, oldest first: one place that shows what is waiting.</summary>
+    public async Task<IReadOnlyList<InboxEntry>> InboxAsync(CancellationToken cancellationToken)
+    {
+        var pending = await approvals.AllPendingAsync(InboxLimit, cancellationToken);
+        var names = new Dictionary<Guid, string>();
+        var entries = new List<InboxEntry>(pending.Count);
+        foreach (var a in pending)
+        {
+            if (!names.TryGetValue(a.SessionId, out var name))
+            {
+                // A session deleted meanwhile takes its approvals with it (cascade); skip the straggler.
+                name = (await sessions.GetAsync(a.SessionId, cancellationToken))?.Name ?? "";
+                names[a.SessionId] = name;
+            }
+
+            if (name.Length > 0)
+            {
+                entries.Add(new InboxEntry(a, name));
+            }
+        }
+
+        return entries;
+    }
+
+    public Task<int> CountPendingAsync(CancellationToken cancellationToken) => approvals.CountPendingAsync(cancellationToken);
+
+    /// <summary>Decides an approval known only by its id (the inbox, `maestro approvals`), whatever session it is in.</summary>
+    public async Task<Approval> DecideAsync(Guid approvalId, ApprovalStatus decision, string? reason, CancellationToken cancellationToken)
+    {
+        var existing = await approvals.GetAsync(approvalId, cancellationToken)
+            ?? throw new NotFoundException($"There is no approval {approvalId}.");
+        return await DecideAsync(existing.SessionId, approvalId, decision, reason, cancellationToken);
+    }
 
     /// <summary>
     /// The approvals of the tool calls in these messages, pending or decided, so a page drawn from storage shows each

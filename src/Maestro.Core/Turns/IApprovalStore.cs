@@ -14,6 +14,12 @@ public interface IApprovalStore
 
     Task<IReadOnlyList<Approval>> PendingAsync(Guid sessionId, CancellationToken cancellationToken);
 
+    /// <summary>Every session's pending approvals, oldest first (the inbox), at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<Approval>> AllPendingAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>How many approvals wait across all sessions (the nav badge).</summary>
+    Task<int> CountPendingAsync(CancellationToken cancellationToken);
+
     /// <summary>The approvals asked for these tool calls, decided or not (the latest per call).</summary>
     Task<IReadOnlyList<Approval>> ForCallsAsync(Guid sessionId, IReadOnlyCollection<string> callIds, CancellationToken cancellationToken);
 

@@ -68,9 +68,11 @@ public sealed class ToolExecutor(
         }
 
         var clock = new Stopwatch();
+        ToolDecision? decision = null;
         var gated = new ApprovalGatedTool(tool, async ct =>
         {
-            var refusal = await AuthorizeAsync(turn, call, tool, ct);
+            var (refusal, decided) = await AuthorizeAsync(turn, call, tool, ct);
+            decision = decided;
             if (refusal is null)
             {
                 Started(turn, call, tool);
@@ -99,23 +101,29 @@ public sealed class ToolExecutor(
             result = ToolResult.Error($"The tool {tool.Definition.Name} failed: {ex.Message}");
         }
 
-        return Finish(turn, call, tool, result, clock.Elapsed.TotalMilliseconds, span);
+        return Finish(turn, call, tool, result, clock.Elapsed.TotalMilliseconds, span, decision);
     }
 
-    /// <summary>The session's policy for this call (re-read each time: "approve for this session" applies to the next ones).</summary>
-    private async Task<ToolResult?> AuthorizeAsync(TurnScope turn, FunctionCallContent call, MaestroTool tool, CancellationToken cancellationToken)
+    /// <summary>
+    /// The session's policy for this call (re-read each time: "approve for this session" applies to the next ones): the
+    /// refusal the model reads (null to run it) and the decision to store with the result (null when none was needed).
+    /// </summary>
+    private async Task<(ToolResult? Refusal, ToolDecision? Decision)> AuthorizeAsync(
+        TurnScope turn, FunctionCallContent call, MaestroTool tool, CancellationToken cancellationToken)
     {
         var session = await sessions.GetAsync(turn.Session.Id, cancellationToken) ?? turn.Session;
         var permission = session.Policy.Resolve(tool.Definition);
         if (permission == ToolPermission.Deny)
         {
-            return ToolResult.Error(
-                $"Denied: this session's policy does not allow the tool {tool.Definition.Name}. Do not call it again; find another way or ask the user.");
+            const string policy = "The session's policy does not allow this tool.";
+            return (ToolResult.Error(
+                $"Denied: this session's policy does not allow the tool {tool.Definition.Name}. Do not call it again; find another way or ask the user."),
+                new ToolDecision(ApprovalStatus.Denied.ToWire(), policy));
         }
 
         if (permission != ToolPermission.Ask)
         {
-            return null;
+            return (null, null);
         }
 
         var argumentsJson = JsonSerializer.SerializeToElement(call.Arguments, AIJsonUtilities.DefaultOptions);
@@ -130,11 +138,12 @@ public sealed class ToolExecutor(
         var decision = await turn.Approvals.DecideAsync(new PendingApproval(stored, tool.Definition, call.Arguments!), cancellationToken);
         if (decision is ApprovalStatus.Approved or ApprovalStatus.ApprovedForSession)
         {
-            return null;
+            return (null, new ToolDecision(decision.ToWire(), null));
         }
 
         var reason = (await approvals.GetAsync(stored.Id, cancellationToken))?.Reason;
-        return ToolResult.Error($"The user denied this call to {tool.Definition.Name}{(reason is null ? "" : $": {reason}")}. Do not retry it unchanged.");
+        return (ToolResult.Error($"The user denied this call to {tool.Definition.Name}{(reason is null ? "" : $": {reason}")}. Do not retry it unchanged."),
+            new ToolDecision(ApprovalStatus.Denied.ToWire(), reason));
     }
 
     private void Started(TurnScope turn, FunctionCallContent call, MaestroTool tool) => events.Publish(new SessionEvent
@@ -145,8 +154,10 @@ public sealed class ToolExecutor(
         Tool = new ToolActivity(call.CallId, tool.Definition.Name, call.Arguments, "running"),
     });
 
-    private FunctionResultContent Finish(TurnScope turn, FunctionCallContent call, MaestroTool? tool, ToolResult result, double durationMs, ToolSpan span)
+    private FunctionResultContent Finish(
+        TurnScope turn, FunctionCallContent call, MaestroTool? tool, ToolResult result, double durationMs, ToolSpan span, ToolDecision? decision = null)
     {
+        var denied = decision?.Status == ApprovalStatus.Denied.ToWire();
         span.Finish(result);
         events.Publish(new SessionEvent
         {
@@ -157,7 +168,7 @@ public sealed class ToolExecutor(
                 call.CallId,
                 tool?.Definition.Name ?? call.Name,
                 call.Arguments,
-                result.IsError ? "error" : "done",
+                denied ? "denied" : result.IsError ? "error" : "done",
                 result.Summary,
                 OutputTruncation.HeadTail(result.Text, DisplayChars),
                 result.IsError,
@@ -173,6 +184,8 @@ public sealed class ToolExecutor(
         {
             content.AdditionalProperties["is_error"] = true;
         }
+
+        decision?.ApplyTo(content.AdditionalProperties);
 
         return content;
     }

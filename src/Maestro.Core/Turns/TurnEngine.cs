@@ -102,6 +102,7 @@ public sealed class TurnEngine : IAsyncDisposable
 
             // The provider now, so a missing provider or a logged-out auth is reported before anything is saved.
             var (provider, connection) = _connections.Connect(stored);
+            Conversations.Attachments.AttachedFiles.Check(input.Attachments, provider.Descriptor);
             if (state.Running is { } previous)
             {
                 await ClaimAsync(previous, cancellationToken);

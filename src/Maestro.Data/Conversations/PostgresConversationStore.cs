@@ -192,6 +192,57 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
         return (await GetThreadAsync(id, cancellationToken))!;
     }
 
+    public async Task<ConversationThread> ImportThreadAsync(
+        Guid sessionId, string? title, IReadOnlyList<Maestro.Core.Conversations.Transfer.ImportedMessage> messages, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7();
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var thread = new NpgsqlBatchCommand("INSERT INTO threads (id, session_id, title, created_at) VALUES ($1, $2, $3, $4)");
+        thread.Parameters.AddWithValue(id);
+        thread.Parameters.AddWithValue(sessionId);
+        thread.Parameters.Add(Nullable(title, NpgsqlDbType.Text));
+        thread.Parameters.AddWithValue(now);
+        batch.BatchCommands.Add(thread);
+        var seq = 0L;
+        foreach (var m in messages)
+        {
+            var insert = new NpgsqlBatchCommand("""
+                INSERT INTO messages (id, thread_id, seq, role, content, status, provider, model, auth_label, usage, latency_ms, first_token_ms, error,
+                                      excluded_at, search, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, to_tsvector('simple', $15), $16, $16)
+                """);
+            insert.Parameters.AddWithValue(Guid.CreateVersion7());
+            insert.Parameters.AddWithValue(id);
+            insert.Parameters.AddWithValue(++seq);
+            insert.Parameters.AddWithValue(m.Role.ToWire());
+            insert.Parameters.Add(new NpgsqlParameter { Value = SessionJson.SerializeContents(m.Contents), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            insert.Parameters.AddWithValue(m.Status.ToWire());
+            insert.Parameters.Add(Nullable(m.Provider, NpgsqlDbType.Text));
+            insert.Parameters.Add(Nullable(m.Model, NpgsqlDbType.Text));
+            insert.Parameters.Add(Nullable(m.AuthLabel, NpgsqlDbType.Text));
+            insert.Parameters.Add(Nullable(SessionJson.SerializeUsage(m.Usage), NpgsqlDbType.Jsonb));
+            insert.Parameters.Add(Nullable(m.LatencyMs, NpgsqlDbType.Integer));
+            insert.Parameters.Add(Nullable(m.FirstTokenMs, NpgsqlDbType.Integer));
+            insert.Parameters.Add(Nullable(StorableText.EscapeOrNull(m.Error), NpgsqlDbType.Text));
+            insert.Parameters.Add(Nullable(m.InContext ? null : now, NpgsqlDbType.TimestampTz));
+            insert.Parameters.AddWithValue(SearchText(m.Contents));
+            insert.Parameters.AddWithValue(m.CreatedAt);
+            batch.BatchCommands.Add(insert);
+        }
+
+        var current = new NpgsqlBatchCommand("UPDATE sessions SET current_thread_id = $1, updated_at = $2 WHERE id = $3");
+        current.Parameters.AddWithValue(id);
+        current.Parameters.AddWithValue(now);
+        current.Parameters.AddWithValue(sessionId);
+        batch.BatchCommands.Add(current);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ConversationThread(id, sessionId, title, null, messages.Count, now);
+    }
+
     private static async Task CopyThreadAsync(
         NpgsqlConnection connection, Guid sessionId, Guid messageId, ConversationMessage source, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -56,6 +56,21 @@ public sealed class PostgresApprovalStore(MaestroDatabase database, TimeProvider
         return await ReadAsync(command, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<Approval>> AllPendingAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM approvals WHERE status = 'pending' ORDER BY created_at LIMIT $1", connection);
+        command.Parameters.AddWithValue(limit);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    public async Task<int> CountPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM approvals WHERE status = 'pending'", connection);
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<IReadOnlyList<Approval>> ForCallsAsync(Guid sessionId, IReadOnlyCollection<string> callIds, CancellationToken cancellationToken)
     {
         if (callIds.Count == 0)

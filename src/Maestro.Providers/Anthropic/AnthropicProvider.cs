@@ -18,6 +18,7 @@ public sealed class AnthropicProvider(AnthropicOptions options) : IProvider, IPa
             ProviderFeatures.Streaming,
             ProviderFeatures.Tools,
             ProviderFeatures.Images,
+            ProviderFeatures.TextFiles,
             ProviderFeatures.Reasoning,
             ProviderFeatures.ReasoningReplay,
             ProviderFeatures.ModelListing,

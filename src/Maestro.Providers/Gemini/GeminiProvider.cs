@@ -44,6 +44,7 @@ public sealed class GeminiProvider : IProvider, IPassThroughProvider
                 ProviderFeatures.Streaming,
                 ProviderFeatures.Tools,
                 ProviderFeatures.Images,
+                ProviderFeatures.TextFiles,
                 ProviderFeatures.Reasoning,
                 ProviderFeatures.ReasoningReplay,
                 ProviderFeatures.ModelListing,

@@ -22,6 +22,7 @@ public sealed class OpenAIProvider(OpenAIOptions options) : IProvider, IPassThro
             ProviderFeatures.Streaming,
             ProviderFeatures.Tools,
             ProviderFeatures.Images,
+            ProviderFeatures.TextFiles,
             ProviderFeatures.Reasoning,
             ProviderFeatures.ReasoningReplay,
             ProviderFeatures.ModelListing,

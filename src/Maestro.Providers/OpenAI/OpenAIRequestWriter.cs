@@ -229,6 +229,10 @@ public static class OpenAIRequestWriter
                 json.WriteString("type", "input_text");
                 json.WriteString("text", text.Text);
                 break;
+            case DataContent data when Shared.InlineTextFile.Is(data):
+                json.WriteString("type", "input_text");
+                json.WriteString("text", Shared.InlineTextFile.Text(data));
+                break;
             case DataContent data:
                 json.WriteString("type", "input_image");
                 json.WriteString("image_url", ImageUrl.Of(data));

@@ -166,6 +166,11 @@ public static class ChatCompletionsRequestWriter
                     json.WriteString("type", "text");
                     json.WriteString("text", text.Text);
                 }
+                else if (part is DataContent file && Shared.InlineTextFile.Is(file))
+                {
+                    json.WriteString("type", "text");
+                    json.WriteString("text", Shared.InlineTextFile.Text(file));
+                }
                 else
                 {
                     json.WriteString("type", "image_url");

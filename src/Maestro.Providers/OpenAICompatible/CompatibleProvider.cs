@@ -19,7 +19,7 @@ public sealed class CompatibleProvider : IProvider, IPassThroughProvider
         _signer = new CompatibleSigner(settings);
         var features = new HashSet<string>(StringComparer.Ordinal)
         {
-            ProviderFeatures.Streaming, ProviderFeatures.Tools, ProviderFeatures.Images, ProviderFeatures.ModelListing,
+            ProviderFeatures.Streaming, ProviderFeatures.Tools, ProviderFeatures.Images, ProviderFeatures.TextFiles, ProviderFeatures.ModelListing,
         };
         if (!settings.ApiKeyRequired)
         {

@@ -60,7 +60,7 @@ public sealed record MessageView(
         m.Usage, m.LatencyMs, m.FirstTokenMs, m.Error, m.InContext || m.Role == MessageRole.Summary, m.CreatedAt);
 }
 
-/// <param name="Type">text, reasoning, tool_call, tool_result, image, error.</param>
+/// <param name="Type">text, reasoning, tool_call, tool_result, image, file, error.</param>
 public sealed record BlockView(
     string Type,
     string? Text = null,
@@ -94,7 +94,7 @@ public sealed record BlockView(
                         IsError: result.AdditionalProperties?.ContainsKey("is_error") == true ? true : null));
                     break;
                 case DataContent data:
-                    blocks.Add(new BlockView("image", MediaType: data.MediaType));
+                    blocks.Add(new BlockView(data.HasTopLevelMediaType("image") ? "image" : "file", MediaType: data.MediaType, Name: data.Name));
                     break;
                 case UriContent uri:
                     blocks.Add(new BlockView("image", MediaType: uri.MediaType, Uri: uri.Uri.ToString()));
@@ -150,7 +150,11 @@ public sealed record SessionRequest(
     };
 }
 
-public sealed record TurnRequest(string? Text);
+/// <param name="Attachments">Images and text files for the message (see <see cref="AttachmentRequest"/>).</param>
+public sealed record TurnRequest(string? Text, IReadOnlyList<AttachmentRequest>? Attachments = null)
+{
+    public IList<Microsoft.Extensions.AI.AIContent>? Contents() => AttachmentRequest.ToContents(Attachments);
+}
 
 public sealed record TurnStartedView(Guid TurnId, Guid SessionId, Guid ThreadId, string EventsUrl);
 

@@ -52,7 +52,7 @@ public static class SessionEndpoints
         // The session lookup is part of the start's single read; past the running-turn limit this answers 429 + Retry-After.
         group.MapPost("/{session}/turns", async (string session, TurnRequest? request, TurnEngine engine, WaitForDecision approvals, CancellationToken ct) =>
         {
-            var handle = await engine.StartAsync(session, new TurnInput(request?.Text), approvals, ct);
+            var handle = await engine.StartAsync(session, new TurnInput(request?.Text, request?.Contents()), approvals, ct);
             var events = $"/api/sessions/{handle.SessionId}/events";
             return Results.Accepted(events, new TurnStartedView(handle.TurnId, handle.SessionId, handle.ThreadId, events));
         });

@@ -36,6 +36,8 @@
   document.addEventListener("htmx:oobBeforeSwap", (e) => {
     const fragment = e.detail.fragment;
     if (!fragment || !fragment.children) return;
+    // A part replaced whole (a list, the conversation) brings its children along as they are.
+    if (fragment.id && fragment.id === e.detail.target.id) return;
     for (const child of [...fragment.children]) {
       if (!child.id) continue;
       const existing = document.getElementById(child.id);
@@ -115,7 +117,8 @@
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target.matches("textarea[data-enter-submits]")) {
       e.preventDefault();
       const form = e.target.form;
-      if (form && !form.querySelector("#stop-button") && e.target.value.trim() !== "") form.requestSubmit();
+      const files = form && form.querySelector("#attach");
+      if (form && !form.querySelector("#stop-button") && (e.target.value.trim() !== "" || (files && files.files.length))) form.requestSubmit();
     } else if (e.key === "Escape") {
       const stop = document.getElementById("stop-button");
       if (stop) {
@@ -129,8 +132,62 @@
     }
   });
 
-  // A sent prompt clears the box (the message itself arrives through the live stream).
+  // Attachments: the picker (📎) or files dropped on the composer, listed above the box with a remove button each.
+  const attachInput = () => document.getElementById("attach");
+  const listAttachments = () => {
+    const input = attachInput();
+    const list = document.getElementById("attach-list");
+    if (!input || !list) return;
+    list.replaceChildren(...[...input.files].map((file, i) => {
+      const item = document.createElement("li");
+      const size = file.size < 1024 ? `${file.size} B` : file.size < 1048576 ? `${Math.round(file.size / 1024)} KB` : `${(file.size / 1048576).toFixed(1)} MB`;
+      item.textContent = `📎 ${file.name} (${size}) `;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "ghost small";
+      remove.textContent = "×";
+      remove.setAttribute("aria-label", `Remove ${file.name}`);
+      remove.addEventListener("click", () => {
+        const kept = new DataTransfer();
+        [...input.files].forEach((f, j) => { if (j !== i) kept.items.add(f); });
+        input.files = kept.files;
+        listAttachments();
+      });
+      item.append(remove);
+      return item;
+    }));
+  };
+  const addFiles = (files) => {
+    const input = attachInput();
+    if (!input || !files || !files.length) return;
+    const all = new DataTransfer();
+    for (const f of [...input.files, ...files]) all.items.add(f);
+    input.files = all.files;
+    listAttachments();
+  };
+  document.addEventListener("change", (e) => { if (e.target.id === "attach") listAttachments(); });
+  document.addEventListener("dragover", (e) => {
+    const composer = e.target.closest && e.target.closest("#composer");
+    if (!composer || !e.dataTransfer || ![...e.dataTransfer.types].includes("Files")) return;
+    e.preventDefault();
+    composer.classList.add("dropping");
+  });
+  document.addEventListener("dragleave", (e) => {
+    const composer = e.target.closest && e.target.closest("#composer");
+    if (composer && !composer.contains(e.relatedTarget)) composer.classList.remove("dropping");
+  });
+  document.addEventListener("drop", (e) => {
+    const composer = e.target.closest && e.target.closest("#composer");
+    if (!composer || !e.dataTransfer || !e.dataTransfer.files.length) return;
+    e.preventDefault();
+    composer.classList.remove("dropping");
+    addFiles(e.dataTransfer.files);
+  });
+
+  // A sent prompt clears the box and its attachments (the message itself arrives through the live stream).
   document.addEventListener("prompt-sent", () => {
+    const input = attachInput();
+    if (input) { input.value = ""; listAttachments(); }
     const box = document.getElementById("prompt");
     if (!box) return;
     box.value = "";
@@ -196,6 +253,142 @@
     if (document.getElementById("messages")) scroller().scrollTop = scroller().scrollHeight;
     const box = document.getElementById("prompt");
     if (box) box.focus();
+  });
+
+  // --- Approvals ------------------------------------------------------------------------------------------------------
+  // The nav badge counts the tool calls waiting in every session. The tab title carries the count ("(2) Maestro"), and
+  // a user who opted in gets a browser notification when it grows. A page without a live stream of its own opens the
+  // inbox stream for the badge (chat and dashboard streams carry it: one connection per tab).
+  const notifyKey = "maestro.notify-approvals";
+  const canNotify = () => "Notification" in window && Notification.permission === "granted" && localStorage.getItem(notifyKey) === "1";
+  let waiting = null;
+  const followBadge = () => {
+    const badge = document.getElementById("inbox-count");
+    if (!badge) return;
+    const count = Number(badge.getAttribute("data-count")) || 0;
+    const base = document.title.replace(/^\(\d+\) /, "");
+    document.title = count > 0 ? `(${count}) ${base}` : base;
+    if (waiting !== null && count > waiting && canNotify() && !(document.visibilityState === "visible" && document.querySelector("[data-inbox]"))) {
+      const n = new Notification("Maestro: approval needed", {
+        body: count === 1 ? "A tool call waits for your approval." : `${count} tool calls wait for your approval.`,
+        tag: "maestro-approvals",
+      });
+      n.addEventListener("click", () => { window.focus(); location.href = "/approvals"; });
+    }
+    waiting = count;
+  };
+
+  const offerNotifications = () => {
+    const button = document.getElementById("notify-optin");
+    if (!button || !("Notification" in window) || Notification.permission === "denied") return;
+    if (canNotify()) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      // Asked only when the user presses the button: never on page load.
+      const answer = Notification.permission === "granted" ? "granted" : await Notification.requestPermission();
+      if (answer === "granted") localStorage.setItem(notifyKey, "1");
+      button.hidden = true;
+    });
+  };
+
+  const connectInbox = () => {
+    if (!document.getElementById("inbox-count") || document.querySelector("[sse-connect]") || !window.htmx) return;
+    const live = document.createElement("div");
+    live.hidden = true;
+    live.setAttribute("hx-ext", "sse");
+    live.setAttribute("sse-connect", "/ui/live/approvals");
+    const swap = document.createElement("div");
+    swap.setAttribute("sse-swap", "html");
+    swap.setAttribute("hx-swap", "none");
+    live.append(swap);
+    document.body.append(live);
+    htmx.process(live);
+  };
+
+  // A waiting approval in the chat is scrolled into view above the sticky composer, once.
+  const revealApprovals = () => {
+    const forms = document.querySelectorAll("#messages form.approval:not([data-revealed])");
+    if (!forms.length) return;
+    for (const form of forms) form.setAttribute("data-revealed", "");
+    const first = forms[0];
+    const composer = document.getElementById("composer");
+    const limit = composer ? composer.getBoundingClientRect().top : window.innerHeight;
+    const box = first.getBoundingClientRect();
+    if (box.bottom > limit - 8) scroller().scrollTop += box.bottom - limit + 24;
+    else if (box.top < 0) first.scrollIntoView({ block: "start" });
+  };
+
+  // Enter in a denial's reason denies (a form's default button would approve).
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || e.isComposing || !e.target.matches("form.approval input[name=reason]")) return;
+    e.preventDefault();
+    const deny = e.target.form.querySelector("button[value=deny]");
+    if (deny) deny.click();
+  });
+
+  // The inbox: j/k move between approvals, a approves once, s approves for the session, d goes to the reason (Enter denies).
+  const inboxItems = () => [...document.querySelectorAll("[data-inbox-item]")];
+  let selected = null;
+  const select = (item) => {
+    for (const el of document.querySelectorAll("[data-inbox-item][aria-current]")) el.removeAttribute("aria-current");
+    selected = item ? item.id : null;
+    if (!item) return;
+    item.setAttribute("aria-current", "true");
+    item.focus({ preventScroll: true });
+    item.scrollIntoView({ block: "nearest" });
+  };
+  const current = () => (selected && document.getElementById(selected)) || inboxItems()[0] || null;
+  document.addEventListener("keydown", (e) => {
+    if (!document.querySelector("[data-inbox]") || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target.matches("input, textarea, select, [contenteditable]")) return;
+    const items = inboxItems();
+    if (!items.length) return;
+    const item = current();
+    const at = items.indexOf(item);
+    const press = (value) => {
+      const button = item && item.querySelector(`form.approval button[value=${value}]`);
+      if (button) { e.preventDefault(); button.click(); }
+    };
+    switch (e.key) {
+      case "j": e.preventDefault(); select(items[Math.min(at + 1, items.length - 1)]); break;
+      case "k": e.preventDefault(); select(items[Math.max(at - 1, 0)]); break;
+      case "a": press("approve"); break;
+      case "s": press("approve_session"); break;
+      case "d": {
+        const reason = item && item.querySelector("form.approval input[name=reason]");
+        if (reason) { e.preventDefault(); select(item); reason.focus(); }
+        break;
+      }
+    }
+  });
+
+  // The inbox list is replaced whenever an approval is asked or decided anywhere: a reason being typed survives it
+  // (hx-preserve), and so do the selection and the focus.
+  let kept = null;
+  document.addEventListener("htmx:oobBeforeSwap", (e) => {
+    if (!e.detail.target || e.detail.target.id !== "inbox-list") return;
+    const active = document.activeElement;
+    kept = { focus: active && e.detail.target.contains(active) && active.id ? active.id : null };
+  });
+  document.addEventListener("htmx:oobAfterSwap", (e) => {
+    if (!kept || !e.detail.target || e.detail.target.id !== "inbox-list") return;
+    const items = inboxItems();
+    if (selected && !document.getElementById(selected) && items.length) selected = items[0].id;
+    const item = selected && document.getElementById(selected);
+    if (item) item.setAttribute("aria-current", "true");
+    const focus = kept.focus && document.getElementById(kept.focus);
+    if (focus && focus !== document.activeElement) focus.focus();
+    kept = null;
+  });
+
+  document.addEventListener("htmx:oobAfterSwap", followBadge);
+  document.addEventListener("htmx:afterSettle", revealApprovals);
+  document.addEventListener("htmx:oobAfterSwap", revealApprovals);
+  document.addEventListener("DOMContentLoaded", () => {
+    followBadge();
+    offerNotifications();
+    connectInbox();
+    revealApprovals();
   });
 
   // A login or refresh that moved on replaces the part the user was working in: focus goes to the field that needs

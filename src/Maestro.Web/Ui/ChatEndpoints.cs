@@ -44,7 +44,7 @@ public static class ChatEndpoints
         var s = await sessions.GetAsync(session, ct);
         try
         {
-            await engine.StartAsync(s.Id, new TurnInput(prompt), approvals, ct);
+            await engine.StartAsync(s.Id, new TurnInput(prompt, await AttachmentsAsync(http.Request, ct)), approvals, ct);
         }
         catch (BusyException busy)
         {
@@ -60,6 +60,35 @@ public static class ChatEndpoints
         // The page clears the box on this event.
         http.Response.Headers["HX-Trigger"] = "prompt-sent";
         return Html(await fragments.ComposerErrorAsync(null) + await fragments.ComposerActionsAsync(s.Id, running: true));
+    }
+
+    /// <summary>The files sent with the prompt (the composer's picker or a drop), each checked before anything is read whole.</summary>
+    private static async Task<IList<Microsoft.Extensions.AI.AIContent>?> AttachmentsAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasFormContentType || (await request.ReadFormAsync(ct)).Files.GetFiles("attachments") is not { Count: > 0 } files)
+        {
+            return null;
+        }
+
+        if (files.Count > Core.Conversations.Attachments.AttachedFiles.MaxCount)
+        {
+            throw new ValidationFailedException("attachments", $"{files.Count} files are attached: at most {Core.Conversations.Attachments.AttachedFiles.MaxCount} go with one message.");
+        }
+
+        var contents = new List<Microsoft.Extensions.AI.AIContent>(files.Count);
+        foreach (var file in files)
+        {
+            if (file.Length > Core.Conversations.Attachments.AttachedFiles.MaxImageBytes)
+            {
+                throw new ValidationFailedException("attachments", $"'{file.FileName}' is too large: {Core.Conversations.Attachments.AttachedFiles.Limits}.");
+            }
+
+            using var buffer = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(buffer, ct);
+            contents.Add(Core.Conversations.Attachments.AttachedFiles.FromFile(file.FileName, buffer.ToArray()));
+        }
+
+        return contents;
     }
 
     private static async Task<ContentHttpResult> StopAsync(string session, SessionService sessions, TurnEngine engine, ChatFragments fragments, CancellationToken ct)

@@ -92,7 +92,7 @@ internal sealed class ChatViewer(Guid sessionId, ChatFragments fragments)
                 _lastAnswerFailed = false;
                 if (e.MessageId is { } userId && e.Message is { } user)
                 {
-                    html.Append(await fragments.UserMessageAsync(sessionId, new UserMessageView(userId, user.Text ?? e.Turn?.Input ?? "", true, e.At)));
+                    html.Append(await fragments.UserMessageAsync(sessionId, new UserMessageView(userId, user.Text ?? e.Turn?.Input ?? "", true, e.At, user.Attachments)));
                 }
                 else
                 {
@@ -117,7 +117,7 @@ internal sealed class ChatViewer(Guid sessionId, ChatFragments fragments)
 
             case SessionEventTypes.ApprovalRequested when e.Approval is { } approval:
                 html.Append(await fragments.ToolCardAsync(sessionId, new ToolCallView(
-                    approval.CallId, approval.Tool, ChatItems.ArgumentsJson(approval.Arguments), "awaiting_approval", PendingApprovalId: approval.ApprovalId)));
+                    approval.CallId, approval.Tool, ToolArgumentsView.From(approval.Tool, approval.Arguments), "awaiting_approval", PendingApprovalId: approval.ApprovalId)));
                 break;
 
             case SessionEventTypes.ApprovalResolved when e.Approval is { } approval:
@@ -126,7 +126,7 @@ internal sealed class ChatViewer(Guid sessionId, ChatFragments fragments)
 
             case SessionEventTypes.ToolStarted or SessionEventTypes.ToolFinished when e.Tool is { } tool:
                 html.Append(await fragments.ToolProgressAsync(new ToolCallView(
-                    tool.CallId, tool.Name, "", tool.Status, tool.Result, tool.IsError, tool.DurationMs)));
+                    tool.CallId, tool.Name, null, tool.Status, tool.Result, tool.IsError, tool.DurationMs)));
                 break;
 
             case SessionEventTypes.Notice or SessionEventTypes.ContextCompacted when e.Notice is { } notice:

@@ -18,14 +18,16 @@ namespace Maestro.Web.Ui;
 /// streaming message per <see cref="LiveStreamOptions.Throttle"/>, appending completed Markdown blocks and replacing
 /// only the tail. Each update carries the id of the last event it fully reflects.
 /// </summary>
-public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots, ChatFragments fragments, LiveStreamOptions options, LoadCounters counters)
+/// <remarks>The same stream carries the nav badge (approvals waiting in any session), so a chat tab holds one connection.</remarks>
+public sealed class LiveChatStream(
+    SessionEventHub hub, TurnSnapshots snapshots, ChatFragments fragments, InboxFragments inbox, LiveStreamOptions options, LoadCounters counters)
 {
     public const string EventName = "html";
 
     public async IAsyncEnumerable<SseItem<string>> ReadAsync(Session session, long? afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Bounded: a tab that stops reading (asleep, on a dead network) is resynced from a snapshot, not buffered for.
-        using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer with { KeepAlive = false });
+        using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer with { KeepAlive = false, Inbox = true });
         using var counted = counters.Viewer("ui");
         var viewer = new ChatViewer(session.Id, fragments);
         var html = new StringBuilder();
@@ -36,6 +38,7 @@ public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots,
         }
 
         await viewer.ResetAsync(html, await snapshots.TakeAsync(session.Id, cancellationToken), cancellationToken);
+        await inbox.AppendBadgeAsync(html, hub.LastId);
         yield return new SseItem<string>(Data(html), EventName) { ReconnectionInterval = options.Retry };
 
         var reader = subscription.Reader;
@@ -47,8 +50,10 @@ public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots,
             var wait = viewer.HasPending ? options.Throttle - sinceFlush.Elapsed : options.KeepAlive;
             var ready = await WaitAsync(reader, wait, cancellationToken);
             html.Clear();
+            long inboxChanged = 0;
             if (subscription.TakeOverflow())
             {
+                inboxChanged = hub.LastId;
                 // Fell too far behind: the conversation as stored, then the turn in progress from a fresh snapshot.
                 viewer = new ChatViewer(session.Id, fragments);
                 html.Append(await fragments.ConversationAsync(session, cancellationToken));
@@ -57,12 +62,24 @@ public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots,
 
             while (reader.TryRead(out var e))
             {
-                processed = e.Id;
                 if (e.Type == SessionEventTypes.Delta)
                 {
+                    processed = e.Id;
                     viewer.Apply(e);
                     continue;
                 }
+
+                if (e.Type is SessionEventTypes.ApprovalRequested or SessionEventTypes.ApprovalResolved)
+                {
+                    inboxChanged = e.Id;
+                    if (e.SessionId != session.Id)
+                    {
+                        // Another session's approval: only the badge follows it (and the stream's resume point stays this session's).
+                        continue;
+                    }
+                }
+
+                processed = e.Id;
 
                 // Everything before this event is shown first, in order.
                 viewer.Flush(html);
@@ -76,6 +93,11 @@ public sealed class LiveChatStream(SessionEventHub hub, TurnSnapshots snapshots,
                 viewer.Flush(html);
                 acknowledged = processed;
                 sinceFlush.Restart();
+            }
+
+            if (inboxChanged > 0)
+            {
+                await inbox.AppendBadgeAsync(html, inboxChanged);
             }
 
             if (html.Length > 0)

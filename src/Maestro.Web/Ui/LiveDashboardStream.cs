@@ -16,11 +16,11 @@ namespace Maestro.Web.Ui;
 /// <summary>
 /// The dashboard's live stream: the "streaming" badge of each session on the page shown, and the auth table when an
 /// auth's OAuth state changes (a login, a refresh, a refused refresh token). A connection first sends the page's badges
-/// as they are now (so a reconnect corrects anything missed), then each change as turns start and end. It carries
-/// state changes only, never tokens: the hub gives dashboard subscribers no deltas at all.
+/// as they are now (so a reconnect corrects anything missed), then each change as turns start and end, and the nav badge of
+/// approvals waiting. It carries state changes only, never tokens: the hub gives dashboard subscribers no deltas at all.
 /// </summary>
 public sealed class LiveDashboardStream(
-    SessionEventHub hub, SessionService sessions, ITurnStore turns, AuthService auths, FragmentRenderer renderer, LiveStreamOptions options)
+    SessionEventHub hub, SessionService sessions, ITurnStore turns, AuthService auths, FragmentRenderer renderer, InboxFragments inbox, LiveStreamOptions options)
 {
     public async IAsyncEnumerable<SseItem<string>> ReadAsync(int page, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -34,6 +34,8 @@ public sealed class LiveDashboardStream(
             html.Append(await BadgeAsync(session.Id, running.Contains(session.Id)));
         }
 
+        await inbox.AppendBadgeAsync(html, hub.LastId);
+
         yield return new SseItem<string>(LiveChatStream.Data(html), LiveChatStream.EventName) { ReconnectionInterval = options.Retry };
 
         var connected = Stopwatch.StartNew();
@@ -42,8 +44,14 @@ public sealed class LiveDashboardStream(
             var ready = await LiveChatStream.WaitAsync(subscription.Reader, options.KeepAlive, cancellationToken);
             html.Clear();
             Dictionary<string, AuthChangedNotice>? authChanges = null;
+            long inboxChanged = 0;
             while (subscription.Reader.TryRead(out var e))
             {
+                if (e.Type is SessionEventTypes.ApprovalRequested or SessionEventTypes.ApprovalResolved)
+                {
+                    inboxChanged = e.Id;
+                }
+
                 // Badges of sessions on other pages would have nowhere to go.
                 if (e.Type == SessionEventTypes.TurnStarted && shown.Contains(e.SessionId))
                 {
@@ -62,6 +70,11 @@ public sealed class LiveDashboardStream(
             if (authChanges is not null)
             {
                 html.Append(await AuthTableAsync(authChanges, cancellationToken));
+            }
+
+            if (inboxChanged > 0)
+            {
+                await inbox.AppendBadgeAsync(html, inboxChanged);
             }
 
             if (html.Length > 0)

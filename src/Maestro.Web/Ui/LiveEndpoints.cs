@@ -31,6 +31,10 @@ public static class LiveEndpoints
         live.MapGet("/auths/{provider}/{name}", (string provider, string name, LiveAuthStream stream, CancellationToken ct) =>
             TypedResults.ServerSentEvents(stream.ReadAsync(new Maestro.Core.Auths.AuthRef(provider, name), ct)));
 
+        // The nav badge of pages without a stream of their own; with ?list=true, the Approvals page's list too.
+        live.MapGet("/approvals", (bool? list, LiveInboxStream stream, CancellationToken ct) =>
+            TypedResults.ServerSentEvents(stream.ReadAsync(list == true, ct)));
+
         live.MapGet("/dashboard", (int? page, LiveDashboardStream stream, CancellationToken ct) =>
             TypedResults.ServerSentEvents(stream.ReadAsync(page ?? 1, ct)));
 

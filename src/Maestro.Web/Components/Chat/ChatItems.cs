@@ -13,8 +13,6 @@ namespace Maestro.Web.Components.Chat;
 /// </summary>
 public static class ChatItems
 {
-    private static readonly JsonSerializerOptions Indented = new(AIJsonUtilities.DefaultOptions) { WriteIndented = true };
-
     /// <param name="approvals">The approvals asked for the messages' tool calls, pending or decided.</param>
     public static IReadOnlyList<object> From(IReadOnlyList<ConversationMessage> messages, IReadOnlyList<Approval> approvals, bool turnRunning)
     {
@@ -61,7 +59,8 @@ public static class ChatItems
         return items;
     }
 
-    public static UserMessageView User(ConversationMessage m) => new(m.Id, m.Text, m.InContext, m.CreatedAt);
+    public static UserMessageView User(ConversationMessage m) =>
+        new(m.Id, m.Text, m.InContext, m.CreatedAt, Core.Conversations.Attachments.AttachedFiles.DescribeAll(m.Contents));
 
     public static AssistantMessageView Assistant(
         ConversationMessage m, IReadOnlyDictionary<string, FunctionResultContent> results, IReadOnlyDictionary<string, Approval> approvals, bool turnRunning)
@@ -88,23 +87,25 @@ public static class ChatItems
             m.LatencyMs, m.FirstTokenMs, m.Error, m.InContext, m.CreatedAt);
     }
 
-    public static string ArgumentsJson(IDictionary<string, object?>? arguments) =>
-        arguments is null || arguments.Count == 0 ? "{}" : JsonSerializer.Serialize(arguments, Indented);
-
     private static ToolCallView Call(FunctionCallContent call, FunctionResultContent? result, Approval? approval, bool turnRunning)
     {
-        var args = ArgumentsJson(call.Arguments);
+        var args = ToolArgumentsView.From(call.Name, call.Arguments);
         if (approval is { Status: ApprovalStatus.Pending } && result is null)
         {
             return new ToolCallView(call.CallId, call.Name, args, "awaiting_approval", PendingApprovalId: approval.Id);
         }
 
-        // A decided call keeps its decision on the card after a reload, as the live page showed it.
-        var note = approval is null or { Status: ApprovalStatus.Pending } ? null : ApprovalNotes.Describe(approval.Status.ToWire(), approval.Reason);
+        // A decided call keeps its decision on the card after a reload, as the live page showed it: from the approval, or
+        // from the decision stored with the result (an imported conversation has no approvals of its own).
+        var decided = ToolDecision.Of(result);
+        var note = approval is null or { Status: ApprovalStatus.Pending }
+            ? decided is { } d ? ApprovalNotes.Describe(d.Status, d.Reason) : null
+            : ApprovalNotes.Describe(approval.Status.ToWire(), approval.Reason);
         if (result is not null)
         {
             var isError = result.AdditionalProperties?.ContainsKey("is_error") == true;
-            return new ToolCallView(call.CallId, call.Name, args, isError ? "error" : "done", result.Result?.ToString(), isError,
+            var denied = result.AdditionalProperties?.ContainsKey(ToolDecision.DeniedKey) == true;
+            return new ToolCallView(call.CallId, call.Name, args, denied ? "denied" : isError ? "error" : "done", result.Result?.ToString(), isError,
                 Duration(result.AdditionalProperties?.GetValueOrDefault("duration_ms")), ApprovalNote: note);
         }
 

@@ -18,8 +18,9 @@ public static class ToolStatus
     public static string BadgeClass(string status) => status switch
     {
         "done" => "ok",
-        "error" or "denied" => "bad",
-        "awaiting_approval" => "warn",
+        "error" => "bad",
+        // A refusal is the user's (or the policy's) decision, not a failure.
+        "awaiting_approval" or "denied" => "warn",
         "running" or "approved" or "queued" => "info",
         _ => "neutral",
     };
