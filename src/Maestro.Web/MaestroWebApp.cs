@@ -82,6 +82,8 @@ public static class MaestroWebApp
         builder.Services.AddSingleton<LiveLoginStream>();
         builder.Services.AddSingleton<LiveAuthStream>();
         builder.Services.AddSingleton<McpHubData>();
+        builder.Services.AddSingleton<GatewayViews>();
+        builder.Services.AddSingleton<LiveGatewayStream>();
         builder.Services.AddHostedService<LiveEventsService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.Turns.TurnRecovery>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.OAuth.OAuthRefreshService>());
@@ -125,6 +127,7 @@ public static class MaestroWebApp
         app.MapSessionApi();
         app.MapPromptApi();
         app.MapMcpApi();
+        app.MapGatewayApi();
         app.MapGateway();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
@@ -135,6 +138,7 @@ public static class MaestroWebApp
         ui.MapContextUi();
         ui.MapHistoryUi();
         ui.MapMcpUi();
+        ui.MapGatewayUi();
         app.MapLiveUi();
 
         app.MapRazorComponents<App>();
