@@ -5,12 +5,13 @@ using BenchmarkDotNet.Order;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Maestro.Bench;
+using Maestro.Bench.Gateway;
 using Maestro.Bench.Latency;
 using Maestro.Bench.Load;
 using Maestro.Bench.Parse;
 using Maestro.Bench.Streams;
 
-// dotnet run -c Release --project bench/Maestro.Bench -- <parse|latency|load|check> [options]   (see bench/README.md)
+// dotnet run -c Release --project bench/Maestro.Bench -- <parse|latency|load|gateway|check> [options]   (see bench/README.md)
 var mode = args.Length > 0 ? args[0] : "";
 var rest = args.Length > 0 ? args[1..] : [];
 switch (mode)
@@ -63,6 +64,31 @@ switch (mode)
             return await new LoadRunner(load, Console.Out, Console.Error).RunAsync(cancel.Token);
         }
 
+    case "gateway" when rest.Any(a => a is "--help" or "-h"):
+        Console.WriteLine(GatewayBenchOptions.Usage);
+        return 0;
+    case "gateway":
+        GatewayBenchOptions gateway;
+        try
+        {
+            gateway = GatewayBenchOptions.Parse(rest);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+
+        using (var cancel = new CancellationTokenSource())
+        {
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancel.Cancel();
+            };
+            return await new GatewayBenchRunner(gateway, Console.Out, Console.Error).RunAsync(cancel.Token);
+        }
+
     case "check":
         return await StreamCheck.RunAsync(Console.Out);
     case "allocs" when rest.Length >= 2:
@@ -76,7 +102,7 @@ switch (mode)
         await Console.OpenStandardOutput().WriteAsync(stream.Bytes);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Maestro.Bench parse [BenchmarkDotNet options] | latency [--iterations N] [--warmup N] [--adapter A] | load [--sessions N …] (load --help) | check | dump ADAPTER STREAM | allocs ADAPTER STREAM [maestro|sdk] [--trickle]");
+        Console.Error.WriteLine("usage: Maestro.Bench parse [BenchmarkDotNet options] | latency [--iterations N] [--warmup N] [--adapter A] | load [--sessions N …] (load --help) | gateway [--concurrency N …] (gateway --help) | check | dump ADAPTER STREAM | allocs ADAPTER STREAM [maestro|sdk] [--trickle]");
         Console.Error.WriteLine($"adapters: {string.Join(", ", Enum.GetNames<Adapter>())}");
         return 2;
 }

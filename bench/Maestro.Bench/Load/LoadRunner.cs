@@ -49,7 +49,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
             }
             else
             {
-                DeleteHome(home);
+                DeleteHome(home, progress);
             }
         }
     }
@@ -557,7 +557,8 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
     private static string PerTokenShort(TimeSpan cpu, long tokens) =>
         tokens == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{cpu.TotalMicroseconds / tokens:0.0} µs");
 
-    private void DeleteHome(string home)
+    /// <summary>Removes a throwaway MAESTRO_HOME and the embedded database it points to.</summary>
+    internal static void DeleteHome(string home, TextWriter progress)
     {
         try
         {
