@@ -28,29 +28,8 @@ public sealed class GatewayBenchRunner(GatewayBenchOptions options, TextWriter o
         var (portkey, portkeyProblem) = options.Portkey
             ? await PortkeyGateway.EnsureInstalledAsync(GatewayBenchOptions.PortkeyVersion, progress, cancellationToken)
             : (null, "--no-portkey: skipped.");
-        var home = Directory.CreateTempSubdirectory("maestro-gateway-bench-").FullName;
-        var processes = new List<MaestroProcess>();
-        try
-        {
-            return await RunAsync(checkout, home, portkey, portkeyProblem, processes, cancellationToken);
-        }
-        finally
-        {
-            progress.WriteLine("Stopping the processes …");
-            for (var i = processes.Count - 1; i >= 0; i--)
-            {
-                await processes[i].DisposeAsync();
-            }
-
-            if (options.Keep)
-            {
-                progress.WriteLine($"Kept {home} (process logs: *.log).");
-            }
-            else
-            {
-                LoadRunner.DeleteHome(home, progress);
-            }
-        }
+        await using var processes = new BenchProcesses(Directory.CreateTempSubdirectory("maestro-gateway-bench-").FullName, options.Keep, progress);
+        return await RunAsync(checkout, processes.Home, portkey, portkeyProblem, processes.All, cancellationToken);
     }
 
     private async Task<int> RunAsync(MaestroCheckout checkout, string home, string? portkeyScript, string? portkeyProblem, List<MaestroProcess> processes, CancellationToken ct)
