@@ -61,7 +61,7 @@ public sealed class GatewayPageTests(PostgresFixture postgres) : IAsyncLifetime
         html.ShouldContain("1,000 requests/min");
 
         (await Ui.GetStringAsync("/gateway", Ct)).ShouldNotContain(secret);
-        (await _bed.OpenAI(secret).GetModelClient().GetModelsAsync(Ct)).Value.ShouldNotBeEmpty();
+        (await _bed.OpenAI(secret).GetOpenAIModelClient().GetModelsAsync(Ct)).Value.ShouldNotBeEmpty();
     }
 
     [Fact]
