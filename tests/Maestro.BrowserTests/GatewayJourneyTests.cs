@@ -19,7 +19,7 @@ public sealed class GatewayJourneyTests(PostgresFixture postgres, BrowserFixture
     {
         await File.WriteAllTextAsync(_prices, """{"models":{"claude-haiku-4-5":{"input":1,"output":5}}}""");
         _host = await UiHost.StartAsync(postgres, "browser-gateway", settings: s => s["MAESTRO_PRICES"] = _prices);
-        await _host.AddAuthAsync("gw", "key-gw");
+        await _host.AddAuthAsync("gateway", "key-gw");
     }
 
     public async ValueTask DisposeAsync()
@@ -36,7 +36,7 @@ public sealed class GatewayJourneyTests(PostgresFixture postgres, BrowserFixture
         await page.GotoAsync(_host.Url("/gateway"));
         await Expect(page.Locator(".topbar nav a[aria-current=page]")).ToHaveTextAsync("Gateway");
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Base URLs" })).ToContainTextAsync(_host.Url("/v1"));
-        await Expect(page.Locator("#gateway-auths")).ToContainTextAsync("anthropic/gw");
+        await Expect(page.Locator("#gateway-auths")).ToContainTextAsync("anthropic/gateway");
 
         // A target that does not exist is refused beside the field; nothing is added.
         await page.Locator("#route-name").FillAsync("fast");
@@ -45,11 +45,11 @@ public sealed class GatewayJourneyTests(PostgresFixture postgres, BrowserFixture
         await Expect(page.Locator("#targets-error")).ToContainTextAsync("nobody");
         await Expect(page.Locator("#route-targets")).ToHaveAttributeAsync("aria-invalid", "true");
 
-        await page.Locator("#route-targets").FillAsync("anthropic/gw/claude-haiku-4-5");
+        await page.Locator("#route-targets").FillAsync("anthropic/gateway/claude-haiku-4-5");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add route" }).ClickAsync();
         await Expect(page.Locator("#gateway-route-form")).ToContainTextAsync("Added fast.");
         var routeRow = page.Locator("#gateway-routes tr", new() { HasText = "fast" });
-        await Expect(routeRow).ToContainTextAsync("anthropic/gw/claude-haiku-4-5");
+        await Expect(routeRow).ToContainTextAsync("anthropic/gateway/claude-haiku-4-5");
         await Expect(routeRow.Locator(".badge.ok")).ToHaveTextAsync("Active");
         await Expect(page.Locator("#gateway-auths")).ToContainTextAsync("fast");
 
@@ -104,11 +104,11 @@ public sealed class GatewayJourneyTests(PostgresFixture postgres, BrowserFixture
 
         // The route: edited (a second target, in order), then deleted (its only key is revoked).
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit fast" }).ClickAsync();
-        await Expect(page.Locator("#route-targets")).ToHaveValueAsync("anthropic/gw/claude-haiku-4-5");
-        await page.Locator("#route-targets").FillAsync("anthropic/gw/claude-sonnet-4-5\nanthropic/gw/claude-haiku-4-5");
+        await Expect(page.Locator("#route-targets")).ToHaveValueAsync("anthropic/gateway/claude-haiku-4-5");
+        await page.Locator("#route-targets").FillAsync("anthropic/gateway/claude-sonnet-4-5\nanthropic/gateway/claude-haiku-4-5");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save route" }).ClickAsync();
         await Expect(page.Locator("#gateway-route-form")).ToContainTextAsync("Saved fast.");
-        await Expect(routeRow.Locator("ol.targets li").First).ToContainTextAsync("anthropic/gw/claude-sonnet-4-5");
+        await Expect(routeRow.Locator("ol.targets li").First).ToContainTextAsync("anthropic/gateway/claude-sonnet-4-5");
         await Expect(routeRow.Locator("ol.targets li")).ToHaveCountAsync(2);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete fast" }).ClickAsync();
