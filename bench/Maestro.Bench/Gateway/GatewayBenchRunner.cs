@@ -137,8 +137,10 @@ public sealed class GatewayBenchRunner(GatewayBenchOptions options, TextWriter o
             var directWhole = Percentiles.Of(Or0(direct.Latency.TotalMs));
             var cpu = result.Throughput.Requests == 0 ? "–" : Micro(result.Cpu / result.Throughput.Requests)
                 + (result.DatabaseCpu is { } db ? $" (+ database {Micro(db / result.Throughput.Requests)})" : "");
+            var measured = result.Latency.Requests > 0;
+            var added = !isDirect && measured && direct.Latency.Requests > 0;
             report.AppendLine(CultureInfo.InvariantCulture,
-                $"| {result.Path.Name} | {result.Throughput.RequestsPerSecond:N0} | {result.Throughput.ErrorCount + result.Latency.ErrorCount:N0} | {Ms(first.P50)} / {Ms(first.P99)} | {(isDirect ? "–" : $"{Ms(first.P50 - directFirst.P50)} / {Ms(first.P99 - directFirst.P99)}")} | {Ms(whole.P50)} / {Ms(whole.P99)} | {(isDirect ? "–" : $"{Ms(whole.P50 - directWhole.P50)} / {Ms(whole.P99 - directWhole.P99)}")} | {cpu} |");
+                $"| {result.Path.Name} | {result.Throughput.RequestsPerSecond:N0} | {result.Throughput.ErrorCount + result.Latency.ErrorCount:N0} | {(measured ? $"{Ms(first.P50)} / {Ms(first.P99)}" : "–")} | {(added ? $"{Ms(first.P50 - directFirst.P50)} / {Ms(first.P99 - directFirst.P99)}" : "–")} | {(measured ? $"{Ms(whole.P50)} / {Ms(whole.P99)}" : "–")} | {(added ? $"{Ms(whole.P50 - directWhole.P50)} / {Ms(whole.P99 - directWhole.P99)}" : "–")} | {cpu} |");
         }
 
         if (portkeyProblem is not null)

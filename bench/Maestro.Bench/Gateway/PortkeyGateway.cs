@@ -9,7 +9,7 @@ namespace Maestro.Bench.Gateway;
 /// </summary>
 public static class PortkeyGateway
 {
-    /// <summary>The script that starts the gateway, installing the package first if needed; null with the reason when it cannot be had.</summary>
+    /// <summary>The script that starts the gateway, installing the package first if needed (null with the reason when it cannot be had), and a note for the report.</summary>
     public static async Task<(string? Script, string? Problem)> EnsureInstalledAsync(string version, TextWriter progress, CancellationToken cancellationToken)
     {
         var cacheRoot = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
@@ -18,7 +18,7 @@ public static class PortkeyGateway
         var folder = Path.Combine(cacheRoot, "maestro-bench", $"portkey-gateway-{version}");
         if (Script(folder) is { } installed)
         {
-            return (installed, null);
+            return (installed, Patch(installed, progress));
         }
 
         if (!OnPath("node") || !OnPath("npm"))
@@ -44,7 +44,34 @@ public static class PortkeyGateway
             return (null, $"npm install @portkey-ai/gateway@{version} failed (exit {npm.ExitCode}); skipped:\n{(text.Length > 800 ? text[^800..] : text)}");
         }
 
-        return (script, null);
+        return (script, Patch(script, progress));
+    }
+
+    /// <summary>
+    /// Portkey 1.15.2 answers every streamed chat completion on Node with a 500 ("Something went wrong"; its log:
+    /// "TypeError: immutable" in ResponseService.updateHeaders — Portkey-AI/gateway issues #1389 and #1550): it adds its
+    /// headers to a Response whose headers are immutable. This applies the upstream fix (pull request #1551: copy that
+    /// response into a new one first) to the installed build, once; without it there is nothing to measure.
+    /// </summary>
+    private static string? Patch(string script, TextWriter progress)
+    {
+        const string Broken = "this.updateHeaders(i,n.cacheStatus,o),{response:i";
+        const string Fixed = "(i=new Response(i.body,{status:i.status,statusText:i.statusText,headers:new Headers(i.headers)}),this.updateHeaders(i,n.cacheStatus,o)),{response:i";
+        const string Note = "its build carries the upstream fix for streamed responses on Node (Portkey-AI/gateway#1551), applied by this benchmark: 1.15.2 as published answers every streamed request with a 500.";
+        var text = File.ReadAllText(script);
+        if (text.Contains(Fixed, StringComparison.Ordinal))
+        {
+            return Note;
+        }
+
+        if (!text.Contains(Broken, StringComparison.Ordinal))
+        {
+            return "its build does not have the known streaming bug's code any more; measured as installed.";
+        }
+
+        File.WriteAllText(script, text.Replace(Broken, Fixed, StringComparison.Ordinal));
+        progress.WriteLine("Patched Portkey's build with its upstream fix for streamed responses on Node (Portkey-AI/gateway#1551).");
+        return Note;
     }
 
     /// <summary>The package's own entry point (its package.json "bin"), once installed.</summary>
