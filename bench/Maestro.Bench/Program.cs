@@ -5,12 +5,13 @@ using BenchmarkDotNet.Order;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Maestro.Bench;
+using Maestro.Bench.Gateway;
 using Maestro.Bench.Latency;
 using Maestro.Bench.Load;
 using Maestro.Bench.Parse;
 using Maestro.Bench.Streams;
 
-// dotnet run -c Release --project bench/Maestro.Bench -- <parse|latency|load|check> [options]   (see bench/README.md)
+// dotnet run -c Release --project bench/Maestro.Bench -- <parse|latency|load|gateway|check> [options]   (see bench/README.md)
 var mode = args.Length > 0 ? args[0] : "";
 var rest = args.Length > 0 ? args[1..] : [];
 switch (mode)
@@ -42,27 +43,12 @@ switch (mode)
         Console.WriteLine(LoadOptions.Usage);
         return 0;
     case "load":
-        LoadOptions load;
-        try
-        {
-            load = LoadOptions.Parse(rest);
-        }
-        catch (ArgumentException ex)
-        {
-            Console.Error.WriteLine(ex.Message);
-            return 2;
-        }
-
-        using (var cancel = new CancellationTokenSource())
-        {
-            Console.CancelKeyPress += (_, e) =>
-            {
-                e.Cancel = true;
-                cancel.Cancel();
-            };
-            return await new LoadRunner(load, Console.Out, Console.Error).RunAsync(cancel.Token);
-        }
-
+        return await RunAsync(rest, LoadOptions.Parse, (load, ct) => new LoadRunner(load, Console.Out, Console.Error).RunAsync(ct));
+    case "gateway" when rest.Any(a => a is "--help" or "-h"):
+        Console.WriteLine(GatewayBenchOptions.Usage);
+        return 0;
+    case "gateway":
+        return await RunAsync(rest, GatewayBenchOptions.Parse, (gateway, ct) => new GatewayBenchRunner(gateway, Console.Out, Console.Error).RunAsync(ct));
     case "check":
         return await StreamCheck.RunAsync(Console.Out);
     case "allocs" when rest.Length >= 2:
@@ -76,7 +62,7 @@ switch (mode)
         await Console.OpenStandardOutput().WriteAsync(stream.Bytes);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Maestro.Bench parse [BenchmarkDotNet options] | latency [--iterations N] [--warmup N] [--adapter A] | load [--sessions N …] (load --help) | check | dump ADAPTER STREAM | allocs ADAPTER STREAM [maestro|sdk] [--trickle]");
+        Console.Error.WriteLine("usage: Maestro.Bench parse [BenchmarkDotNet options] | latency [--iterations N] [--warmup N] [--adapter A] | load [--sessions N …] (load --help) | gateway [--concurrency N …] (gateway --help) | check | dump ADAPTER STREAM | allocs ADAPTER STREAM [maestro|sdk] [--trickle]");
         Console.Error.WriteLine($"adapters: {string.Join(", ", Enum.GetNames<Adapter>())}");
         return 2;
 }
@@ -97,4 +83,27 @@ static int IntOption(string[] args, string name, int fallback)
     return int.TryParse(text, out var value) && value > 0
         ? value
         : throw new ArgumentException($"{name} must be a positive whole number, not '{text}'.");
+}
+
+// A console mode with options: a usage error is exit code 2; Ctrl+C cancels the run (which then stops what it started).
+static async Task<int> RunAsync<T>(string[] args, Func<string[], T> parse, Func<T, CancellationToken, Task<int>> run)
+{
+    T options;
+    try
+    {
+        options = parse(args);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 2;
+    }
+
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    };
+    return await run(options, cancel.Token);
 }

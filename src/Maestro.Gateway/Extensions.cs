@@ -1,6 +1,7 @@
 using Maestro.Gateway.Addressing;
 using Maestro.Gateway.Directory;
 using Maestro.Gateway.Endpoints;
+using Maestro.Gateway.Events;
 using Maestro.Gateway.Keys;
 using Maestro.Gateway.Limits;
 using Maestro.Gateway.Routes;
@@ -21,6 +22,7 @@ public static class Extensions
         services.AddSingleton<IGatewayRouteStore, PostgresGatewayRouteStore>();
         services.AddSingleton<IGatewayUsageStore, PostgresGatewayUsageStore>();
         services.AddSingleton<GatewayDirectory>();
+        services.AddSingleton<GatewayEvents>();
         services.AddSingleton<ModelIndex>();
         services.AddSingleton<TargetResolver>();
         services.AddSingleton<UpstreamClients>();

@@ -85,6 +85,8 @@ public static class MaestroWebApp
         builder.Services.AddSingleton<LiveLoginStream>();
         builder.Services.AddSingleton<LiveAuthStream>();
         builder.Services.AddSingleton<McpHubData>();
+        builder.Services.AddSingleton<GatewayViews>();
+        builder.Services.AddSingleton<LiveGatewayStream>();
         builder.Services.AddHostedService<LiveEventsService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.Turns.TurnRecovery>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.OAuth.OAuthRefreshService>());
@@ -130,6 +132,7 @@ public static class MaestroWebApp
         app.MapSessionTransferApi();
         app.MapPromptApi();
         app.MapMcpApi();
+        app.MapGatewayApi();
         app.MapGateway();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
@@ -141,6 +144,7 @@ public static class MaestroWebApp
         ui.MapHistoryUi();
         ui.MapImportUi();
         ui.MapMcpUi();
+        ui.MapGatewayUi();
         app.MapLiveUi();
 
         app.MapRazorComponents<App>();

@@ -31,10 +31,12 @@ public sealed class UiHost : IAsyncDisposable
 
     /// <param name="oauth">Point OAuth logins (and the providers' APIs) at the emulator's authorization servers, with the
     /// OpenAI loopback callback on a free port.</param>
-    public static async Task<UiHost> StartAsync(PostgresFixture postgres, string label, bool oauth = false)
+    /// <param name="settings">Extra settings for this host (e.g. a price table).</param>
+    public static async Task<UiHost> StartAsync(PostgresFixture postgres, string label, bool oauth = false, Action<Dictionary<string, string?>>? settings = null)
     {
         var env = await MaestroTestEnvironment.CreateAsync(postgres, label);
         env.Settings["MAESTRO_UI_STREAM_MAX_SECONDS"] = "1";
+        settings?.Invoke(env.Settings);
         var emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
         if (oauth)
         {

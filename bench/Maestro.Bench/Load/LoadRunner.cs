@@ -27,31 +27,10 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
     {
         var checkout = MaestroCheckout.Find(options.Checkout);
         await checkout.EnsureBuiltAsync(progress, cancellationToken);
-        var home = Directory.CreateTempSubdirectory("maestro-load-").FullName;
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         using var http = CreateClient(token);
-        var processes = new List<MaestroProcess>();
-        try
-        {
-            return await RunAsync(checkout, home, token, http, processes, cancellationToken);
-        }
-        finally
-        {
-            progress.WriteLine("Stopping the processes …");
-            for (var i = processes.Count - 1; i >= 0; i--)
-            {
-                await processes[i].DisposeAsync();
-            }
-
-            if (options.Keep)
-            {
-                progress.WriteLine($"Kept {home} (process logs: *.log).");
-            }
-            else
-            {
-                DeleteHome(home);
-            }
-        }
+        await using var processes = new BenchProcesses(Directory.CreateTempSubdirectory("maestro-load-").FullName, options.Keep, progress);
+        return await RunAsync(checkout, processes.Home, token, http, processes.All, cancellationToken);
     }
 
     private async Task<int> RunAsync(MaestroCheckout checkout, string home, string token, HttpClient http, List<MaestroProcess> processes, CancellationToken ct)
@@ -556,22 +535,4 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
 
     private static string PerTokenShort(TimeSpan cpu, long tokens) =>
         tokens == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{cpu.TotalMicroseconds / tokens:0.0} µs");
-
-    private void DeleteHome(string home)
-    {
-        try
-        {
-            var pointer = Path.Combine(home, "postgres.location");
-            if (File.Exists(pointer) && File.ReadAllText(pointer).Trim() is { Length: > 0 } data && Directory.Exists(data))
-            {
-                Directory.Delete(data, recursive: true);
-            }
-
-            Directory.Delete(home, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            progress.WriteLine($"Could not delete {home}: {ex.Message}");
-        }
-    }
 }

@@ -32,14 +32,17 @@ public sealed class MaestroProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static MaestroProcess Start(string name, MaestroCheckout checkout, IReadOnlyList<string> arguments, int port, IReadOnlyDictionary<string, string> environment, string logDirectory)
+    public static MaestroProcess Start(string name, MaestroCheckout checkout, IReadOnlyList<string> arguments, int port, IReadOnlyDictionary<string, string> environment, string logDirectory) =>
+        Launch(name, "dotnet", [checkout.Dll, .. arguments], port, environment, logDirectory);
+
+    /// <summary>Any program serving HTTP on <paramref name="port"/> (e.g. another gateway, to measure beside Maestro).</summary>
+    public static MaestroProcess Launch(string name, string program, IReadOnlyList<string> arguments, int port, IReadOnlyDictionary<string, string> environment, string logDirectory)
     {
         var log = Path.Combine(logDirectory, name + ".log");
         var info = new ProcessStartInfo("bash") { UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$MAESTRO_BENCH_LOG\" 2>&1");
-        info.ArgumentList.Add("dotnet");
-        info.ArgumentList.Add(checkout.Dll);
+        info.ArgumentList.Add(program);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

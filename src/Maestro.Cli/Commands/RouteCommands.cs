@@ -32,6 +32,27 @@ public static class RouteCommands
             return 0;
         });
 
+        var editName = new Argument<string>("name") { Description = "The route's name." };
+        var editTo = new Option<string[]>("--to")
+        {
+            Description = "The route's new targets as provider/auth/model, in order; repeat for each (replaces the whole list).",
+            HelpName = "TARGET",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var rename = new Option<string?>("--rename") { Description = "A new name for the route (keys limited to it keep it).", HelpName = "NAME" };
+        var edit = new Command("edit", "Change a route's targets or name: maestro route edit fast --to openai/personal/gpt-5-mini --to anthropic/work/claude-haiku-4-5")
+        {
+            editName, editTo, rename,
+        };
+        edit.SetAction(async (parse, ct) =>
+        {
+            var ctx = context();
+            var targets = parse.GetValue(editTo) is { Length: > 0 } given ? given : null;
+            var updated = await ctx.Get<RouteService>().UpdateAsync(parse.GetValue(editName)!, parse.GetValue(rename), targets, ct);
+            ctx.Console.MarkupLine($"[green]Saved[/] route {Markup.Escape(updated.Name)} → {Markup.Escape(string.Join(", ", updated.Targets))}.");
+            return 0;
+        });
+
         var json = CommonOptions.Json();
         var list = new Command("list", "List routes and their targets.") { json };
         list.SetAction(async (parse, ct) =>
@@ -71,6 +92,7 @@ public static class RouteCommands
         });
 
         route.Subcommands.Add(add);
+        route.Subcommands.Add(edit);
         route.Subcommands.Add(list);
         route.Subcommands.Add(rm);
         return route;

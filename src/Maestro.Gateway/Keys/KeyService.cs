@@ -2,6 +2,7 @@ using System.Globalization;
 using Maestro.Core.Auths;
 using Maestro.Core.Errors;
 using Maestro.Gateway.Directory;
+using Maestro.Gateway.Events;
 using Maestro.Gateway.Limits;
 using Maestro.Gateway.Routes;
 using Maestro.Gateway.Usage;
@@ -10,7 +11,7 @@ namespace Maestro.Gateway.Keys;
 
 /// <summary>Creates, lists and revokes gateway keys and reports their use; the CLI, the API and the UI all go through here.</summary>
 public sealed class KeyService(
-    IGatewayKeyStore store, IGatewayRouteStore routes, IGatewayUsageStore usage, GatewayDirectory directory, KeyLimits limits, TimeProvider time)
+    IGatewayKeyStore store, IGatewayRouteStore routes, IGatewayUsageStore usage, GatewayDirectory directory, KeyLimits limits, GatewayEvents events, TimeProvider time)
 {
     /// <param name="routeNames">The routes the key may use; none for a key that may use every route and auth.</param>
     /// <param name="budgetUsd">US$ per calendar month (UTC).</param>
@@ -21,7 +22,7 @@ public sealed class KeyService(
         AuthService.ValidateName(name, errors);
         if (budgetUsd is <= 0 or > 1_000_000)
         {
-            errors.Add("budget", "The budget is US$ per month: a number above 0 (e.g. 25 or 7.50).");
+            errors.Add("budget_usd", "The budget is US$ per month: a number above 0 (e.g. 25 or 7.50).");
         }
 
         if (rpm is <= 0)
@@ -54,7 +55,7 @@ public sealed class KeyService(
         errors.ThrowIfAny();
         var secret = KeyMaterial.NewSecret();
         var key = await store.CreateAsync(new NewGatewayKey(name!, KeyMaterial.Hash(secret), KeyMaterial.Hint(secret), routeIds, budgetUsd, rpm, tpm), cancellationToken);
-        await directory.ReloadAsync(cancellationToken);
+        await ChangedAsync(cancellationToken);
         return new CreatedKey(key, secret);
     }
 
@@ -70,8 +71,7 @@ public sealed class KeyService(
     }
 
     public async Task<GatewayKey> GetAsync(string name, CancellationToken cancellationToken) =>
-        (await store.ListAsync(cancellationToken)).Select(k => k.Key).FirstOrDefault(k => k.Name == name)
-        ?? throw new NotFoundException($"No gateway key named '{name}'.", "See `maestro key list` for the keys there are.");
+        (await store.ListAsync(cancellationToken)).Select(k => k.Key).FirstOrDefault(k => k.Name == name) ?? throw NotFound(name);
 
     public async Task RevokeAsync(string name, CancellationToken cancellationToken)
     {
@@ -81,8 +81,12 @@ public sealed class KeyService(
             throw new ConflictException($"Key '{key.Name}' was revoked on {key.RevokedAt:yyyy-MM-dd HH:mm} UTC.", "name");
         }
 
-        await directory.ReloadAsync(cancellationToken);
+        await ChangedAsync(cancellationToken);
     }
+
+    /// <summary>One key (revoked or not) with this month's requests and spend.</summary>
+    public async Task<KeyView> GetViewAsync(string name, CancellationToken cancellationToken) =>
+        (await ListAsync(cancellationToken)).FirstOrDefault(k => k.Key.Name == name) ?? throw NotFound(name);
 
     /// <summary>A key's use since <paramref name="since"/> (default: the start of this month, UTC).</summary>
     public async Task<KeyUsageReport> UsageAsync(string name, DateTimeOffset? since, CancellationToken cancellationToken)
@@ -90,6 +94,15 @@ public sealed class KeyService(
         var key = await GetAsync(name, cancellationToken);
         var from = since ?? KeyLimits.MonthStart(time.GetUtcNow());
         return new KeyUsageReport(key.Name, from, await usage.ByKeyAsync(key.Id, from, cancellationToken));
+    }
+
+    private static NotFoundException NotFound(string name) =>
+        new($"No gateway key named '{name}'.", "See `maestro key list` (or the Gateway page) for the keys there are.");
+
+    private async Task ChangedAsync(CancellationToken cancellationToken)
+    {
+        await directory.ReloadAsync(cancellationToken);
+        events.KeysOrRoutesChanged();
     }
 
     /// <summary>How much of its monthly budget a key has left, for display ("US$3.20 of US$10").</summary>

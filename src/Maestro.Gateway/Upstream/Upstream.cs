@@ -1,11 +1,12 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
+using Maestro.Core.Providers.Pipeline;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Gateway.Upstream;
 
 /// <summary>One auth, ready to call: its chat client for translated requests, and raw sends for pass-through.</summary>
-internal sealed class Upstream(IProvider provider, ProviderConnection connection)
+internal sealed class Upstream(IProvider provider, ProviderConnection connection, ChatPipeline pipeline)
 {
     private IChatClient? _client;
     private ProviderEndpoint? _endpoint;
@@ -21,7 +22,8 @@ internal sealed class Upstream(IProvider provider, ProviderConnection connection
     /// <summary>The wire API this auth's requests are written in (its signatures belong to it), if it has one.</summary>
     public WireApi? NativeApi => (Provider as IPassThroughProvider)?.NativeApi(Connection.Auth);
 
-    public IChatClient ChatClient => _client ??= Provider.CreateChatClient(Connection);
+    /// <summary>The auth's pipeline with its telemetry (the gateway records the usage per key itself, see <see cref="ChatPipeline.BuildWithoutLedger"/>).</summary>
+    public IChatClient ChatClient => _client ??= pipeline.BuildWithoutLedger(Provider, Connection);
 
     /// <summary>Where a request in <paramref name="api"/> can go as it is, or null when it must be translated.</summary>
     public PassThroughEndpoint? PassThrough(WireApi api, string model, bool stream, string? method = null) =>

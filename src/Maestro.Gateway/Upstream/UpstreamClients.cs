@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
 using Maestro.Core.Providers.Http;
+using Maestro.Core.Providers.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace Maestro.Gateway.Upstream;
@@ -21,12 +22,15 @@ public sealed class UpstreamClients
     private readonly ProviderConnections _connections;
     private readonly ProviderRuntime _retrying;
     private readonly ProviderRuntime _failFast;
+    private readonly ChatPipeline _pipeline;
     private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
     private readonly ConcurrentDictionary<(AuthRef Auth, bool Retries), CachedUpstream> _cache = new();
 
-    public UpstreamClients(AuthService auths, ProviderConnections connections, ProviderRuntime runtime, TimeProvider time, ILoggerFactory loggers, GatewayOptions options)
+    public UpstreamClients(
+        AuthService auths, ProviderConnections connections, ProviderRuntime runtime, ChatPipeline pipeline, TimeProvider time, ILoggerFactory loggers, GatewayOptions options)
     {
+        _pipeline = pipeline;
         _auths = auths;
         _connections = connections;
         _retrying = runtime;
@@ -61,7 +65,7 @@ public sealed class UpstreamClients
             connection = new ProviderConnection(connection.Auth, connection.Credentials, connection.Http, connection.BaseUrl, _failFast);
         }
 
-        var upstream = new Upstream(provider, connection);
+        var upstream = new Upstream(provider, connection, _pipeline);
         _cache[(auth, retries)] = new CachedUpstream(upstream, now + _ttl);
         return upstream;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Maestro.Gateway.Events;
 using Maestro.Gateway.Keys;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,9 +10,10 @@ namespace Maestro.Gateway.Usage;
 /// <summary>
 /// Writes gateway usage behind the requests: a request only queues its record; a background loop inserts them in
 /// batches (one statement each) about once a second, and updates the keys' last use. Costs not yet written are kept
-/// per key so budgets count them at once.
+/// per key so budgets count them at once. Each written batch is announced once (the Gateway page's live usage).
 /// </summary>
-public sealed class UsageRecorder(IGatewayUsageStore store, IGatewayKeyStore keys, GatewayOptions options, TimeProvider time, ILogger<UsageRecorder> logger) : BackgroundService
+public sealed class UsageRecorder(
+    IGatewayUsageStore store, IGatewayKeyStore keys, GatewayEvents events, GatewayOptions options, TimeProvider time, ILogger<UsageRecorder> logger) : BackgroundService
 {
     private const int BatchSize = 1000;
     private const int Capacity = 100_000;
@@ -134,6 +136,7 @@ public sealed class UsageRecorder(IGatewayUsageStore store, IGatewayKeyStore key
         }
 
         await keys.TouchAsync([.. used.Select(u => (u.Key, u.Value))], cancellationToken);
+        events.Usage();
     }
 
     /// <summary>Written (or given up on): the costs leave the not-yet-written tally.</summary>

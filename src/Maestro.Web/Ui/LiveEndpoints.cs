@@ -38,6 +38,8 @@ public static class LiveEndpoints
         live.MapGet("/dashboard", (int? page, LiveDashboardStream stream, CancellationToken ct) =>
             TypedResults.ServerSentEvents(stream.ReadAsync(page ?? 1, ct)));
 
+        live.MapGet("/gateway", (LiveGatewayStream stream, CancellationToken ct) => TypedResults.ServerSentEvents(stream.ReadAsync(ct)));
+
         return app;
     }
 }

@@ -57,11 +57,34 @@ public sealed class CliGatewayTests(PostgresFixture postgres) : IAsyncLifetime
         again.Stderr.ShouldContain("was revoked on");
     }
 
+    [Fact]
+    public async Task A_route_is_edited_and_renamed_from_the_cli()
+    {
+        (await CliRunner.RunAsync(_bed.Env, "route", "add", "swap", "--to", "anthropic/work/claude-haiku-4-5", "--to", "openai/work/gpt-5-mini")).ExitCode.ShouldBe(0);
+
+        var edit = await CliRunner.RunAsync(_bed.Env, "route", "edit", "swap", "--to", "openai/work/gpt-5-mini", "--to", "anthropic/work/claude-haiku-4-5", "--rename", "swapped");
+        edit.ExitCode.ShouldBe(0, edit.ToString());
+        edit.Stdout.ShouldContain("swapped → openai/work/gpt-5-mini, anthropic/work/claude-haiku-4-5");
+
+        var bad = await CliRunner.RunAsync(_bed.Env, "route", "edit", "swapped", "--to", "anthropic/nobody/m");
+        bad.ExitCode.ShouldBe(1);
+        bad.Stderr.ShouldContain("error: targets: 'anthropic/nobody/m'");
+        var nothing = await CliRunner.RunAsync(_bed.Env, "route", "edit", "swapped");
+        nothing.ExitCode.ShouldBe(1);
+        nothing.Stderr.ShouldContain("Give a new name, new targets, or both.");
+
+        var list = await CliRunner.RunAsync(_bed.Env, "route", "list", "--json");
+        using var json = JsonDocument.Parse(list.Stdout);
+        var route = json.RootElement.EnumerateArray().Single();
+        route.GetProperty("name").GetString().ShouldBe("swapped");
+        route.GetProperty("targets").EnumerateArray().Select(t => t.GetString()).ShouldBe(["openai/work/gpt-5-mini", "anthropic/work/claude-haiku-4-5"]);
+    }
+
     [Theory]
     [InlineData(new[] { "route", "add", "bad name!", "--to", "anthropic/work/m" }, "error: name:")]
     [InlineData(new[] { "route", "add", "x" }, "error: targets: Give at least one target")]
     [InlineData(new[] { "route", "add", "x", "--to", "anthropic/nobody/m" }, "error: targets: 'anthropic/nobody/m'")]
-    [InlineData(new[] { "key", "create", "k", "--budget", "-3" }, "error: budget:")]
+    [InlineData(new[] { "key", "create", "k", "--budget", "-3" }, "error: budget_usd:")]
     [InlineData(new[] { "key", "create", "k", "--route", "missing" }, "error: routes: No route named 'missing'")]
     public async Task Bad_input_is_one_clear_line(string[] args, string expected)
     {

@@ -20,4 +20,15 @@ public sealed class ChatPipeline(MaestroMetrics metrics, IUsageRecorder usage, T
             .UseGenAiTelemetry(metrics, connection.AuthLabel, telemetry.CaptureMessageContent)
             .UseUsageAccounting(usage, connection.Auth, _logger)
             .Build();
+
+    /// <summary>
+    /// The pipeline without the usage ledger, for the gateway's translated requests: they get the same GenAI span and
+    /// token metrics as every other call, but the gateway records each request itself (per key and auth, in batches off
+    /// the request path), and the ledger's write at the end of each call would hold every answer's end for a database
+    /// round trip.
+    /// </summary>
+    public IChatClient BuildWithoutLedger(IProvider provider, ProviderConnection connection) =>
+        new ChatClientBuilder(provider.CreateChatClient(connection))
+            .UseGenAiTelemetry(metrics, connection.AuthLabel, telemetry.CaptureMessageContent)
+            .Build();
 }
