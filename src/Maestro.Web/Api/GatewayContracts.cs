@@ -54,4 +54,4 @@ public sealed record GatewayRouteRequest(string? Name, IReadOnlyList<string>? Ta
 public sealed record GatewayOverview(IReadOnlyList<GatewayKeyView> Keys, IReadOnlyList<GatewayRouteView> Routes, IReadOnlyList<GatewayAuthView> Auths);
 
 /// <summary>An auth as the Gateway page lists it: its state and the routes that use it.</summary>
-public sealed record GatewayAuthView(AuthView Auth, IReadOnlyList<string> Routes);
+public sealed record GatewayAuthView(AuthView Auth, IReadOnlyList<string> Routes, AuthQuotaView Quota);

@@ -1,11 +1,12 @@
 using Maestro.Core.Auths;
+using Maestro.Core.Quota;
 using Maestro.Gateway.Keys;
 using Maestro.Gateway.Routes;
 
 namespace Maestro.Web.Api;
 
-/// <summary>Keys and routes with what they are shown with (this month's use, each target's auth state), for the API and the Gateway page.</summary>
-public sealed class GatewayViews(KeyService keys, RouteService routes, AuthService auths)
+/// <summary>Keys and routes with what they are shown with (this month's use, each target's auth state, each auth's quota), for the API and the Gateway page.</summary>
+public sealed class GatewayViews(KeyService keys, RouteService routes, AuthService auths, IAuthLimits limits, TimeProvider time)
 {
     public async Task<IReadOnlyList<GatewayKeyView>> KeysAsync(CancellationToken cancellationToken) =>
         [.. (await keys.ListAsync(cancellationToken)).Select(GatewayKeyView.From)];
@@ -28,9 +29,11 @@ public sealed class GatewayViews(KeyService keys, RouteService routes, AuthServi
         var keyViews = await KeysAsync(cancellationToken);
         var authList = await auths.ListAsync(null, cancellationToken);
         var routeViews = (await routes.ListAsync(cancellationToken)).Select(r => Route(r, authList, keyViews)).ToList();
+        var now = time.GetUtcNow();
         var authViews = authList.Select(a => new GatewayAuthView(
             AuthView.From(a),
-            [.. routeViews.Where(r => r.Targets.Any(t => t.Provider == a.Provider && t.Auth == a.Name)).Select(r => r.Name)])).ToList();
+            [.. routeViews.Where(r => r.Targets.Any(t => t.Provider == a.Provider && t.Auth == a.Name)).Select(r => r.Name)],
+            AuthQuotaView.From(a, limits.Get(a.Id), now))).ToList();
         return new GatewayOverview(keyViews, routeViews, authViews);
     }
 
