@@ -34,6 +34,8 @@ public static class Extensions
         services.AddSingleton(new ModelCatalogOptions { Ttl = configuration.GetSeconds("MAESTRO_MODELS_TTL", TimeSpan.FromHours(1)) });
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<DefaultModels>();
+        services.AddSingleton<ModelValidation>();
+        services.AddSingleton<AuthTester>();
         services.TryAddSingleton<Quota.IAuthLimits, Quota.ObservedAuthLimits>();
 
         services.AddSingleton(new ProviderRuntimeOptions
@@ -122,7 +124,9 @@ public static class Extensions
         services.AddSingleton<TurnSnapshots>();
 
         var home = MaestroHome.FromEnvironment(name => configuration[name]);
-        services.AddSingleton(_ => PriceTable.Load(configuration.GetString("MAESTRO_PRICES") ?? home.Combine("prices.json")));
+        services.AddSingleton(sp => PriceTable.Load(
+            configuration.GetString("MAESTRO_PRICES") ?? home.Combine("prices.json"),
+            sp.GetRequiredService<ProviderRegistry>().All.ToDictionary(p => p.Descriptor.Id, p => p.Prices, StringComparer.Ordinal)));
         services.AddSingleton<UsageService>();
         return services;
     }

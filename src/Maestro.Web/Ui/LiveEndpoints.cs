@@ -31,8 +31,8 @@ public static class LiveEndpoints
         live.MapGet("/auths/{provider}/{name}", (string provider, string name, LiveAuthStream stream, CancellationToken ct) =>
             TypedResults.ServerSentEvents(stream.ReadAsync(new Maestro.Core.Auths.AuthRef(provider, name), ct)));
 
-        live.MapGet("/dashboard", (int? page, LiveDashboardStream stream, CancellationToken ct) =>
-            TypedResults.ServerSentEvents(stream.ReadAsync(page ?? 1, ct)));
+        live.MapGet("/dashboard", (int? page, string? q, string? auth, string? provider, LiveDashboardStream stream, CancellationToken ct) =>
+            TypedResults.ServerSentEvents(stream.ReadAsync(page ?? 1, Maestro.Core.Sessions.SessionFilter.From(q, auth, provider), ct)));
 
         return app;
     }
