@@ -53,7 +53,7 @@ public sealed partial class CatalogJourneyTests(PostgresFixture postgres, Browse
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("picked");
 
         var model = page.GetByRole(AriaRole.Combobox, new() { Name = "Model" });
-        await model.FillAsync("haiku 4");
+        await model.FillAsync("haiku-4");
         var list = page.Locator("#sf-models-picker");
         await Expect(list).ToBeVisibleAsync();
         await Expect(list.Locator("li:visible")).ToHaveCountAsync(1);

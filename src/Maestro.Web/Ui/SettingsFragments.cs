@@ -21,7 +21,7 @@ public static class SettingsFragments
     {
         ui.MapPost("/settings/defaults", async (HttpRequest request, SessionDefaultsSettings defaults, AuthService auths, Core.Tools.IBuiltInTools tools, CancellationToken ct) =>
         {
-            var form = await request.ReadFormAsync(ct);
+            var form = await FormAsync(request, ct);
             var chosen = form["tools"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
             var all = tools.Definitions.Select(d => d.Name).ToList();
             var wanted = new SessionDefaults(form["auth"].ToString(), form["model"].ToString(),
@@ -40,7 +40,7 @@ public static class SettingsFragments
 
         ui.MapPost("/settings/prices", async (HttpRequest request, PriceSettings saved, PriceTable prices, CancellationToken ct) =>
         {
-            var form = await request.ReadFormAsync(ct);
+            var form = await FormAsync(request, ct);
             var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["model"] = form["model"].ToString().Trim() };
             var errors = new FieldErrors();
             var numbers = new Dictionary<string, decimal?>(StringComparer.Ordinal);
@@ -94,7 +94,7 @@ public static class SettingsFragments
 
         ui.MapPost("/prompts", async (HttpRequest request, PromptService prompts, CancellationToken ct) =>
         {
-            var form = await request.ReadFormAsync(ct);
+            var form = await FormAsync(request, ct);
             var values = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["name"] = form["name"].ToString().Trim(),
@@ -115,7 +115,7 @@ public static class SettingsFragments
 
         ui.MapPost("/prompts/{name}/versions", async (string name, HttpRequest request, HttpContext http, PromptService prompts, CancellationToken ct) =>
         {
-            var content = (await request.ReadFormAsync(ct))["content"].ToString();
+            var content = (await FormAsync(request, ct))["content"].ToString();
             try
             {
                 await prompts.AddVersionAsync(name, content, ct);
@@ -130,4 +130,10 @@ public static class SettingsFragments
 
         return ui;
     }
+
+    /// <summary>The posted form; anything else is the caller's mistake (400 naming the form), never a 500.</summary>
+    private static async Task<IFormCollection> FormAsync(HttpRequest request, CancellationToken ct) =>
+        request.HasFormContentType
+            ? await request.ReadFormAsync(ct)
+            : throw new ValidationFailedException("form", "Send the form as application/x-www-form-urlencoded or multipart/form-data.");
 }

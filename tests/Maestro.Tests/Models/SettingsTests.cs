@@ -60,7 +60,7 @@ public sealed class SettingsTests(PostgresFixture postgres) : IAsyncLifetime
 
         var typo = await Http.PostHtmxFormAsync("/ui/settings/prices", ("model", "gpt-5"), ("input", "abc"), ("output", ""));
         var html = await typo.Content.ReadAsStringAsync();
-        html.ShouldContain("'abc' is not a number");
+        html.ShouldContain("abc&#x27; is not a number");
         html.ShouldContain("The output price is required");
 
         var saved = await (await Http.PostHtmxFormAsync("/ui/settings/prices", ("model", "gpt-5"), ("input", "1.5"), ("output", "$12"))).Content.ReadAsStringAsync();
