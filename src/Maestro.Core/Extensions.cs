@@ -99,27 +99,10 @@ public static class Extensions
         services.AddSingleton<Prompts.PromptService>();
         services.AddSingleton<ConversationService>();
         services.AddSingleton<TurnRecovery>();
-        services.AddSingleton(sp => new TurnDependencies(
-            sp.GetRequiredService<ISessionStore>(),
-            sp.GetRequiredService<IConversationStore>(),
-            sp.GetRequiredService<ITurnStore>(),
-            sp.GetRequiredService<IApprovalStore>(),
-            sp.GetRequiredService<AuthService>(),
-            sp.GetRequiredService<ProviderConnections>(),
-            sp.GetRequiredService<ContextAssembler>(),
-            sp.GetRequiredService<ContextCompactor>(),
-            sp.GetRequiredService<ToolExecutor>(),
-            sp.GetServices<IToolSource>(),
-            sp.GetRequiredService<ToolLimits>(),
-            sp.GetRequiredService<SessionEventHub>(),
-            sp.GetRequiredService<TurnSignals>(),
-            sp.GetRequiredService<TurnEngineOptions>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TurnEngine>>(),
-            sp.GetRequiredService<TurnAdmission>(),
-            sp.GetRequiredService<ITurnStartStore>(),
-            sp.GetRequiredService<Turns.Persistence.TurnPersister>(),
-            sp.GetRequiredService<MaestroMetrics>()));
+        services.AddSingleton<TurnContextBuilder>();
+        services.AddSingleton<SessionTools>();
+        services.AddSingleton<Turns.Persistence.TurnJournal>();
+        services.AddSingleton<TurnRunnerFactory>();
         services.AddSingleton<TurnEngine>();
         services.AddSingleton<TurnSnapshots>();
 

@@ -16,10 +16,28 @@ namespace Maestro.Core.Turns;
 /// turn goes on.
 /// </summary>
 public sealed class ToolExecutor(
-    IApprovalStore approvals, ISessionStore sessions, SessionEventHub events, TelemetryOptions telemetry, ILogger<ToolExecutor> logger)
+    IApprovalStore approvals,
+    ISessionStore sessions,
+    SessionEventHub events,
+    ToolLimits limits,
+    TelemetryOptions telemetry,
+    TimeProvider time,
+    ILogger<ToolExecutor> logger)
 {
     /// <summary>Longest result text put in a tool_finished event (the model gets the whole result).</summary>
     private const int DisplayChars = 4000;
+
+    /// <summary>What the tools of one turn run with: its session's folder, limits and shell environment.</summary>
+    public TurnScope ScopeFor(Guid turnId, Session session, ToolSet tools, IApprovalHandler approvals) =>
+        new(turnId, session, tools, new ToolContext
+        {
+            WorkingDirectory = session.WorkingDirectory ?? Environment.CurrentDirectory,
+            SessionId = session.Id,
+            Limits = limits,
+            Logger = logger,
+            Time = time,
+            EnvironmentPassthrough = session.Settings.ShellEnvPassthrough,
+        }, approvals);
 
     public async Task<List<FunctionResultContent>> ExecuteAsync(
         TurnScope turn, IReadOnlyList<FunctionCallContent> calls, CancellationToken cancellationToken)
@@ -159,6 +177,3 @@ public sealed class ToolExecutor(
         return content;
     }
 }
-
-/// <summary>What the executor needs to know about the running turn.</summary>
-public sealed record TurnScope(Guid TurnId, Session Session, ToolSet Tools, ToolContext ToolContext, IApprovalHandler Approvals);

@@ -21,13 +21,38 @@ public sealed class TurnEngine : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, TurnRunner> _running = new();
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly TurnDependencies _deps;
+    private readonly ITurnStartStore _starts;
+    private readonly ITurnStore _turns;
+    private readonly TurnAdmission _admission;
+    private readonly ProviderConnections _connections;
+    private readonly TurnSignals _signalBus;
+    private readonly TurnRunnerFactory _runners;
+    private readonly TurnEngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TurnEngine> _logger;
     private readonly IDisposable _signals;
 
-    public TurnEngine(TurnDependencies deps)
+    public TurnEngine(
+        ITurnStartStore starts,
+        ITurnStore turns,
+        TurnAdmission admission,
+        ProviderConnections connections,
+        TurnSignals signals,
+        TurnRunnerFactory runners,
+        TurnEngineOptions options,
+        TimeProvider time,
+        ILogger<TurnEngine> logger)
     {
-        _deps = deps;
-        _signals = deps.Signals.Listen(OnSignal);
+        _starts = starts;
+        _turns = turns;
+        _admission = admission;
+        _connections = connections;
+        _signalBus = signals;
+        _runners = runners;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _signals = signals.Listen(OnSignal);
     }
 
     /// <summary>Identifies this process as a turn owner (see <see cref="TurnOwners"/>).</summary>
@@ -37,14 +62,14 @@ public sealed class TurnEngine : IAsyncDisposable
     /// <exception cref="BusyException">The running-turn limit is reached; nothing was written.</exception>
     public Task<TurnHandle> StartAsync(Guid sessionId, TurnInput input, IApprovalHandler approvals, CancellationToken cancellationToken) =>
         StartAsync(
-            async ct => await _deps.Starts.LoadAsync(sessionId, ct) ?? throw new NotFoundException("That session no longer exists."),
+            async ct => await _starts.LoadAsync(sessionId, ct) ?? throw new NotFoundException("That session no longer exists."),
             input, approvals, cancellationToken);
 
     /// <summary>Starts a turn in the session with this name (or id): the lookup is part of the start's one read.</summary>
     /// <exception cref="BusyException">The running-turn limit is reached; nothing was written.</exception>
     public Task<TurnHandle> StartAsync(string session, TurnInput input, IApprovalHandler approvals, CancellationToken cancellationToken) =>
         StartAsync(
-            async ct => await _deps.Starts.LoadAsync(session, ct)
+            async ct => await _starts.LoadAsync(session, ct)
                 ?? throw new NotFoundException($"No session named '{session}'.", "See `maestro session list` for your sessions."),
             input, approvals, cancellationToken);
 
@@ -60,7 +85,7 @@ public sealed class TurnEngine : IAsyncDisposable
             throw new ValidationFailedException("prompt", "The prompt is empty.");
         }
 
-        var lease = _deps.Admission.Enter();
+        var lease = _admission.Enter();
         try
         {
             var state = await load(cancellationToken);
@@ -76,7 +101,7 @@ public sealed class TurnEngine : IAsyncDisposable
             }
 
             // The provider now, so a missing provider or a logged-out auth is reported before anything is saved.
-            var (provider, connection) = _deps.Connections.Connect(stored);
+            var (provider, connection) = _connections.Connect(stored);
             if (state.Running is { } previous)
             {
                 await ClaimAsync(previous, cancellationToken);
@@ -94,7 +119,7 @@ public sealed class TurnEngine : IAsyncDisposable
                 contents.AddRange(input.Attachments ?? []);
             }
 
-            var begun = await _deps.Starts.BeginAsync(new TurnBegin(session.Id, session.CurrentThreadId, Owner, contents), cancellationToken);
+            var begun = await _starts.BeginAsync(new TurnBegin(session.Id, session.CurrentThreadId, Owner, contents), cancellationToken);
             var handle = Launch(begun, session, provider, connection, input, approvals, lease, cancellationToken);
             return await handle;
         }
@@ -108,9 +133,9 @@ public sealed class TurnEngine : IAsyncDisposable
     /// <summary>A turn still recorded as running: taken over when its process is gone, else the start is refused.</summary>
     private async Task ClaimAsync(TurnRecord previous, CancellationToken cancellationToken)
     {
-        if (TurnOwners.IsDeadOnThisHost(previous.Owner) || previous.HeartbeatAt < _deps.Time.GetUtcNow() - _deps.Options.StaleAfter)
+        if (TurnOwners.IsDeadOnThisHost(previous.Owner) || previous.HeartbeatAt < _time.GetUtcNow() - _options.StaleAfter)
         {
-            await _deps.Turns.InterruptAsync(previous.Id, "The process running this turn stopped before it finished.", cancellationToken);
+            await _turns.InterruptAsync(previous.Id, "The process running this turn stopped before it finished.", cancellationToken);
             return;
         }
 
@@ -129,25 +154,16 @@ public sealed class TurnEngine : IAsyncDisposable
         {
             var scope = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
             var userMessage = begun.UserMessage;
-            _deps.Events.Publish(new SessionEvent
-            {
-                SessionId = session.Id,
-                Type = SessionEventTypes.TurnStarted,
-                TurnId = turn.Id,
-                MessageId = userMessage?.Id,
-                Turn = new TurnInfo("running", 0, input.ResubmitLast ? null : input.Text),
-                Message = userMessage is null ? null : MessageInfo.From(userMessage, 0),
-            });
-
-            var tools = await ToolsAsync(session, cancellationToken);
-            var runner = new TurnRunner(_deps, turn, session with { CurrentThreadId = begun.ThreadId }, provider, connection, tools, approvals, scope);
+            _runners.Announce(turn, session.Id, userMessage, input);
+            var runner = await _runners.CreateAsync(
+                turn, session with { CurrentThreadId = begun.ThreadId }, provider, connection, approvals, scope, cancellationToken);
             _running[session.Id] = runner;
             var completion = RunAsync(runner, lease);
             return new TurnHandle(turn.Id, session.Id, begun.ThreadId, completion);
         }
         catch
         {
-            await _deps.Turns.FinishAsync(turn.Id, TurnStatus.Failed, 0, null, "The turn could not start.", CancellationToken.None);
+            await _turns.FinishAsync(turn.Id, TurnStatus.Failed, 0, null, "The turn could not start.", CancellationToken.None);
             throw;
         }
     }
@@ -161,13 +177,13 @@ public sealed class TurnEngine : IAsyncDisposable
             return true;
         }
 
-        var running = await _deps.Turns.GetRunningAsync(sessionId, cancellationToken);
-        if (running is null || !await _deps.Turns.RequestCancelAsync(running.Id, cancellationToken))
+        var running = await _turns.GetRunningAsync(sessionId, cancellationToken);
+        if (running is null || !await _turns.RequestCancelAsync(running.Id, cancellationToken))
         {
             return false;
         }
 
-        _deps.Signals.Send(new TurnSignal(TurnSignal.CancelRequested, running.Id));
+        _signalBus.Send(new TurnSignal(TurnSignal.CancelRequested, running.Id));
         return true;
     }
 
@@ -177,23 +193,7 @@ public sealed class TurnEngine : IAsyncDisposable
     public bool IsRunningHere(Guid sessionId) => _running.ContainsKey(sessionId);
 
     /// <summary>The tools a session would get now (built-ins it enabled, its MCP servers' tools).</summary>
-    public async Task<ToolSet> ToolsAsync(Session session, CancellationToken cancellationToken)
-    {
-        var request = new ToolSourceRequest(session.Id, session.EnabledTools, session.McpServerIds);
-        var tools = new List<MaestroTool>();
-        foreach (var source in _deps.ToolSources)
-        {
-            tools.AddRange(await source.GetToolsAsync(request, cancellationToken));
-        }
-
-        // File and shell tools need a working directory; without one the session is a plain chat.
-        if (session.WorkingDirectory is null)
-        {
-            tools.RemoveAll(t => t.Definition.Source == ToolDefinition.BuiltIn && t.Definition.Effect != ToolEffect.Network);
-        }
-
-        return new ToolSet(tools);
-    }
+    public Task<ToolSet> ToolsAsync(Session session, CancellationToken cancellationToken) => _runners.ToolsAsync(session, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -208,7 +208,7 @@ public sealed class TurnEngine : IAsyncDisposable
             }
             catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
             {
-                _deps.Logger.LogWarning("Turn {TurnId} did not stop in time during shutdown.", runner.TurnId);
+                _logger.LogWarning("Turn {TurnId} did not stop in time during shutdown.", runner.TurnId);
             }
         }
 
@@ -246,26 +246,3 @@ public sealed class TurnEngine : IAsyncDisposable
         }
     }
 }
-
-/// <summary>Everything a turn needs, gathered once (keeps the engine's and the runner's constructors readable).</summary>
-public sealed record TurnDependencies(
-    ISessionStore Sessions,
-    IConversationStore Conversations,
-    ITurnStore Turns,
-    IApprovalStore Approvals,
-    AuthService Auths,
-    ProviderConnections Connections,
-    ContextAssembler Assembler,
-    ContextCompactor Compactor,
-    ToolExecutor Executor,
-    IEnumerable<IToolSource> ToolSources,
-    ToolLimits ToolLimits,
-    SessionEventHub Events,
-    TurnSignals Signals,
-    TurnEngineOptions Options,
-    TimeProvider Time,
-    ILogger<TurnEngine> Logger,
-    TurnAdmission Admission,
-    ITurnStartStore Starts,
-    Persistence.TurnPersister Persister,
-    Telemetry.MaestroMetrics Metrics);

@@ -19,7 +19,7 @@ namespace Maestro.Core.Turns;
 /// failure or a stop request. Whatever happens, the turn is recorded as finished and its viewers are told.
 /// </summary>
 internal sealed class TurnRunner(
-    TurnDependencies deps,
+    TurnRunnerFactory services,
     TurnRecord turn,
     Session session,
     IProvider provider,
@@ -55,7 +55,7 @@ internal sealed class TurnRunner(
     {
         // The id first: events after it are newer than the text, so replaying them never loses a delta (a viewer skips
         // the deltas the text already holds by their offset).
-        var asOf = deps.Events.LastId;
+        var asOf = services.Events.LastId;
         return new LiveTurn(turn.Id, _messageId, _live?.ToString() ?? "", asOf);
     }
 
@@ -66,23 +66,15 @@ internal sealed class TurnRunner(
         var usage = new UsageDetails();
         var status = TurnStatus.Completed;
         string? error = null;
-        var client = deps.Connections.ChatClient(provider, connection);
+        var client = services.Connections.ChatClient(provider, connection);
         using var telemetry = TurnTelemetry.Start(
-            deps.Metrics, turn.Id, session.Id, session.Name, session.CurrentThreadId, provider.Descriptor.Id, connection.AuthLabel, session.Model);
-        var scope = new TurnScope(turn.Id, session, tools, new ToolContext
-        {
-            WorkingDirectory = session.WorkingDirectory ?? Environment.CurrentDirectory,
-            SessionId = session.Id,
-            Limits = deps.ToolLimits,
-            Logger = deps.Logger,
-            Time = deps.Time,
-            EnvironmentPassthrough = session.Settings.ShellEnvPassthrough,
-        }, approvals);
+            services.Metrics, turn.Id, session.Id, session.Name, session.CurrentThreadId, provider.Descriptor.Id, connection.AuthLabel, session.Model);
+        var scope = services.Executor.ScopeFor(turn.Id, session, tools, approvals);
         // The write-behind persister beats for every running turn at once; a stop requested elsewhere comes back here.
-        using var heartbeat = deps.Persister.Beat(turn.Id, () => Volatile.Read(ref _rounds), Cancel);
+        using var heartbeat = services.Journal.Beat(turn.Id, () => Volatile.Read(ref _rounds), Cancel);
         try
         {
-            var limit = session.Settings.RoundLimit > 0 ? session.Settings.RoundLimit : deps.Options.DefaultRoundLimit;
+            var limit = session.Settings.RoundLimit > 0 ? session.Settings.RoundLimit : services.Options.DefaultRoundLimit;
             while (true)
             {
                 if (rounds >= limit)
@@ -93,14 +85,7 @@ internal sealed class TurnRunner(
 
                 rounds++;
                 _rounds = rounds;
-                // The thread is read once per round (again only when compaction changed it).
-                var stored = await deps.Assembler.LoadThreadAsync(session.CurrentThreadId!.Value, ct);
-                if (await deps.Compactor.CompactIfNeededAsync(session, provider, connection, stored, ct))
-                {
-                    stored = await deps.Assembler.LoadThreadAsync(session.CurrentThreadId!.Value, ct);
-                }
-
-                var context = await deps.Assembler.BuildAsync(session, provider.Descriptor.Id, stored, tools, ct);
+                var context = await services.Context.BuildRoundAsync(session, provider, connection, tools, ct);
                 var (message, calls) = await StreamRoundAsync(client, context, rounds, usage, ct);
                 if (message.Status != MessageStatus.Complete)
                 {
@@ -114,9 +99,9 @@ internal sealed class TurnRunner(
                     break;
                 }
 
-                var results = await deps.Executor.ExecuteAsync(scope, calls, ct);
-                var toolMessage = await deps.Conversations.AppendAsync(
-                    new NewMessage(session.CurrentThreadId!.Value, MessageRole.Tool, [.. results], MessageStatus.Complete, turn.Id), CancellationToken.None);
+                var results = await services.Executor.ExecuteAsync(scope, calls, ct);
+                var toolMessage = await services.Journal.AppendAsync(
+                    new NewMessage(session.CurrentThreadId!.Value, MessageRole.Tool, [.. results], MessageStatus.Complete, turn.Id));
                 Publish(SessionEventTypes.MessageFinished, toolMessage.Id, message: MessageInfo.From(toolMessage, rounds));
                 if (ct.IsCancellationRequested)
                 {
@@ -131,7 +116,7 @@ internal sealed class TurnRunner(
         }
         catch (Exception ex)
         {
-            deps.Logger.LogError(ex, "Turn {TurnId} of session {Session} failed", turn.Id, session.Name);
+            services.Logger.LogError(ex, "Turn {TurnId} of session {Session} failed", turn.Id, session.Name);
             status = TurnStatus.Failed;
             error = ex is Errors.MaestroException ? ex.Message : $"Unexpected failure: {ex.Message}";
         }
@@ -152,9 +137,9 @@ internal sealed class TurnRunner(
     private async Task<(ConversationMessage Message, List<FunctionCallContent> Calls)> StreamRoundAsync(
         IChatClient client, AssembledContext context, int round, UsageDetails usage, CancellationToken ct)
     {
-        var message = await deps.Conversations.AppendAsync(new NewMessage(
+        var message = await services.Journal.AppendAsync(new NewMessage(
             session.CurrentThreadId!.Value, MessageRole.Assistant, [], MessageStatus.Streaming, turn.Id,
-            provider.Descriptor.Id, session.Model, connection.Auth.Id, connection.AuthLabel), CancellationToken.None);
+            provider.Descriptor.Id, session.Model, connection.Auth.Id, connection.AuthLabel));
         _messageId = message.Id;
         new UsageScope(UsagePurposes.Turn, session.Id, message.Id).Apply(context.Options);
         var builder = new AssistantMessageBuilder();
@@ -171,7 +156,7 @@ internal sealed class TurnRunner(
         string? error = null;
         try
         {
-            await foreach (var update in new PacedUpdates(client.GetStreamingResponseAsync(context.Messages, context.Options, ct), deps.Options.ReadCadence).WithCancellation(ct))
+            await foreach (var update in new PacedUpdates(client.GetStreamingResponseAsync(context.Messages, context.Options, ct), services.Options.ReadCadence).WithCancellation(ct))
             {
                 builder.Add(update);
                 if (firstToken is null && builder.HasContent)
@@ -190,14 +175,14 @@ internal sealed class TurnRunner(
                         live.Append(text);
                     }
 
-                    deps.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = delta });
+                    services.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = delta });
                 }
 
-                if (clock.Elapsed - lastSave >= deps.Options.PersistInterval)
+                if (clock.Elapsed - lastSave >= services.Options.PersistInterval)
                 {
                     // Handed to the write-behind persister: no database round trip on the stream's path.
                     lastSave = clock.Elapsed;
-                    deps.Persister.SaveProgress(message.Id, builder.Snapshot());
+                    services.Journal.SaveProgress(message.Id, builder.Snapshot());
                 }
             }
 
@@ -216,7 +201,7 @@ internal sealed class TurnRunner(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            deps.Logger.LogError(ex, "Streaming round {Round} of turn {TurnId} failed", round, turn.Id);
+            services.Logger.LogError(ex, "Streaming round {Round} of turn {TurnId} failed", round, turn.Id);
             status = MessageStatus.Error;
             error = $"Unexpected failure: {ex.Message}";
         }
@@ -227,7 +212,7 @@ internal sealed class TurnRunner(
             usage.Add(u);
         }
 
-        if (await SaveEndAsync(message.Id, new MessageUpdate
+        if (await services.Journal.SaveEndAsync(turn.Id, message.Id, new MessageUpdate
         {
             Contents = contents,
             Status = status,
@@ -255,55 +240,16 @@ internal sealed class TurnRunner(
         return (finished, status == MessageStatus.Complete ? builder.FunctionCalls() : []);
     }
 
-    /// <summary>
-    /// Saves how the answer ended. If the database refuses it, the message still ends — as an error with the reason —
-    /// instead of staying "streaming"; if even that cannot be written, turn recovery marks it interrupted once this
-    /// turn's heartbeat stops. Returns the reason when the answer could not be saved.
-    /// </summary>
-    private async Task<string?> SaveEndAsync(Guid messageId, MessageUpdate update)
-    {
-        try
-        {
-            // Batched with the other turns' final saves; a failed write is reported back here.
-            await deps.Persister.SaveFinalAsync(messageId, update);
-            return null;
-        }
-        catch (Exception ex)
-        {
-            deps.Logger.LogError(ex, "Saving the end of message {MessageId} of turn {TurnId} failed", messageId, turn.Id);
-            var reason = $"The answer could not be saved: {ex.Message}";
-            try
-            {
-                await deps.Conversations.UpdateMessageAsync(messageId, new MessageUpdate { Status = MessageStatus.Error, Error = reason }, CancellationToken.None);
-            }
-            catch (Exception again)
-            {
-                deps.Logger.LogWarning("Marking message {MessageId} failed did not work either: {Message}", messageId, again.Message);
-            }
-
-            return reason;
-        }
-    }
-
     private async Task FinishAsync(TurnOutcome outcome)
     {
-        try
-        {
-            // Batched with the other turns ending now; pending approvals expire with it.
-            await deps.Persister.EndTurnAsync(new Persistence.TurnEnd(turn.Id, outcome.Status, outcome.Rounds, outcome.Usage, outcome.Error));
-        }
-        catch (Exception ex)
-        {
-            deps.Logger.LogError(ex, "Recording the end of turn {TurnId} failed", turn.Id);
-        }
-
+        await services.Journal.EndTurnAsync(new Persistence.TurnEnd(turn.Id, outcome.Status, outcome.Rounds, outcome.Usage, outcome.Error));
         Publish(SessionEventTypes.TurnFinished, null, turnInfo: new TurnInfo(outcome.Status.ToWire(), outcome.Rounds, null, outcome.Error, outcome.Usage));
     }
 
     private void Notice(string text) => Publish(SessionEventTypes.Notice, null, notice: text);
 
     private void Publish(string type, Guid? messageId, MessageInfo? message = null, TurnInfo? turnInfo = null, string? notice = null) =>
-        deps.Events.Publish(new SessionEvent
+        services.Events.Publish(new SessionEvent
         {
             SessionId = session.Id,
             Type = type,

@@ -20,6 +20,8 @@ namespace Maestro.Web.Hosting;
 /// </summary>
 public static class OpenTelemetrySetup
 {
+    private const int MaxSeriesPerMetric = 20_000;
+
     public static bool IsEnabled(IConfiguration configuration) =>
         !configuration.GetFlag("OTEL_SDK_DISABLED") &&
         (configuration.GetString("OTEL_EXPORTER_OTLP_ENDPOINT") ?? configuration.GetString("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ??
@@ -55,6 +57,11 @@ public static class OpenTelemetrySetup
                 .AddOtlpExporter())
             .WithMetrics(metrics => metrics
                 .AddMeter(MaestroTelemetry.Name)
+                // One series per auth × model × token type: past the SDK's default of 2,000 series a metric, new
+                // combinations would be folded into one overflow series and lost.
+                .AddView(instrument => instrument.Meter.Name == MaestroTelemetry.Name
+                    ? new MetricStreamConfiguration { CardinalityLimit = MaxSeriesPerMetric }
+                    : null)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
