@@ -32,6 +32,7 @@ Func<CliContext> ctx = () => context;
 root.Subcommands.Add(AuthCommands.Create(ctx));
 root.Subcommands.Add(ProviderCommands.Create(ctx));
 root.Subcommands.Add(ModelsCommand.Create(ctx));
+root.Subcommands.Add(PriceCommands.Create(ctx));
 root.Subcommands.Add(ChatCommand.Create(ctx));
 root.Subcommands.Add(McpCommands.Create(ctx));
 root.Subcommands.Add(E2eCommand.Create(ctx));

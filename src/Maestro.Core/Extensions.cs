@@ -36,6 +36,8 @@ public static class Extensions
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<DefaultModels>();
         services.AddAuthQuota(configuration);
+        services.AddSingleton<ModelValidation>();
+        services.AddSingleton<AuthTester>();
 
         services.AddSingleton(new ProviderRuntimeOptions
         {
@@ -109,7 +111,9 @@ public static class Extensions
         services.AddSingleton<TurnSnapshots>();
 
         var home = MaestroHome.FromEnvironment(name => configuration[name]);
-        services.AddSingleton(_ => PriceTable.Load(configuration.GetString("MAESTRO_PRICES") ?? home.Combine("prices.json")));
+        services.AddSingleton(sp => PriceTable.Load(
+            configuration.GetString("MAESTRO_PRICES") ?? home.Combine("prices.json"),
+            sp.GetRequiredService<ProviderRegistry>().All.ToDictionary(p => p.Descriptor.Id, p => p.Prices, StringComparer.Ordinal)));
         services.AddSingleton<UsageService>();
         return services;
     }

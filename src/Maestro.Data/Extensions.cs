@@ -30,6 +30,11 @@ public static class Extensions
         services.AddSingleton<MaestroDatabase>();
         services.AddSingleton<PostgresAuthStore>();
         services.AddSingleton<IAuthStore>(sp => sp.GetRequiredService<PostgresAuthStore>());
+        services.AddSingleton<IAuthHealthStore, Auths.PostgresAuthHealthStore>();
+        services.AddSingleton<AuthHealthTracker>();
+        services.AddSingleton<Core.Settings.ISettingsStore, Settings.PostgresSettingsStore>();
+        services.AddSingleton<Core.Settings.PriceSettings>();
+        services.AddSingleton<Core.Settings.SessionDefaultsSettings>();
         services.AddSingleton<IAccessStore, PostgresAccessStore>();
         services.AddSingleton<ISessionStore, PostgresSessionStore>();
         services.AddSingleton<IConversationStore, PostgresConversationStore>();

@@ -7,6 +7,7 @@ using Maestro.Gateway.Endpoints;
 using Maestro.Web.Access;
 using Maestro.Web.Api;
 using Maestro.Web.Components;
+using Maestro.Web.Demo;
 using Maestro.Web.Hosting;
 using Maestro.Web.Ui;
 using Microsoft.AspNetCore.Builder;
@@ -76,6 +77,7 @@ public static class MaestroWebApp
         builder.Services.AddSingleton<SessionEventStream>();
         builder.Services.AddSingleton(new LiveStreamOptions { MaxDuration = configuration.GetSeconds("MAESTRO_UI_STREAM_MAX_SECONDS", TimeSpan.FromMinutes(10)) });
         builder.Services.AddSingleton<FragmentRenderer>();
+        builder.Services.AddSingleton<Demo.OfflineDemo>();
         builder.Services.AddSingleton<ChatFragments>();
         builder.Services.AddSingleton<LiveChatStream>();
         builder.Services.AddSingleton<LiveDashboardStream>();
@@ -88,6 +90,7 @@ public static class MaestroWebApp
         builder.Services.AddSingleton<GatewayViews>();
         builder.Services.AddSingleton<LiveGatewayStream>();
         builder.Services.AddHostedService<LiveEventsService>();
+        builder.Services.AddHostedService<PriceSettingsRefresher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.Turns.TurnRecovery>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.OAuth.OAuthRefreshService>());
         configureServices?.Invoke(builder.Services);
@@ -134,6 +137,8 @@ public static class MaestroWebApp
         app.MapMcpApi();
         app.MapGatewayApi();
         app.MapGateway();
+        app.MapDemoApi();
+        app.MapSettingsApi();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();
@@ -145,6 +150,8 @@ public static class MaestroWebApp
         ui.MapImportUi();
         ui.MapMcpUi();
         ui.MapGatewayUi();
+        ui.MapDemoUi();
+        ui.MapSettingsUi();
         app.MapLiveUi();
 
         app.MapRazorComponents<App>();

@@ -305,7 +305,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
             try
             {
                 var name = $"{prefix}-{i:D5}";
-                var body = $$"""{"name":"{{name}}","auth":"{{options.Provider}}/load","model":"{{model}}"}""";
+                var body = $$"""{"name":"{{name}}","auth":"{{options.Provider}}/load","model":"{{model}}","force_model":true}""";
                 var server = servers[i % servers.Count];
                 var start = Stopwatch.GetTimestamp();
                 using var response = await http.PostAsync(new Uri(server.BaseUrl, "api/sessions"), Json(body), ct);

@@ -18,6 +18,7 @@ public static class AuthCommands
         auth.Subcommands.Add(Add(context));
         auth.Subcommands.Add(List(context));
         auth.Subcommands.Add(Show(context));
+        auth.Subcommands.Add(Test(context));
         auth.Subcommands.Add(Update(context));
         auth.Subcommands.Add(Rename(context));
         auth.Subcommands.Add(Remove(context));
@@ -261,9 +262,39 @@ public static class AuthCommands
     }
 
     /// <summary>The state in words (<see cref="AuthView.State"/>), coloured by status.</summary>
+    private static Command Test(Func<CliContext> context)
+    {
+        var auth = CommonOptions.AuthRef();
+        var json = CommonOptions.Json();
+        var command = new Command("test", "Check that an auth works with one cheap call (its model list). A refused key shows as \"key refused\" and an unreachable base URL as \"unreachable\" in `auth list` until a call succeeds.") { auth, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var ctx = context();
+            var target = CommonOptions.ParseAuth(parse.GetValue(auth)!);
+            var result = await ctx.Get<AuthTester>().TestAsync(target, ct);
+            if (parse.GetValue(json))
+            {
+                Json.Write(ctx.Stdout, new AuthTestView(result, AuthView.From(await ctx.Get<AuthService>().GetAsync(target, ct))));
+                return result.Ok ? 0 : 3;
+            }
+
+            if (result.Ok)
+            {
+                ctx.Console.MarkupLine($"[green]OK[/] {Errors.Escape(target.ToString())}: {Errors.Escape(result.Message)} in {result.LatencyMs} ms.");
+                return 0;
+            }
+
+            var label = result.Health switch { "key_refused" => "Key refused", "unreachable" => "Unreachable", _ => "Failed" };
+            await Console.Error.WriteLineAsync($"{label}: {target}: {result.Message}");
+            return 3;
+        });
+        return command;
+    }
+
     internal static string StatusMarkup(AuthView auth) => auth.Status switch
     {
         "needs_relogin" => $"[red]{Errors.Escape(auth.State)}[/]",
+        _ when auth.Health is "key_refused" or "unreachable" => $"[red]{Errors.Escape(auth.State)}[/]",
         "refreshing" => $"[yellow]{Errors.Escape(auth.State)}[/]",
         _ when auth.ExpiresAt is { } e && e < DateTimeOffset.UtcNow => $"[yellow]{Errors.Escape(auth.State)}[/]",
         _ => $"[green]{Errors.Escape(auth.State)}[/]",

@@ -74,7 +74,7 @@ public static class ChatCommand
 
             var text = args.Length > 1 ? string.Join(' ', args[1..]) : (ctx.StdinIsTerminal || files is not null ? "" : await ctx.Stdin.ReadToEndAsync(ct));
             var (provider, connection) = await ctx.Get<ProviderConnections>().ConnectAsync(target, ct);
-            var chosen = await ctx.Get<Core.Models.DefaultModels>().ResolveAsync(target, provider.Descriptor, parse.GetValue(model), ct);
+            var chosen = await ctx.Get<Core.Models.DefaultModels>().ResolveAsync(target, parse.GetValue(model), ct);
             var (messages, options) = new ChatRequest(target, chosen, parse.GetValue(system), text, files).Build(provider.Descriptor);
             var client = ctx.Get<ProviderConnections>().ChatClient(provider, connection);
             var printer = new ChatStreamPrinter(ctx.Console, ctx.Stdout, Console.Error, parse.GetValue(json), !Console.IsOutputRedirected);

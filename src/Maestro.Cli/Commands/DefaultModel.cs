@@ -1,11 +1,10 @@
 using Maestro.Core.Models;
-using Maestro.Core.Providers;
 
 namespace Maestro.Cli.Commands;
 
 /// <summary>
 /// The model a command uses when the user names none: the same choice for `chat`, the chat REPL and `session create`
-/// (the provider's default when this auth offers it, else the first model it lists).
+/// (the provider's documented default, resolved against the auth's live list).
 /// </summary>
 public static class DefaultModel
 {
@@ -16,8 +15,6 @@ public static class DefaultModel
             return requested.Trim();
         }
 
-        var target = CommonOptions.ParseAuth(auth);
-        var (provider, _) = await ctx.Get<ProviderConnections>().ConnectAsync(target, cancellationToken);
-        return await ctx.Get<DefaultModels>().ResolveAsync(target, provider.Descriptor, null, cancellationToken);
+        return await ctx.Get<DefaultModels>().ResolveAsync(CommonOptions.ParseAuth(auth), null, cancellationToken);
     }
 }

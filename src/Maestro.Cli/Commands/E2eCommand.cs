@@ -40,7 +40,7 @@ public static class E2eCommand
             }
 
             var (provider, connection) = await ctx.Get<ProviderConnections>().ConnectAsync(target, ct);
-            var chosen = await ctx.Get<DefaultModels>().ResolveAsync(target, provider.Descriptor, parse.GetValue(model), ct);
+            var chosen = await ctx.Get<DefaultModels>().ResolveAsync(target, parse.GetValue(model), ct);
             var (messages, options) = new ChatRequest(target, chosen, null, StandardPrompt).Build(provider.Descriptor);
             ctx.Console.MarkupLine($"[bold]2/3[/] Streaming the standard prompt with {Errors.Escape(options.ModelId!)}…");
             var sink = parse.GetValue(quiet) ? TextWriter.Null : ctx.Stdout;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Maestro.Cli.Output;
 using Maestro.Core.Models;
+using Maestro.Core.Usage;
 using Maestro.Web.Api;
 using Spectre.Console;
 
@@ -20,20 +21,24 @@ public static class ModelsCommand
         {
             var ctx = context();
             var list = await ctx.Get<ModelCatalog>().GetAsync(CommonOptions.ParseAuth(parse.GetValue(auth)!), parse.GetValue(refresh), ct);
+            await ctx.Get<Core.Settings.PriceSettings>().EnsureFreshAsync(ct);
             if (parse.GetValue(json))
             {
-                Json.Write(ctx.Stdout, ModelListView.From(list));
+                Json.Write(ctx.Stdout, ModelListView.From(list, ctx.Get<PriceTable>()));
                 return 0;
             }
 
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("Model", "Name", "Context", "Max output", "Created");
+            var prices = ctx.Get<PriceTable>();
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("Model", "Name", "Context", "Max output", "US$/M in/out", "Created");
             foreach (var m in list.Models)
             {
+                var price = prices.Find(list.Auth.Provider, m.Id)?.Price;
                 table.AddRow(
                     Errors.Escape(m.Id),
                     Errors.Escape(m.DisplayName ?? ""),
                     m.ContextWindow?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
                     m.MaxOutputTokens?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
+                    price is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{price.Input:0.###} / {price.Output:0.###}"),
                     m.CreatedAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
             }
 

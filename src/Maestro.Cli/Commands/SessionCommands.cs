@@ -53,10 +53,6 @@ public static class SessionCommands
         {
             var ctx = context();
             var spec = options.ToSpec(parse, null) with { Name = parse.GetValue(name) };
-            if (string.IsNullOrWhiteSpace(spec.Model) && !string.IsNullOrWhiteSpace(spec.Auth))
-            {
-                spec = spec with { Model = await DefaultModel.ResolveAsync(ctx, spec.Auth, null, ct) };
-            }
             var created = await ctx.Get<SessionService>().CreateAsync(spec, ct);
             if (parse.GetValue(json))
             {

@@ -12,6 +12,11 @@ public sealed class SessionOptions
 
     public Option<string> Model { get; } = new("--model", "-m") { Description = "Model id (see `maestro models <auth>`); on create, default: the provider's default model for the auth.", HelpName = "MODEL" };
 
+    public Option<bool> ForceModel { get; } = new("--force-model")
+    {
+        Description = "Keep the model even if the auth's model list does not offer it (a proxy or local server that serves unlisted models). Without it, an unknown model is refused with the closest matches.",
+    };
+
     public Option<string> Workdir { get; } = new("--workdir", "-w") { Description = "Working directory for the agent's tools; they never leave it. Without one, the session is a plain chat.", HelpName = "DIR" };
 
     public Option<string> Tools { get; } = new("--tools")
@@ -58,7 +63,7 @@ public sealed class SessionOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Auth, Model, Workdir, Tools, Approve, Allow, Ask, Deny, System, Prompts, Mcp, Temperature, MaxTokens, Reasoning, RoundLimit, NoAutoCompact, ShellEnv })
+        foreach (var option in new Option[] { Auth, Model, ForceModel, Workdir, Tools, Approve, Allow, Ask, Deny, System, Prompts, Mcp, Temperature, MaxTokens, Reasoning, RoundLimit, NoAutoCompact, ShellEnv })
         {
             command.Options.Add(option);
         }
@@ -103,6 +108,7 @@ public sealed class SessionOptions
         {
             Auth = parse.GetValue(Auth),
             Model = parse.GetValue(Model),
+            ForceModel = parse.GetValue(ForceModel),
             WorkingDirectory = workdir,
             Tools = tools,
             Approve = parse.GetValue(Approve),

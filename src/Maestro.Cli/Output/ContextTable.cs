@@ -16,6 +16,9 @@ public static class ContextTable
         }
 
         console.Write(table);
-        console.MarkupLine($"~{report.TotalTokens:N0} tokens (system prompt ~{report.InstructionTokens:N0}) of a {report.ContextWindow:N0}-token window: {report.PercentOfWindow:0.#}%.");
+        console.MarkupLine($"~{report.TotalTokens:N0} tokens (system prompt ~{report.InstructionTokens:N0}, {report.ToolCount} tools ~{report.ToolTokens:N0}) of a {report.ContextWindow:N0}-token window: {report.PercentOfWindow:0.#}%.");
+        console.MarkupLine(report.Calibration is { } cal
+            ? $"[grey]Calibrated: the last answer's input was {cal.ReportedInputTokens:N0} tokens by the provider's count where the estimate was {cal.EstimatedTokens:N0} (x{cal.Factor:0.##}).[/]"
+            : "[grey]Estimated at about 4 characters a token; the next answer's reported input calibrates it.[/]");
     }
 }

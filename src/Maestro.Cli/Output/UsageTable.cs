@@ -16,7 +16,7 @@ public static class UsageTable
         }
 
         console.Write(table);
-        var total = report.Cost is { } c ? $", about {c.ToString("$0.00", CultureInfo.InvariantCulture)}" : " (no price table: set MAESTRO_PRICES for costs)";
+        var total = report.Cost is { } c ? $", about {c.ToString("$0.00", CultureInfo.InvariantCulture)}" : " (no price known for these models: save one in Settings or in MAESTRO_PRICES)";
         console.MarkupLine($"{Markup.Escape(report.Scope)}: {report.InputTokens:N0} input and {report.OutputTokens:N0} output tokens{Markup.Escape(total)}.");
     }
 

@@ -19,6 +19,9 @@ public sealed record AuthRecord(
 {
     public AuthRef Ref => new(Provider, Name);
 
+    /// <summary>How the auth fared when last used or tested; null before its first call.</summary>
+    public AuthHealth? Health { get; init; }
+
     public string? MetadataValue(string key) => Metadata.TryGetValue(key, out var value) ? value : null;
 }
 

@@ -21,13 +21,23 @@ public sealed class ContextService(
     ContextWindows windows,
     ProviderConnections connections,
     ITurnStore turns,
-    SessionEventHub events)
+    SessionEventHub events,
+    TurnEngine engine)
 {
+    /// <summary>A calibration outside this range is taken as a sign the estimate and the report describe different contexts.</summary>
+    private const double MinFactor = 0.2;
+    private const double MaxFactor = 5;
+
     public async Task<ContextReport> ListAsync(Session session, CancellationToken cancellationToken)
     {
         var stored = session.CurrentThreadId is { } thread ? await assembler.LoadThreadAsync(thread, cancellationToken) : [];
-        var instructions = await assembler.InstructionsAsync(session, stored, ToolSet.Empty, cancellationToken);
+        var tools = await engine.ToolsAsync(session, cancellationToken);
+        var instructions = await assembler.InstructionsAsync(session, stored, tools, cancellationToken);
+        var instructionTokens = TokenEstimate.Of(instructions);
+        var toolTokens = TokenEstimate.Of(tools.Declarations);
         var chunks = new List<ContextChunk>();
+        ConversationMessage? lastReported = null;
+        var tokensBeforeLastReported = 0;
         foreach (var m in stored)
         {
             if (!m.InContext && m.Role != MessageRole.Summary)
@@ -53,12 +63,42 @@ public sealed class ContextService(
                 };
             }
 
+            if (m.Role == MessageRole.Assistant && m.Usage?.InputTokenCount is > 0)
+            {
+                // The provider's count for this call covers everything before it: the estimate of that is what it calibrates.
+                lastReported = m;
+                tokensBeforeLastReported = chunks.Sum(c => c.Tokens);
+            }
+
             chunks.Add(new ContextChunk(m.Id, m.Seq, m.Role.ToWire(), Kind(m), chars, TokenEstimate.Of(m.Contents), Preview(m), m.CreatedAt));
         }
 
         var window = session.Auth is { } auth ? await windows.ForAsync(auth, session.Model, cancellationToken) : ContextWindows.Default;
-        var total = TokenEstimate.Of(instructions) + chunks.Sum(c => c.Tokens);
-        return new ContextReport(chunks, TokenEstimate.Of(instructions), total, window, Math.Round(100.0 * total / window, 1));
+        var estimated = instructionTokens + toolTokens + chunks.Sum(c => c.Tokens);
+        var calibration = Calibrate(lastReported, instructionTokens + toolTokens + tokensBeforeLastReported);
+        var total = calibration is null ? estimated : (int)Math.Round(estimated * calibration.Factor);
+        return new ContextReport(chunks, instructionTokens, total, window, Math.Round(100.0 * total / window, 1))
+        {
+            ToolTokens = toolTokens,
+            ToolCount = tools.Count,
+            EstimatedTokens = estimated,
+            Calibration = calibration,
+        };
+    }
+
+    /// <summary>
+    /// The ratio of what the provider counted for the last answer's input to the estimate of the same context: the
+    /// estimate (4 characters a token) misses tokenizer differences, message framing and tool-schema overhead.
+    /// </summary>
+    private static ContextCalibration? Calibrate(ConversationMessage? reported, int estimateBefore)
+    {
+        if (reported?.Usage?.InputTokenCount is not { } input || estimateBefore <= 0)
+        {
+            return null;
+        }
+
+        var factor = (double)input / estimateBefore;
+        return factor is < MinFactor or > MaxFactor ? null : new ContextCalibration(input, estimateBefore, Math.Round(factor, 3));
     }
 
     /// <summary>Removes a chunk from the model's context (it stays visible in the history, marked as removed).</summary>
@@ -159,5 +199,24 @@ public sealed class ContextService(
 
 public sealed record ContextChunk(Guid Id, long Seq, string Role, string Kind, int Chars, int Tokens, string Preview, DateTimeOffset CreatedAt);
 
-/// <param name="PercentOfWindow">Estimated share of the model's context window in use.</param>
-public sealed record ContextReport(IReadOnlyList<ContextChunk> Chunks, int InstructionTokens, int TotalTokens, int ContextWindow, double PercentOfWindow);
+/// <param name="InstructionTokens">Estimated tokens of the system prompt (prompts, the session's own, the environment, summaries).</param>
+/// <param name="TotalTokens">The estimate of everything the model sees, calibrated when <see cref="Calibration"/> is set.</param>
+/// <param name="PercentOfWindow">Share of the model's context window in use.</param>
+public sealed record ContextReport(IReadOnlyList<ContextChunk> Chunks, int InstructionTokens, int TotalTokens, int ContextWindow, double PercentOfWindow)
+{
+    /// <summary>Estimated tokens of the tool definitions (names, descriptions, JSON schemas) sent with every call.</summary>
+    public int ToolTokens { get; init; }
+
+    public int ToolCount { get; init; }
+
+    /// <summary>The uncalibrated estimate: system prompt + tools + chunks.</summary>
+    public int EstimatedTokens { get; init; }
+
+    /// <summary>How the estimate was corrected with the provider's count, or null when no answer reported one yet.</summary>
+    public ContextCalibration? Calibration { get; init; }
+}
+
+/// <param name="ReportedInputTokens">Input tokens the provider reported for the last answer.</param>
+/// <param name="EstimatedTokens">The estimate of the context that answer saw.</param>
+/// <param name="Factor">ReportedInputTokens / EstimatedTokens, applied to the current estimate.</param>
+public sealed record ContextCalibration(long ReportedInputTokens, int EstimatedTokens, double Factor);

@@ -18,6 +18,22 @@ public static class TokenEstimate
         return total;
     }
 
+    /// <summary>Tool definitions as a provider receives them: name, description and the JSON schema of the arguments.</summary>
+    public static int Of(IEnumerable<AITool> tools)
+    {
+        var chars = 0;
+        foreach (var tool in tools)
+        {
+            chars += tool.Name.Length + (tool.Description?.Length ?? 0);
+            if (tool is AIFunctionDeclaration function)
+            {
+                chars += function.JsonSchema.GetRawText().Length;
+            }
+        }
+
+        return (chars + 3) / 4;
+    }
+
     public static int Of(IEnumerable<AIContent> contents)
     {
         var chars = 0;

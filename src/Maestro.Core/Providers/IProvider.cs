@@ -1,3 +1,5 @@
+using Maestro.Core.Auths;
+using Maestro.Core.Usage;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Core.Providers;
@@ -24,4 +26,19 @@ public interface IProvider
 
     /// <summary>Lists models from the provider's live endpoint, following pagination to the end.</summary>
     Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The model used when the user names none, for this auth: a subscription login may be served other models than an
+    /// API key. <see cref="Models.DefaultModels"/> resolves it against the auth's live list.
+    /// </summary>
+    string? DefaultModelFor(AuthRecord auth) => Descriptor.DefaultModel;
+
+    /// <summary>
+    /// What the provider's maintained table knows about a model (context window, output limit, capabilities), for when
+    /// the live list does not say; null for a model the table does not know.
+    /// </summary>
+    ModelInfo? DescribeModel(string modelId) => null;
+
+    /// <summary>The provider's built-in prices (kept in one file in its folder).</summary>
+    PriceList Prices => PriceList.Empty;
 }

@@ -4,8 +4,8 @@ public interface ISessionStore
 {
     Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>Sessions <paramref name="offset"/>.. (most recently updated first) and how many there are in all.</summary>
-    Task<(IReadOnlyList<Session> Sessions, int Total)> ListPageAsync(int offset, int limit, CancellationToken cancellationToken);
+    /// <summary>Sessions <paramref name="offset"/>.. (most recently updated first) that pass the filter, and how many do in all.</summary>
+    Task<(IReadOnlyList<Session> Sessions, int Total)> ListPageAsync(int offset, int limit, SessionFilter filter, CancellationToken cancellationToken);
 
     Task<Session?> GetAsync(Guid id, CancellationToken cancellationToken);
 

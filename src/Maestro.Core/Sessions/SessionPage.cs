@@ -16,4 +16,7 @@ public sealed record SessionPage(IReadOnlyList<Session> Sessions, int Total, int
     public int First => Sessions.Count == 0 ? 0 : ((Number - 1) * Size) + 1;
 
     public int Last => First == 0 ? 0 : First + Sessions.Count - 1;
+
+    /// <summary>The search and filters the page was listed with (kept by its page links).</summary>
+    public SessionFilter Filter { get; init; } = SessionFilter.None;
 }

@@ -18,7 +18,10 @@ public sealed class SessionService(
     IEnumerable<IMcpServerLookup> mcpServers,
     ITurnStore turns,
     SessionEventHub events,
-    TimeProvider time)
+    Models.ModelValidation models,
+    Models.DefaultModels defaults,
+    TimeProvider time,
+    Settings.SessionDefaultsSettings? sessionDefaults = null)
 {
     /// <summary>Prompts or MCP servers one session may name (each is looked up: a longer list is an abuse, not a setup).</summary>
     public const int MaxListed = 50;
@@ -26,18 +29,22 @@ public sealed class SessionService(
     public Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken) => sessions.ListAsync(cancellationToken);
 
     /// <summary>One page of sessions (1-based; a page past the end gives the last one).</summary>
-    public async Task<SessionPage> PageAsync(int number, int size, CancellationToken cancellationToken)
+    public Task<SessionPage> PageAsync(int number, int size, CancellationToken cancellationToken) =>
+        PageAsync(number, size, SessionFilter.None, cancellationToken);
+
+    /// <summary>One page of the sessions that pass <paramref name="filter"/>.</summary>
+    public async Task<SessionPage> PageAsync(int number, int size, SessionFilter filter, CancellationToken cancellationToken)
     {
         number = Math.Max(1, number);
-        var (list, total) = await sessions.ListPageAsync((number - 1) * size, size, cancellationToken);
+        var (list, total) = await sessions.ListPageAsync((number - 1) * size, size, filter, cancellationToken);
         var last = Math.Max(1, (total + size - 1) / size);
         if (list.Count == 0 && number > last)
         {
             number = last;
-            (list, total) = await sessions.ListPageAsync((number - 1) * size, size, cancellationToken);
+            (list, total) = await sessions.ListPageAsync((number - 1) * size, size, filter, cancellationToken);
         }
 
-        return new SessionPage(list, total, number, size);
+        return new SessionPage(list, total, number, size) { Filter = filter };
     }
 
     /// <summary>By name, or by id.</summary>
@@ -54,6 +61,40 @@ public sealed class SessionService(
     public async Task<Session> CreateAsync(SessionSpec spec, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
+        var defaulted = false;
+        if (sessionDefaults is not null)
+        {
+            // What the creator leaves out comes from the defaults in the settings (checked when they were saved).
+            var saved = await sessionDefaults.GetAsync(cancellationToken);
+            var sameAuth = string.IsNullOrWhiteSpace(spec.Auth) || spec.Auth.Trim() == saved.Auth;
+            defaulted = string.IsNullOrWhiteSpace(spec.Model) && sameAuth && saved.Model is not null;
+            spec = spec with
+            {
+                Auth = string.IsNullOrWhiteSpace(spec.Auth) ? saved.Auth : spec.Auth,
+                Model = defaulted ? saved.Model : spec.Model,
+                Tools = spec.Tools ?? saved.Tools,
+                Approve = spec.Approve ?? saved.Approve,
+            };
+        }
+
+        if (string.IsNullOrWhiteSpace(spec.Model) && !string.IsNullOrWhiteSpace(spec.Auth) && spec.Auth.Contains('/', StringComparison.Ordinal))
+        {
+            // Without a model, the same default a one-off chat would use for this auth.
+            try
+            {
+                spec = spec with { Model = await defaults.ResolveAsync(AuthRef.Parse(spec.Auth), null, cancellationToken) };
+                defaulted = spec.Model is not null;
+            }
+            catch (ValidationFailedException ex) when (ex.Errors.ContainsKey("model"))
+            {
+                errors.Add("model", ex.Errors["model"][0]);
+            }
+            catch (MaestroException)
+            {
+                // A missing or malformed auth is reported below, with the other fields.
+            }
+        }
+
         if (spec.Name is null || !SessionNames.IsValid(spec.Name))
         {
             errors.Add("name", spec.Name is null ? $"Name is required: {SessionNames.Rule}." : $"'{spec.Name}' is not a valid session name: use {SessionNames.Rule}.");
@@ -64,7 +105,7 @@ public sealed class SessionService(
             errors.Add("auth", "Auth is required, as provider/name (see `maestro auth list`).");
         }
 
-        if (string.IsNullOrWhiteSpace(spec.Model))
+        if (string.IsNullOrWhiteSpace(spec.Model) && !errors.Has("model"))
         {
             errors.Add("model", "Model is required (see `maestro models <auth>`).");
         }
@@ -73,7 +114,7 @@ public sealed class SessionService(
         var now = time.GetUtcNow();
         var blank = new Session(Guid.CreateVersion7(), spec.Name ?? "", null, null, spec.Model?.Trim() ?? "", null, null, ToolPolicy.Empty, [], [], null,
             new SessionSettings(), null, now, now);
-        var session = await ApplyAsync(blank, spec with { Name = null, Model = null }, cancellationToken, errors);
+        var session = await ApplyAsync(blank, spec with { Name = null, Model = null }, cancellationToken, errors, checkModel: spec.Model is not null && !defaulted);
         return await sessions.CreateAsync(session, cancellationToken);
     }
 
@@ -99,7 +140,7 @@ public sealed class SessionService(
         }
     }
 
-    private async Task<Session> ApplyAsync(Session session, SessionSpec spec, CancellationToken cancellationToken, FieldErrors? errors = null)
+    private async Task<Session> ApplyAsync(Session session, SessionSpec spec, CancellationToken cancellationToken, FieldErrors? errors = null, bool checkModel = false)
     {
         errors ??= new FieldErrors();
         var result = session;
@@ -129,16 +170,26 @@ public sealed class SessionService(
             }
         }
 
+        var modelOk = true;
         if (spec.Model is not null)
         {
             if (string.IsNullOrWhiteSpace(spec.Model))
             {
                 errors.Add("model", "Model cannot be empty.");
+                modelOk = false;
             }
             else
             {
                 result = result with { Model = spec.Model.Trim() };
             }
+        }
+
+        // Only a new model or auth is checked: an edit of other fields never fails on a model that was forced earlier.
+        if ((checkModel || result.Model != session.Model || result.AuthId != session.AuthId) && modelOk && !spec.ForceModel &&
+            result.Auth is { } target && result.Model.Length > 0 &&
+            await models.ProblemAsync(target, result.Model, cancellationToken) is { } problem)
+        {
+            errors.Add("model", problem);
         }
 
         if (spec.WorkingDirectory is not null)

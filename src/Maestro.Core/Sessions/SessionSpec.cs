@@ -13,6 +13,9 @@ public sealed record SessionSpec
 
     public string? Model { get; init; }
 
+    /// <summary>Keep the model even when the auth's live list does not offer it (an endpoint that serves unlisted models).</summary>
+    public bool ForceModel { get; init; }
+
     /// <summary>"" removes the working directory (the session becomes a plain chat).</summary>
     public string? WorkingDirectory { get; init; }
 

@@ -1,78 +1,176 @@
 using System.Text.Json;
 using Maestro.Core.Errors;
+using Maestro.Core.Models;
 
 namespace Maestro.Core.Usage;
 
 /// <summary>
-/// Prices per million tokens, from a JSON file the user keeps (MAESTRO_PRICES, default $MAESTRO_HOME/prices.json):
-/// <c>{"models": {"claude-sonnet-4-5": {"input": 3, "output": 15, "cached_input": 0.3}}}</c>. Maestro ships no prices:
-/// they change, and a wrong cost is worse than none. A model matches an entry exactly or by its longest prefix.
+/// Prices per million tokens, so costs show with no set-up. Three layers, the first that knows a model wins: prices
+/// saved in the settings (<see cref="SetOverrides"/>), the user's price file (MAESTRO_PRICES, default
+/// $MAESTRO_HOME/prices.json: <c>{"models": {"claude-sonnet-4-5": {"input": 3, "output": 15, "cached_input": 0.3}}}</c>),
+/// and the providers' built-in lists (<see cref="PriceList"/>, one file per provider). Override keys are a model id
+/// (any provider) or <c>provider/model</c>; they match a model exactly or by their longest prefix. Built-in entries
+/// match the model and its dated snapshots only, never another model that merely starts the same way.
 /// </summary>
 public sealed class PriceTable
 {
     private static readonly JsonSerializerOptions FileOptions = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-    private readonly Dictionary<string, ModelPrice> _prices;
+    private readonly IReadOnlyDictionary<string, PriceList> _builtIn;
+    private readonly IReadOnlyDictionary<string, ModelPrice> _file;
+    private volatile IReadOnlyDictionary<string, ModelPrice> _overrides = new Dictionary<string, ModelPrice>(StringComparer.Ordinal);
 
-    public PriceTable(Dictionary<string, ModelPrice> prices) => _prices = prices;
+    public PriceTable(IReadOnlyDictionary<string, ModelPrice> file, IReadOnlyDictionary<string, PriceList>? builtIn = null)
+    {
+        _file = file;
+        _builtIn = builtIn ?? new Dictionary<string, PriceList>(StringComparer.Ordinal);
+    }
 
-    public static PriceTable Empty { get; } = new([]);
+    public static PriceTable Empty { get; } = new(new Dictionary<string, ModelPrice>(StringComparer.Ordinal));
 
-    public int Count => _prices.Count;
+    /// <summary>Entries of the price file.</summary>
+    public int Count => _file.Count;
 
-    public static PriceTable Load(string? path)
+    /// <summary>The built-in lists by provider id.</summary>
+    public IReadOnlyDictionary<string, PriceList> BuiltIn => _builtIn;
+
+    /// <summary>The price file's entries (MAESTRO_PRICES).</summary>
+    public IReadOnlyDictionary<string, ModelPrice> FileEntries => _file;
+
+    /// <summary>The prices saved in the settings.</summary>
+    public IReadOnlyDictionary<string, ModelPrice> Overrides => _overrides;
+
+    /// <summary>Reads the price file (none: no file layer) and takes the providers' built-in lists.</summary>
+    public static PriceTable Load(string? path, IReadOnlyDictionary<string, PriceList>? builtIn = null) =>
+        new(ReadFile(path), builtIn);
+
+    /// <summary>Replaces the settings layer (the settings service calls this when prices are saved or loaded).</summary>
+    public void SetOverrides(IReadOnlyDictionary<string, ModelPrice> overrides) =>
+        _overrides = new Dictionary<string, ModelPrice>(overrides, StringComparer.Ordinal);
+
+    public static Dictionary<string, ModelPrice> ReadFile(string? path)
     {
         if (path is null || !File.Exists(path))
         {
-            return Empty;
+            return new Dictionary<string, ModelPrice>(StringComparer.Ordinal);
         }
 
         try
         {
             var file = JsonSerializer.Deserialize<PriceFile>(File.ReadAllText(path), FileOptions);
-            return new PriceTable(file?.Models ?? []);
+            return new Dictionary<string, ModelPrice>(file?.Models ?? [], StringComparer.Ordinal);
         }
         catch (JsonException ex)
         {
             throw new MaestroException($"The price table {path} is not valid JSON: {ex.Message}",
-                "Expected {\"models\": {\"model-id\": {\"input\": 3.0, \"output\": 15.0, \"cached_input\": 0.3}}} (US$ per million tokens).");
+                "Expected {\"models\": {\"model-id\": {\"input\": 3.0, \"output\": 15.0, \"cached_input\": 0.3, \"cache_write\": 3.75}}} (US$ per million tokens).");
         }
     }
 
-    public decimal? Cost(string model, long input, long output, long cachedInput)
+    /// <summary>The price of <paramref name="model"/> (of <paramref name="provider"/> when known), or null when no layer has one.</summary>
+    public PriceQuote? Find(string? provider, string model)
     {
-        var price = Find(model);
-        if (price is null)
+        if (string.IsNullOrEmpty(model))
         {
             return null;
         }
 
-        var uncached = Math.Max(0, input - cachedInput);
-        var cost = (uncached * price.Input) + (output * price.Output) + (cachedInput * (price.CachedInput ?? price.Input));
+        if (FindOverride(_overrides, provider, model) is { } saved)
+        {
+            return new PriceQuote(model, saved, PriceSources.Settings);
+        }
+
+        if (FindOverride(_file, provider, model) is { } filed)
+        {
+            return new PriceQuote(model, filed, PriceSources.File);
+        }
+
+        if (provider is not null)
+        {
+            return _builtIn.TryGetValue(provider, out var list) ? FindBuiltIn(list, model) : null;
+        }
+
+        // Without a provider (the gateway's older callers), any provider's list that knows the model.
+        foreach (var list in _builtIn.Values)
+        {
+            if (FindBuiltIn(list, model) is { } quote)
+            {
+                return quote;
+            }
+        }
+
+        return null;
+    }
+
+    public decimal? Cost(string model, long input, long output, long cachedInput) => Cost(null, model, new UsageCounts(input, output, cachedInput));
+
+    /// <summary>US$ for the counts, rounded to a millionth of a dollar; null when the model has no price.</summary>
+    public decimal? Cost(string? provider, string model, UsageCounts usage) =>
+        Find(provider, model) is { } quote ? Cost(quote.Price, usage) : null;
+
+    public static decimal Cost(ModelPrice price, UsageCounts usage)
+    {
+        var cached = Math.Max(0, usage.CachedInput);
+        var written = Math.Max(0, usage.CacheWrite);
+        var uncached = Math.Max(0, usage.Input - cached - written);
+        var reasoning = Math.Clamp(usage.Reasoning, 0, Math.Max(0, usage.Output));
+        var cost = (uncached * price.Input)
+                   + (cached * (price.CachedInput ?? price.Input))
+                   + (written * (price.CacheWrite ?? price.Input))
+                   + ((usage.Output - reasoning) * price.Output)
+                   + (reasoning * (price.Reasoning ?? price.Output));
         return Math.Round(cost / 1_000_000m, 6);
     }
 
-    private ModelPrice? Find(string model)
+    private static ModelPrice? FindOverride(IReadOnlyDictionary<string, ModelPrice> entries, string? provider, string model)
     {
-        if (_prices.TryGetValue(model, out var exact))
+        if (entries.Count == 0)
+        {
+            return null;
+        }
+
+        if (provider is not null && entries.TryGetValue($"{provider}/{model}", out var scoped))
+        {
+            return scoped;
+        }
+
+        if (entries.TryGetValue(model, out var exact))
         {
             return exact;
         }
 
         ModelPrice? best = null;
         var bestLength = 0;
-        foreach (var (key, price) in _prices)
+        foreach (var (key, price) in entries)
         {
-            if (model.StartsWith(key, StringComparison.Ordinal) && key.Length > bestLength)
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            if (slash >= 0 && (provider is null || !key.AsSpan(0, slash).SequenceEqual(provider)))
+            {
+                continue;
+            }
+
+            var prefix = slash >= 0 ? key[(slash + 1)..] : key;
+            if (model.StartsWith(prefix, StringComparison.Ordinal) && prefix.Length > bestLength)
             {
                 best = price;
-                bestLength = key.Length;
+                bestLength = prefix.Length;
             }
         }
 
         return best;
     }
 
+    private static PriceQuote? FindBuiltIn(PriceList list, string model)
+    {
+        if (list.Models.TryGetValue(model, out var exact))
+        {
+            return new PriceQuote(model, exact, PriceSources.BuiltIn, list.Checked);
+        }
+
+        var alias = ModelIds.BaseOf(model);
+        return alias.Length != model.Length && list.Models.TryGetValue(alias, out var dated)
+            ? new PriceQuote(alias, dated, PriceSources.BuiltIn, list.Checked)
+            : null;
+    }
+
     private sealed record PriceFile(Dictionary<string, ModelPrice>? Models);
 }
-
-public sealed record ModelPrice(decimal Input, decimal Output, decimal? CachedInput);

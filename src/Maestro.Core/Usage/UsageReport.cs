@@ -1,6 +1,7 @@
 namespace Maestro.Core.Usage;
 
-/// <summary>Token totals of one model within a scope (a session, an auth), with the cost when prices are configured.</summary>
+/// <summary>Token totals of one model within a scope (a session, an auth), with the cost when the model has a price.</summary>
+/// <param name="CacheWriteTokens">Input tokens written to the prompt cache (also counted in <paramref name="InputTokens"/>).</param>
 /// <param name="Messages">The provider calls counted: one per answer, summary or title.</param>
 public sealed record ModelUsage(
     string Model,
@@ -10,7 +11,11 @@ public sealed record ModelUsage(
     long OutputTokens,
     long CachedInputTokens,
     long ReasoningTokens,
-    decimal? Cost);
+    decimal? Cost,
+    long CacheWriteTokens = 0)
+{
+    public UsageCounts ToCounts() => new(InputTokens, OutputTokens, CachedInputTokens, CacheWriteTokens, ReasoningTokens);
+}
 
 public sealed record UsageReport(string Scope, IReadOnlyList<ModelUsage> ByModel)
 {

@@ -14,7 +14,8 @@ namespace Maestro.Data.Auths;
 public sealed class PostgresAuthStore(MaestroDatabase database, ISecretProtector secrets, TimeProvider time) : IAuthStore
 {
     internal const string Columns =
-        "id, provider, name, auth_type, status, status_message, expires_at, metadata, created_at, updated_at, refreshed_at, credentials";
+"id, provider, name, auth_type, status, status_message, expires_at, metadata, created_at, updated_at, refreshed_at, credentials, " +
+        "health, health_message, health_checked_at";
 
     public async Task<IReadOnlyList<AuthRecord>> ListAsync(string? provider, CancellationToken cancellationToken)
     {
@@ -240,7 +241,12 @@ public sealed class PostgresAuthStore(MaestroDatabase database, ISecretProtector
         Metadata: JsonSerializer.Deserialize(reader.GetString(7), DataJsonContext.Default.DictionaryStringString) ?? [],
         CreatedAt: reader.GetFieldValue<DateTimeOffset>(8),
         UpdatedAt: reader.GetFieldValue<DateTimeOffset>(9),
-        RefreshedAt: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10));
+        RefreshedAt: reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10))
+    {
+        Health = AuthHealthNames.Parse(reader.IsDBNull(12) ? null : reader.GetString(12)) is { } state && !reader.IsDBNull(14)
+            ? new AuthHealth(state, reader.IsDBNull(13) ? null : reader.GetString(13), reader.GetFieldValue<DateTimeOffset>(14))
+            : null,
+    };
 
     private static NpgsqlParameter Json(IReadOnlyDictionary<string, string> metadata) => new()
     {

@@ -16,6 +16,31 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
 
     private const string Select = $"SELECT {Columns} FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id";
 
+    // $3: a LIKE pattern for the name or model; $4, $5: the auth's provider and name. Null parameters filter nothing.
+    private const string FilterClause = """
+        WHERE ($3::text IS NULL OR s.name ILIKE $3 OR s.model ILIKE $3)
+          AND ($4::text IS NULL OR a.provider = $4)
+          AND ($5::text IS NULL OR a.name = $5)
+        """;
+
+    private static void AddFilter(NpgsqlCommand command, SessionFilter filter)
+    {
+        string? provider = filter.Provider, name = null;
+        if (filter.Auth is { } auth && auth.IndexOf('/', StringComparison.Ordinal) is > 0 and var slash)
+        {
+            provider = auth[..slash];
+            name = auth[(slash + 1)..];
+        }
+
+        command.Parameters.Add(new NpgsqlParameter { Value = filter.Search is { } search ? $"%{EscapeLike(search)}%" : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)provider ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+    }
+
+    // LIKE's own characters in a search are literal (PostgreSQL's default escape is the backslash).
+    private static string EscapeLike(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+
     public async Task<IReadOnlyList<Session>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -23,14 +48,15 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
         return await ReadAllAsync(command, cancellationToken);
     }
 
-    public async Task<(IReadOnlyList<Session> Sessions, int Total)> ListPageAsync(int offset, int limit, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<Session> Sessions, int Total)> ListPageAsync(int offset, int limit, SessionFilter filter, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            $"SELECT {Columns}, count(*) OVER () FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id ORDER BY s.updated_at DESC, s.id LIMIT $1 OFFSET $2",
+            $"SELECT {Columns}, count(*) OVER () FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id {FilterClause} ORDER BY s.updated_at DESC, s.id LIMIT $1 OFFSET $2",
             connection);
         command.Parameters.AddWithValue(limit);
         command.Parameters.AddWithValue(offset);
+        AddFilter(command, filter);
         var sessions = new List<Session>();
         var total = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -44,7 +70,10 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
         {
             // Past the end: the window count is not there, so count on its own.
             await reader.DisposeAsync();
-            await using var count = new NpgsqlCommand("SELECT count(*) FROM sessions", connection);
+            await using var count = new NpgsqlCommand($"SELECT count(*), $1::int, $2::int FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id {FilterClause}", connection);
+            count.Parameters.AddWithValue(limit);
+            count.Parameters.AddWithValue(offset);
+            AddFilter(count, filter);
             total = (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
         }
 

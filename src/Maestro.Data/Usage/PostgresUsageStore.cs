@@ -9,7 +9,7 @@ public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore, 
 {
     private const string Sums = """
         SELECT model, provider, count(*), sum(input_tokens)::bigint, sum(output_tokens)::bigint,
-               sum(cached_input_tokens)::bigint, sum(reasoning_tokens)::bigint
+               sum(cached_input_tokens)::bigint, sum(reasoning_tokens)::bigint, sum(cache_write_tokens)::bigint
         FROM usage_records
         """;
 
@@ -19,8 +19,8 @@ public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore, 
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO usage_records (auth_id, provider, model, purpose, session_id, message_id,
-                                       input_tokens, output_tokens, cached_input_tokens, reasoning_tokens)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                       input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cache_write_tokens)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """,
             connection);
         var usage = record.Usage;
@@ -34,6 +34,7 @@ public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore, 
         command.Parameters.AddWithValue(usage.OutputTokenCount ?? 0);
         command.Parameters.AddWithValue(usage.CachedInputTokenCount ?? 0);
         command.Parameters.AddWithValue(usage.ReasoningTokenCount ?? 0);
+        command.Parameters.AddWithValue(usage.AdditionalCounts?.TryGetValue(UsageCounts.CacheWriteKey, out var written) == true ? written : 0L);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -60,7 +61,7 @@ public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore, 
         while (await reader.ReadAsync(cancellationToken))
         {
             result.Add(new ModelUsage(reader.GetString(0), reader.GetString(1), reader.GetInt64(2),
-                reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), null));
+                reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), null, reader.GetInt64(7)));
         }
 
         return result;

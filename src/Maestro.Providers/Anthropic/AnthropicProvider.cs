@@ -1,5 +1,6 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
+using Maestro.Core.Usage;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Providers.Anthropic;
@@ -36,6 +37,14 @@ public sealed class AnthropicProvider(AnthropicOptions options) : IProvider, IPa
 
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
         AnthropicModelCatalog.ListAsync(Endpoint(connection), options, cancellationToken);
+
+    public ModelInfo? DescribeModel(string modelId) =>
+        AnthropicModels.Find(modelId) is { } family
+            ? new ModelInfo(modelId, null, family.ContextWindow, family.MaxOutputTokens, OwnedBy: "anthropic",
+                Capabilities: family.Thinking == AnthropicThinkingStyle.None ? ["chat", "tools", "images"] : ["chat", "tools", "images", "reasoning"])
+            : null;
+
+    public PriceList Prices => AnthropicPrices.List;
 
     public WireApi? NativeApi(AuthRecord auth) => WireApi.Messages;
 

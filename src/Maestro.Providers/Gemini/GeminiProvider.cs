@@ -1,5 +1,6 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
+using Maestro.Core.Usage;
 using Maestro.Providers.Gemini.CodeAssist;
 using Microsoft.Extensions.AI;
 
@@ -55,7 +56,7 @@ public sealed class GeminiProvider : IProvider, IPassThroughProvider
             "configure (GEMINI_OAUTH_CLIENT_ID/SECRET); requests are billed to GEMINI_USER_PROJECT or the login's project. " +
             "OAuth auths in Code Assist mode use Google's Code Assist server (the one Gemini Code Assist and Gemini CLI use), " +
             "for accounts Google lets use it; the login's Code Assist project is set up at first use.",
-            DefaultModel);
+            options.DefaultModel);
     }
 
     public ProviderDescriptor Descriptor { get; }
@@ -78,6 +79,20 @@ public sealed class GeminiProvider : IProvider, IPassThroughProvider
         CodeAssistMode.Serves(connection.Auth)
             ? _codeAssistCatalog.ListAsync(Endpoint(connection), cancellationToken)
             : _catalog.ListAsync(Endpoint(connection), cancellationToken);
+
+    public ModelInfo? DescribeModel(string modelId)
+    {
+        var model = GeminiModel.Parse(modelId);
+        if (!model.IsGemini)
+        {
+            return null;
+        }
+
+        IReadOnlyList<string> capabilities = model.Thinking == GeminiThinkingStyle.None ? ["chat", "tools", "images"] : ["chat", "tools", "images", "reasoning"];
+        return new ModelInfo(model.Id, null, model.ContextWindow, model.DefaultMaxOutputTokens, OwnedBy: "google", Capabilities: capabilities);
+    }
+
+    public PriceList Prices => GeminiPrices.List;
 
     public WireApi? NativeApi(AuthRecord auth) => WireApi.GenerateContent;
 

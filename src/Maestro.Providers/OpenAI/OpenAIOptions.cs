@@ -40,6 +40,11 @@ public sealed class OpenAIOptions
     /// <summary>The model used when none is given (OPENAI_DEFAULT_MODEL).</summary>
     public string DefaultModel { get; init; } = OpenAIProvider.DefaultModel;
 
+    /// <summary>The model used when none is given for a ChatGPT login (OPENAI_CHATGPT_DEFAULT_MODEL): the Codex apps' default.</summary>
+    public string ChatGptDefaultModel { get; init; } = DefaultChatGptModel;
+
+    public const string DefaultChatGptModel = "gpt-5.2-codex";
+
     public static OpenAIOptions FromConfiguration(IConfiguration configuration)
     {
         var summary = configuration.GetString("OPENAI_REASONING_SUMMARY")?.ToLowerInvariant() ?? "auto";
@@ -56,6 +61,7 @@ public sealed class OpenAIOptions
             Project = configuration.GetString("OPENAI_PROJECT"),
             ReasoningSummary = summary,
             DefaultModel = configuration.GetString("OPENAI_DEFAULT_MODEL") ?? OpenAIProvider.DefaultModel,
+            ChatGptDefaultModel = configuration.GetString("OPENAI_CHATGPT_DEFAULT_MODEL") ?? DefaultChatGptModel,
         };
     }
 }

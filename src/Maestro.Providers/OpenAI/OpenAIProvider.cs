@@ -1,5 +1,6 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
+using Maestro.Core.Usage;
 using Maestro.Providers.OpenAI.ChatGpt;
 using Microsoft.Extensions.AI;
 
@@ -56,6 +57,14 @@ public sealed class OpenAIProvider(OpenAIOptions options) : IProvider, IPassThro
         ChatGptBackend.Serves(connection.Auth)
             ? ChatGptModelCatalog.ListAsync(Endpoint(connection), cancellationToken)
             : OpenAIModelCatalog.ListAsync(Endpoint(connection), cancellationToken);
+
+    // A ChatGPT login is served the Codex models only; the API's default would be refused there.
+    public string? DefaultModelFor(AuthRecord auth) => ChatGptBackend.Serves(auth) ? options.ChatGptDefaultModel : options.DefaultModel;
+
+    public ModelInfo? DescribeModel(string modelId) =>
+        OpenAIModels.Find(modelId) is null ? null : OpenAIModelCatalog.Enrich(new ModelInfo(modelId, OwnedBy: "openai"));
+
+    public PriceList Prices => OpenAIPrices.List;
 
     public WireApi? NativeApi(AuthRecord auth) => WireApi.Responses;
 

@@ -2,6 +2,7 @@ using Maestro.Core.Auths;
 using Maestro.Core.Errors;
 using Maestro.Core.Models;
 using Maestro.Core.Quota;
+using Maestro.Core.Usage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -86,8 +87,15 @@ public static class AuthEndpoints
             return Results.Ok(AuthView.From(record));
         });
 
-        group.MapGet("/{provider}/{name}/models", async (string provider, string name, bool? refresh, ModelCatalog models, CancellationToken ct) =>
-            Results.Ok(ModelListView.From(await models.GetAsync(new AuthRef(provider, name), refresh ?? false, ct))));
+        group.MapPost("/{provider}/{name}/test", async (string provider, string name, AuthTester tester, AuthService auths, CancellationToken ct) =>
+        {
+            var target = new AuthRef(provider, name);
+            var result = await tester.TestAsync(target, ct);
+            return Results.Ok(new AuthTestView(result, AuthView.From(await auths.GetAsync(target, ct))));
+        });
+
+        group.MapGet("/{provider}/{name}/models", async (string provider, string name, bool? refresh, ModelCatalog models, PriceTable prices, CancellationToken ct) =>
+            Results.Ok(ModelListView.From(await models.GetAsync(new AuthRef(provider, name), refresh ?? false, ct), prices)));
 
         group.MapDelete("/{provider}/{name}", async (string provider, string name, AuthService auths, CancellationToken ct) =>
         {

@@ -1,10 +1,13 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Providers;
+using Maestro.Core.Usage;
 
 namespace Maestro.Web.Api;
 
 /// <summary>An auth as the API, `--json` output and the UI show it: never any secret.</summary>
-/// <param name="State">The status in words: "active (expires in 42 min)", "refreshing (…)", "needs re-login: reason".</param>
+/// <param name="State">The status in words: "active (expires in 42 min)", "refreshing (…)", "needs re-login: reason",
+/// "key refused: …", "unreachable: …".</param>
+/// <param name="Health">How the last call or Test went: ok, key_refused, unreachable (null before the first).</param>
 public sealed record AuthView(
     string Provider,
     string Name,
@@ -17,7 +20,10 @@ public sealed record AuthView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? RefreshedAt,
-    string State)
+    string State,
+    string? Health = null,
+    string? HealthMessage = null,
+    DateTimeOffset? HealthCheckedAt = null)
 {
     /// <summary>The quota in one line, where the caller knows it (the API's list and show, the CLI's --json).</summary>
     public QuotaSummaryView? Quota { get; init; }
@@ -25,7 +31,13 @@ public sealed record AuthView(
     public static AuthView From(AuthRecord auth) => new(
         auth.Provider, auth.Name, auth.Ref.ToString(), auth.Type.ToWire(), auth.Status.ToWire(), auth.StatusMessage,
         auth.ExpiresAt, auth.Metadata, auth.CreatedAt, auth.UpdatedAt, auth.RefreshedAt,
-        Core.OAuth.AuthStateText.Describe(auth, DateTimeOffset.UtcNow));
+        StateOf(auth), auth.Health?.State.ToWire(), auth.Health?.Message, auth.Health?.CheckedAt);
+
+    /// <summary>A usable-looking auth whose last call was refused or never arrived says so instead of "active".</summary>
+    private static string StateOf(AuthRecord auth) =>
+        auth.Status == AuthStatus.Active && auth.Health is { State: not AuthHealthState.Ok } health
+            ? $"{health.Label.ToLowerInvariant()}: {health.Message ?? "no details"}"
+            : Core.OAuth.AuthStateText.Describe(auth, DateTimeOffset.UtcNow);
 
     /// <summary>
     /// As an <c>auth_changed</c> event says it is now. "Refreshing" is announced but never stored, so while the stored
@@ -33,6 +45,15 @@ public sealed record AuthView(
     /// </summary>
     public AuthView With(Core.OAuth.AuthChangedNotice? notice) =>
         notice is null || notice.Status == Status ? this : this with { Status = notice.Status, ExpiresAt = notice.ExpiresAt, State = notice.Message };
+}
+
+/// <summary>The outcome of Test on an auth, with the auth as it now reads.</summary>
+public sealed record AuthTestView(bool Ok, string? Health, string Message, int? Models, long LatencyMs, AuthView Auth)
+{
+    public AuthTestView(Maestro.Core.Models.AuthTestResult result, AuthView auth)
+        : this(result.Ok, result.Health, result.Message, result.Models, result.LatencyMs, auth)
+    {
+    }
 }
 
 /// <summary>An auth with its secrets redacted (first and last characters only), for show/detail.</summary>
@@ -55,13 +76,31 @@ public sealed record CreateAuthRequest(string? Provider, string? Name, string? A
 /// <summary>PATCH: each present member changes one thing; base_url "" removes the override.</summary>
 public sealed record UpdateAuthRequest(string? Name, string? ApiKey, string? BaseUrl);
 
-public sealed record ModelView(string Id, string? DisplayName, int? ContextWindow, int? MaxOutputTokens, DateTimeOffset? CreatedAt, string? OwnedBy)
+/// <param name="Price">US$ per million tokens, when the model has a price (built-in, the price file or the settings).</param>
+public sealed record ModelView(
+    string Id,
+    string? DisplayName,
+    int? ContextWindow,
+    int? MaxOutputTokens,
+    DateTimeOffset? CreatedAt,
+    string? OwnedBy,
+    IReadOnlyList<string>? Capabilities = null,
+    PriceView? Price = null)
 {
-    public static ModelView From(ModelInfo m) => new(m.Id, m.DisplayName, m.ContextWindow, m.MaxOutputTokens, m.CreatedAt, m.OwnedBy);
+    public static ModelView From(ModelInfo m, PriceQuote? price = null) =>
+        new(m.Id, m.DisplayName, m.ContextWindow, m.MaxOutputTokens, m.CreatedAt, m.OwnedBy, m.Capabilities, PriceView.From(price));
+}
+
+/// <param name="Source">built-in (with <paramref name="Checked"/>, the day the list was compared with the provider's page), file or settings.</param>
+public sealed record PriceView(decimal Input, decimal Output, decimal? CachedInput, decimal? CacheWrite, decimal? Reasoning, string Source, DateOnly? Checked)
+{
+    public static PriceView? From(PriceQuote? quote) => quote is null
+        ? null
+        : new(quote.Price.Input, quote.Price.Output, quote.Price.CachedInput, quote.Price.CacheWrite, quote.Price.Reasoning, quote.Source, quote.Checked);
 }
 
 public sealed record ModelListView(string Auth, DateTimeOffset FetchedAt, bool FromCache, IReadOnlyList<ModelView> Models)
 {
-    public static ModelListView From(Maestro.Core.Models.ModelList list) =>
-        new(list.Auth.ToString(), list.FetchedAt, list.FromCache, [.. list.Models.Select(ModelView.From)]);
+    public static ModelListView From(Maestro.Core.Models.ModelList list, PriceTable? prices = null) =>
+        new(list.Auth.ToString(), list.FetchedAt, list.FromCache, [.. list.Models.Select(m => ModelView.From(m, prices?.Find(list.Auth.Provider, m.Id)))]);
 }

@@ -127,13 +127,15 @@ public sealed record SessionRequest(
     string? ReasoningEffort,
     int? RoundLimit,
     bool? AutoCompact,
-    IReadOnlyList<string>? ShellEnvPassthrough = null)
+    IReadOnlyList<string>? ShellEnvPassthrough = null,
+    bool? ForceModel = null)
 {
     public SessionSpec ToSpec() => new()
     {
         Name = Name,
         Auth = Auth,
         Model = Model,
+        ForceModel = ForceModel ?? false,
         WorkingDirectory = WorkingDirectory,
         Tools = Tools,
         Approve = Approve,

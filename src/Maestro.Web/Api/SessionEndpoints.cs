@@ -7,6 +7,7 @@ using Maestro.Core.Turns;
 using Maestro.Core.Usage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Maestro.Web.Api;
@@ -14,12 +15,70 @@ namespace Maestro.Web.Api;
 /// <summary>/api/sessions: sessions, their messages and threads, turns and their live events, approvals, context, usage.</summary>
 public static class SessionEndpoints
 {
+    /// <summary>The most sessions one page of <c>GET /api/sessions</c> holds.</summary>
+    public const int MaxPerPage = 500;
+
+    /// <summary>The address of a page of the session list with the same search and filters.</summary>
+    public static string PageLink(int page, int perPage, SessionFilter filter)
+    {
+        var query = new List<string>(5) { $"page={page}", $"per_page={perPage}" };
+        if (filter.Search is { } q)
+        {
+            query.Add("q=" + Uri.EscapeDataString(q));
+        }
+
+        if (filter.Auth is { } auth)
+        {
+            query.Add("auth=" + Uri.EscapeDataString(auth));
+        }
+
+        if (filter.Provider is { } provider)
+        {
+            query.Add("provider=" + Uri.EscapeDataString(provider));
+        }
+
+        return "/api/sessions?" + string.Join('&', query);
+    }
+
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/sessions");
 
-        group.MapGet("/", async (SessionService sessions, SessionViews views, CancellationToken ct) =>
-            Results.Ok(await views.CreateAsync(await sessions.ListAsync(ct), ct)));
+        // Paged like the dashboard: the body stays a list; X-Total-Count and a Link header (rel next/prev) say the rest.
+        group.MapGet("/", async (int? page, [FromQuery(Name = "per_page")] int? perPage, string? q, string? auth, string? provider, HttpContext http,
+            SessionService sessions, SessionViews views, CancellationToken ct) =>
+        {
+            if (page is < 1)
+            {
+                throw new ValidationFailedException("page", "page must be 1 or more.");
+            }
+
+            if (perPage is < 1 or > MaxPerPage)
+            {
+                throw new ValidationFailedException("per_page", $"per_page must be between 1 and {MaxPerPage}.");
+            }
+
+            var filter = SessionFilter.From(q, auth, provider);
+            var result = await sessions.PageAsync(page ?? 1, perPage ?? SessionPage.DefaultSize, filter, ct);
+            http.Response.Headers["X-Total-Count"] = result.Total.ToString(CultureInfo.InvariantCulture);
+            var links = new List<string>(2);
+            if (result.HasNext)
+            {
+                links.Add($"<{PageLink(result.Number + 1, result.Size, filter)}>; rel=\"next\"");
+            }
+
+            if (result.HasPrevious)
+            {
+                links.Add($"<{PageLink(result.Number - 1, result.Size, filter)}>; rel=\"prev\"");
+            }
+
+            if (links.Count > 0)
+            {
+                http.Response.Headers.Link = string.Join(", ", links);
+            }
+
+            return Results.Ok(await views.CreateAsync(result.Sessions, ct));
+        });
 
         group.MapPost("/", async (SessionRequest? request, SessionService sessions, SessionViews views, CancellationToken ct) =>
         {

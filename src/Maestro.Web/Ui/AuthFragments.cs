@@ -43,6 +43,18 @@ public static class AuthFragments
             }
         });
 
+        ui.MapPost("/auths/{provider}/{name}/test", async (string provider, string name, bool? detail, AuthTester tester, AuthService auths, CancellationToken ct) =>
+        {
+            var target = new AuthRef(provider, name);
+            var result = await tester.TestAsync(target, ct);
+            return new RazorComponentResult<AuthTestResultView>(new
+            {
+                Result = result,
+                Auth = AuthView.From(await auths.GetAsync(target, ct)),
+                Detail = detail == true,
+            });
+        });
+
         ui.MapDelete("/auths/{provider}/{name}", async (string provider, string name, bool? redirect, HttpContext http, AuthService auths, CancellationToken ct) =>
         {
             try

@@ -22,13 +22,13 @@ namespace Maestro.Web.Ui;
 public sealed class LiveDashboardStream(
     SessionEventHub hub, SessionService sessions, ITurnStore turns, AuthService auths, FragmentRenderer renderer, InboxFragments inbox, LiveStreamOptions options)
 {
-    public async IAsyncEnumerable<SseItem<string>> ReadAsync(int page, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SseItem<string>> ReadAsync(int page, SessionFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var subscription = hub.SubscribeAll();
         var html = new StringBuilder();
         var running = (await turns.RunningAsync(cancellationToken)).Select(t => t.SessionId).ToHashSet();
         var shown = new HashSet<Guid>();
-        foreach (var session in (await sessions.PageAsync(page, SessionPage.DefaultSize, cancellationToken)).Sessions)
+        foreach (var session in (await sessions.PageAsync(page, SessionPage.DefaultSize, filter, cancellationToken)).Sessions)
         {
             shown.Add(session.Id);
             html.Append(await BadgeAsync(session.Id, running.Contains(session.Id)));

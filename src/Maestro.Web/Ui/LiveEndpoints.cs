@@ -35,8 +35,8 @@ public static class LiveEndpoints
         live.MapGet("/approvals", (bool? list, LiveInboxStream stream, CancellationToken ct) =>
             TypedResults.ServerSentEvents(stream.ReadAsync(list == true, ct)));
 
-        live.MapGet("/dashboard", (int? page, LiveDashboardStream stream, CancellationToken ct) =>
-            TypedResults.ServerSentEvents(stream.ReadAsync(page ?? 1, ct)));
+        live.MapGet("/dashboard", (int? page, string? q, string? auth, string? provider, LiveDashboardStream stream, CancellationToken ct) =>
+            TypedResults.ServerSentEvents(stream.ReadAsync(page ?? 1, Maestro.Core.Sessions.SessionFilter.From(q, auth, provider), ct)));
 
         live.MapGet("/gateway", (LiveGatewayStream stream, CancellationToken ct) => TypedResults.ServerSentEvents(stream.ReadAsync(ct)));
 

@@ -5,6 +5,7 @@ using Maestro.Core.Models;
 using Maestro.Core.Sessions;
 using Maestro.Core.Tools;
 using Maestro.Core.Turns;
+using Maestro.Core.Usage;
 using Maestro.Web.Api;
 using Maestro.Web.Components.Chat;
 using Maestro.Web.Components.Sessions;
@@ -65,7 +66,7 @@ public static class SessionFormEndpoints
             }
         });
 
-        ui.MapDelete("/sessions/{session}", async (string session, bool? redirect, int? page, HttpContext http, SessionService sessions, ITurnStore turns, CancellationToken ct) =>
+        ui.MapDelete("/sessions/{session}", async (string session, bool? redirect, int? page, string? q, string? auth, string? provider, HttpContext http, SessionService sessions, ITurnStore turns, CancellationToken ct) =>
         {
             IReadOnlyDictionary<string, string[]>? errors = null;
             try
@@ -94,24 +95,24 @@ public static class SessionFormEndpoints
 
             return new RazorComponentResult<SessionTable>(new
             {
-                Page = await sessions.PageAsync(page ?? 1, SessionPage.DefaultSize, ct),
+                Page = await sessions.PageAsync(page ?? 1, SessionPage.DefaultSize, SessionFilter.From(q, auth, provider), ct),
                 Running = (await turns.RunningAsync(ct)).Select(t => t.SessionId).ToHashSet(),
                 Errors = errors,
             });
         });
 
-        ui.MapGet("/models/options", async (string? auth, string? list, ModelCatalog models, CancellationToken ct) =>
+        ui.MapGet("/models/options", async (string? auth, string? list, ModelCatalog models, PriceTable prices, CancellationToken ct) =>
         {
             var id = list is "bar-models" or "sf-models" ? list : "sf-models";
-            var (names, error) = await ModelIdsAsync(auth, models, ct);
-            return new RazorComponentResult<ModelOptions>(new { ListId = id, Models = names, Error = error });
+            var (choices, error) = await ModelChoicesAsync(auth, models, prices, ct);
+            return new RazorComponentResult<ModelOptions>(new { ListId = id, Models = choices, Error = error });
         });
 
         return ui;
     }
 
-    /// <summary>An auth's live model ids, or why there are none (a provider that cannot list still chats).</summary>
-    public static async Task<(IReadOnlyList<string> Models, string? Error)> ModelIdsAsync(string? auth, ModelCatalog models, CancellationToken ct)
+    /// <summary>An auth's live models with their facts and prices, or why there are none (a provider that cannot list still chats).</summary>
+    public static async Task<(IReadOnlyList<ModelChoice> Models, string? Error)> ModelChoicesAsync(string? auth, ModelCatalog models, PriceTable prices, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(auth))
         {
@@ -121,7 +122,7 @@ public static class SessionFormEndpoints
         try
         {
             var list = await models.GetAsync(AuthRef.Parse(auth), refresh: false, ct);
-            return ([.. list.Models.Select(m => m.Id)], null);
+            return ([.. list.Models.Select(m => ModelChoice.From(m, prices.Find(list.Auth.Provider, m.Id)))], null);
         }
         catch (Exception ex) when (ex is MaestroException or HttpRequestException)
         {

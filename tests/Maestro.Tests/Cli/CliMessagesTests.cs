@@ -99,7 +99,7 @@ public sealed partial class CliMessagesTests(PostgresFixture postgres) : IAsyncL
     [Fact]
     public async Task Context_chunks_are_shown_and_removed_by_short_id()
     {
-        (await CliRunner.RunAsync(_env, "session", "create", "short-ids", "--auth", "anthropic/emu", "--model", "synthetic:5")).ExitCode.ShouldBe(0);
+        (await CliRunner.RunAsync(_env, "session", "create", "short-ids", "--auth", "anthropic/emu", "--model", "synthetic:5", "--force-model")).ExitCode.ShouldBe(0);
         var turn = await CliRunner.RunAsync(_env, "chat", "--session", "short-ids", "A first question");
         turn.ExitCode.ShouldBe(0, turn.ToString());
 

@@ -61,6 +61,9 @@ public sealed class SessionTestBed : IAsyncDisposable
             Name = name,
             Auth = $"{provider}/bed",
             Model = extra?.Model ?? Models[provider],
+
+            // The emulator's scripted models (synthetic:…, fixture:…) are served but never listed.
+            ForceModel = extra?.ForceModel == true || extra?.Model?.Contains(':', StringComparison.Ordinal) == true,
             WorkingDirectory = extra?.WorkingDirectory ?? Workdir,
         }, CancellationToken.None);
 

@@ -27,7 +27,7 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         var serve = CliProcess.Start(_bed.Env.Settings, "serve", "--port", port.ToString(CultureInfo.InvariantCulture));
         await serve.WaitForOutputAsync("Maestro is running");
         using var http = WebServer.ClientFor(port, _bed.Env.Home);
-        (await http.PostAsJsonAsync("/api/sessions", new { name = "crashy", auth = "anthropic/bed", model = "synthetic:3000@100", working_directory = _bed.Workdir }))
+        (await http.PostAsJsonAsync("/api/sessions", new { name = "crashy", auth = "anthropic/bed", model = "synthetic:3000@100", force_model = true, working_directory = _bed.Workdir }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         (await http.PostAsJsonAsync("/api/sessions/crashy/turns", new { text = "A long answer, please" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
@@ -62,7 +62,7 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         await using var serve = CliProcess.Start(_bed.Env.Settings, "serve", "--port", port.ToString(CultureInfo.InvariantCulture));
         await serve.WaitForOutputAsync("Maestro is running");
         using var http = WebServer.ClientFor(port, _bed.Env.Home);
-        (await http.PostAsJsonAsync("/api/sessions", new { name = "watched", auth = "gemini/bed", model = "synthetic:1200@40", working_directory = _bed.Workdir }))
+        (await http.PostAsJsonAsync("/api/sessions", new { name = "watched", auth = "gemini/bed", model = "synthetic:1200@40", force_model = true, working_directory = _bed.Workdir }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         (await http.PostAsJsonAsync("/api/sessions/watched/turns", new { text = "Stream for a while" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         // Long enough (30 s) for the CLI process to start and attach while the answer is still streaming.

@@ -207,7 +207,7 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
 
     private async Task<string> CreateAsync(string name, string model, string provider = "anthropic")
     {
-        var response = await Http.PostAsJsonAsync("/api/sessions", new { name, auth = $"{provider}/bed", model, working_directory = _bed.Workdir });
+        var response = await Http.PostAsJsonAsync("/api/sessions", new { name, auth = $"{provider}/bed", model, force_model = true, working_directory = _bed.Workdir });
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return name;
     }

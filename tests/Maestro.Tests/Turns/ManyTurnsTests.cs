@@ -112,7 +112,7 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
                 }
 
                 resumed.Text.Clear();
-                (await Http.PatchAsJsonAsync($"/api/sessions/{name}", new { model = "synthetic:80@200" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+                (await Http.PatchAsJsonAsync($"/api/sessions/{name}", new { model = "synthetic:80@200", force_model = true })).StatusCode.ShouldBe(HttpStatusCode.OK);
                 (await Http.PostAsJsonAsync($"/api/sessions/{name}/turns", new { text = "Now a short one" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
                 continue;
             }
@@ -169,7 +169,7 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
             await gate.WaitAsync();
             try
             {
-                (await Http.PostAsJsonAsync("/api/sessions", new { name, auth = "anthropic/bed", model })).StatusCode.ShouldBe(HttpStatusCode.Created);
+                (await Http.PostAsJsonAsync("/api/sessions", new { name, auth = "anthropic/bed", model, force_model = true })).StatusCode.ShouldBe(HttpStatusCode.Created);
             }
             finally
             {

@@ -33,7 +33,7 @@ public sealed class TurnAdmissionTests(PostgresFixture postgres) : IAsyncLifetim
         foreach (var name in names)
         {
             // Long enough that the first five are still running when the others arrive.
-            (await Http.PostAsJsonAsync("/api/sessions", new { name, auth = "anthropic/bed", model = "synthetic:2000@20" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+            (await Http.PostAsJsonAsync("/api/sessions", new { name, auth = "anthropic/bed", model = "synthetic:2000@20", force_model = true })).StatusCode.ShouldBe(HttpStatusCode.Created);
         }
 
         var responses = await Task.WhenAll(names.Select(name => Http.PostAsJsonAsync($"/api/sessions/{name}/turns", new { text = "Me first" })));

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Maestro.Core.Providers.Http;
 
 /// <summary>
-/// The handlers every provider request goes through, outermost first: resilience (retries before the first byte,
+/// The handlers every provider request goes through, outermost first: the auth's health (its final outcome) → resilience (retries before the first byte,
 /// the circuit breaker per provider and auth) → typed errors → credentials (signing, one refresh and one retry after
 /// a 401) → the HTTP_DEBUG log (only when enabled) → whatever is added after them → the network. A handler appended
 /// with <c>AddHttpMessageHandler</c> to the <see cref="ProviderConnections.HttpClientName"/> client sees every
@@ -14,12 +14,18 @@ public static class ProviderHttpHandlers
 {
     public static IReadOnlyList<DelegatingHandler> Create(ProviderRuntime runtime, bool httpDebug)
     {
-        var handlers = new List<DelegatingHandler>(4)
+        var handlers = new List<DelegatingHandler>(5);
+        if (runtime.Health is { } health)
         {
+            handlers.Add(new AuthHealthHandler(health));
+        }
+
+        handlers.AddRange(
+        [
             runtime.Resilience.CreateHandler(),
             new ProviderErrorHandler(runtime.Time),
             new CredentialsHandler(),
-        };
+        ]);
         if (httpDebug)
         {
             handlers.Add(new HttpDebugHandler(runtime.LoggerFactory.CreateLogger<HttpDebugHandler>()));

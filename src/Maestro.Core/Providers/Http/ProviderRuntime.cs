@@ -25,8 +25,11 @@ public sealed class ProviderRuntimeOptions
 }
 
 /// <summary>The shared machinery of provider calls: resilience pipelines, diagnostics, time.</summary>
-public sealed class ProviderRuntime(ProviderRuntimeOptions options, TimeProvider time, ILoggerFactory loggerFactory)
+public sealed class ProviderRuntime(ProviderRuntimeOptions options, TimeProvider time, ILoggerFactory loggerFactory, Auths.AuthHealthTracker? health = null)
 {
+    /// <summary>Follows each auth's outcomes (absent in adapter tests and benchmarks that build a runtime by hand).</summary>
+    public Auths.AuthHealthTracker? Health => health;
+
     private readonly ProviderResilience _resilience = new(options, time, loggerFactory.CreateLogger("Maestro.Providers.Retry"));
 
     public ProviderRuntimeOptions Options => options;

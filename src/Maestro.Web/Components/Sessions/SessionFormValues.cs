@@ -13,10 +13,19 @@ public sealed record SessionFormValues
 
     public string Model { get; init; } = "";
 
+    /// <summary>Keep the model even when the auth does not list it.</summary>
+    public bool ForceModel { get; init; }
+
     public string WorkingDirectory { get; init; } = "";
 
     /// <summary>Enabled built-in tools; null = all of them.</summary>
     public IReadOnlySet<string>? Tools { get; init; }
+
+    /// <summary>The saved prompt stack (a session's settings); the form shows it checked.</summary>
+    public IReadOnlyList<PromptRef> PromptStack { get; init; } = [];
+
+    /// <summary>Prompts chosen in a posted form, as name or name@version, in the form's order.</summary>
+    public IReadOnlyList<string>? Prompts { get; init; }
 
     /// <summary>Names of the attached MCP servers.</summary>
     public IReadOnlySet<string> McpServers { get; init; } = new HashSet<string>(StringComparer.Ordinal);
@@ -45,6 +54,7 @@ public sealed record SessionFormValues
     public static SessionFormValues From(Session s, IReadOnlyDictionary<Guid, string>? mcpNames = null) => new()
     {
         McpServers = s.McpServerIds.Select(id => mcpNames?.GetValueOrDefault(id)).OfType<string>().ToHashSet(StringComparer.Ordinal),
+        PromptStack = s.PromptStack,
         Name = s.Name,
         Auth = s.Auth?.ToString() ?? "",
         Model = s.Model,
@@ -68,10 +78,12 @@ public sealed record SessionFormValues
             Name = form["name"].ToString().Trim(),
             Auth = form["auth"].ToString(),
             Model = form["model"].ToString().Trim(),
+            ForceModel = form["force_model"].ToString() is "on" or "true",
             WorkingDirectory = form["working_directory"].ToString().Trim(),
             Tools = tools.Count == allTools.Count && allTools.All(tools.Contains) ? null : tools,
             ToolsPosted = true,
             McpServers = form["mcp_servers"].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).ToHashSet(StringComparer.Ordinal),
+            Prompts = [.. form["prompts"].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!)],
             Approve = form["approve"].ToString(),
             SystemPrompt = form["system_prompt"].ToString(),
             Temperature = form["temperature"].ToString().Trim(),
@@ -92,6 +104,7 @@ public sealed record SessionFormValues
         Name = Name,
         Auth = Auth.Length == 0 && creating ? null : Auth,
         Model = Model.Length == 0 && creating ? null : Model,
+        ForceModel = ForceModel,
         WorkingDirectory = WorkingDirectory.Length == 0 && creating ? null : WorkingDirectory,
         Tools = Tools is not null ? [.. Tools.Order(StringComparer.Ordinal)] : creating || !ToolsPosted ? null : allTools,
         Approve = Approve.Length == 0 ? null : Approve,
@@ -102,6 +115,7 @@ public sealed record SessionFormValues
         RoundLimit = Number(RoundLimit, "round_limit", "The round limit must be between 1 and 500.", errors, int.Parse),
         AutoCompact = AutoCompact,
         McpServers = creating && McpServers.Count == 0 ? null : [.. McpServers.Order(StringComparer.Ordinal)],
+        Prompts = Prompts is null || (creating && Prompts.Count == 0) ? null : Prompts,
         ShellEnvPassthrough = creating && ShellEnvPassthrough.Length == 0
             ? null
             : ShellEnvPassthrough.Split([',', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
