@@ -145,9 +145,10 @@ public sealed class GatewayApiTests(PostgresFixture postgres) : IAsyncLifetime
         using var renamed = await Api.PatchAsJsonAsync("/api/gateway/routes/pool", new { name = "pool2" }, Ct);
         renamed.StatusCode.ShouldBe(HttpStatusCode.OK, await renamed.Content.ReadAsStringAsync(Ct));
         (await Api.GetFromJsonAsync<JsonElement>("/api/gateway/keys/pooled", Ct)).GetProperty("routes").EnumerateArray().Select(r => r.GetString()).ShouldBe(["pool2"]);
-        _bed.Script("openai/work", ScriptedResponse.FromText("Renamed."));
+        // Either target may answer now: the pool prefers the auth with the most quota headroom, and the first call
+        // gave the OpenAI auth a reported rate-limit window while the Anthropic one has none yet.
         (await _bed.OpenAI(secret).GetChatClient("pool2").CompleteChatAsync([new UserChatMessage("Hi")], cancellationToken: Ct))
-            .Value.Content[0].Text.ShouldBe("Renamed.");
+            .Value.Content[0].Text.ShouldNotBeNullOrWhiteSpace();
         (await Should.ThrowAsync<ClientResultException>(() => _bed.OpenAI(secret).GetChatClient("pool").CompleteChatAsync([new UserChatMessage("Hi")], cancellationToken: Ct)))
             .Status.ShouldBe(404);
 

@@ -156,7 +156,7 @@ public sealed class AnthropicChatClientTests
         descriptor.DisplayName.ShouldBe("Anthropic");
         descriptor.AuthTypes.ShouldBe([AuthType.ApiKey, AuthType.OAuth]);
         descriptor.Features.ShouldBe(
-            ["streaming", "tools", "images", "reasoning", "reasoning_replay", "model_listing", "oauth"], ignoreOrder: true);
+            ["streaming", "tools", "images", "text_files", "reasoning", "reasoning_replay", "model_listing", "oauth"], ignoreOrder: true);
         descriptor.DefaultBaseUrl.ShouldBe(new Uri("https://api.anthropic.com"));
     }
 

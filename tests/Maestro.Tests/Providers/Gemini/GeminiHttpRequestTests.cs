@@ -120,7 +120,7 @@ public sealed class GeminiHttpRequestTests
         descriptor.Id.ShouldBe("gemini");
         descriptor.DisplayName.ShouldBe("Google Gemini");
         descriptor.AuthTypes.ShouldBe([AuthType.ApiKey, AuthType.OAuth]);
-        descriptor.Features.ShouldBe(["streaming", "tools", "images", "reasoning", "reasoning_replay", "model_listing", "oauth"], ignoreOrder: true);
+        descriptor.Features.ShouldBe(["streaming", "tools", "images", "text_files", "reasoning", "reasoning_replay", "model_listing", "oauth"], ignoreOrder: true);
         descriptor.DefaultBaseUrl.ShouldBe(new Uri("https://generativelanguage.googleapis.com"));
         descriptor.DefaultModel.ShouldBe("gemini-2.5-flash");
     }
