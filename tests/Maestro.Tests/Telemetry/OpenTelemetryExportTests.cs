@@ -14,6 +14,7 @@ namespace Maestro.Tests.Telemetry;
 /// turn's invoke_agent span, a chat span per model round with the HTTP client span beneath, the execute_tool span, and
 /// database spans — and the GenAI token-usage metric, to a recording OTLP/HTTP receiver.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class OpenTelemetryExportTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private readonly string _authName = $"otel{Guid.NewGuid():N}"[..20];
