@@ -58,7 +58,7 @@ public sealed partial class CatalogJourneyTests(PostgresFixture postgres, Browse
         await Expect(list).ToBeVisibleAsync();
         await Expect(list.Locator("li:visible")).ToHaveCountAsync(1);
         await Expect(list.Locator("li:visible")).ToContainTextAsync("200k context");
-        await Expect(list.Locator("li:visible")).ToContainTextAsync("$1 / $5 per M tokens");
+        await Expect(list.Locator("li:visible")).ToContainTextAsync("$1 / $5 per M");
         await browser.ScreenshotAsync(page, "model-picker");
 
         await model.PressAsync("ArrowDown");

@@ -29,7 +29,7 @@ public static class ModelsCommand
             }
 
             var prices = ctx.Get<PriceTable>();
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("Model", "Name", "Context", "Max output", "US$/M in/out", "Created");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("Model", "Name", "Context", "Max output", "Price in / out", "Created");
             foreach (var m in list.Models)
             {
                 var price = prices.Find(list.Auth.Provider, m.Id)?.Price;
@@ -38,7 +38,7 @@ public static class ModelsCommand
                     Errors.Escape(m.DisplayName ?? ""),
                     m.ContextWindow?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
                     m.MaxOutputTokens?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
-                    price is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{price.Input:0.###} / {price.Output:0.###}"),
+                    price is null ? "" : Errors.Escape(PriceText.InputOutput(price)),
                     m.CreatedAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
             }
 

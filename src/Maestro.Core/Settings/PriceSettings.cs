@@ -18,6 +18,9 @@ public sealed class PriceSettings(ISettingsStore store, PriceTable prices, Provi
     /// <summary>The most a price may be (US$ per million tokens): anything above is a typo.</summary>
     public const decimal MaxPrice = 10_000m;
 
+    /// <summary>The largest long-context threshold (input tokens): no model reads more.</summary>
+    public const long MaxPromptTokens = 100_000_000;
+
     public static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -78,6 +81,19 @@ public sealed class PriceSettings(ISettingsStore store, PriceTable prices, Provi
             Check(errors, "cached_input", price.CachedInput);
             Check(errors, "cache_write", price.CacheWrite);
             Check(errors, "reasoning", price.Reasoning);
+            if (price.LongContext is { } tier)
+            {
+                if (tier.Above is < 1 or > MaxPromptTokens)
+                {
+                    errors.Add("long_context.above", $"The long-context threshold must be between 1 and {MaxPromptTokens:N0} input tokens (Gemini Pro's is 200000).");
+                }
+
+                Check(errors, "long_context.input", tier.Input);
+                Check(errors, "long_context.output", tier.Output);
+                Check(errors, "long_context.cached_input", tier.CachedInput);
+                Check(errors, "long_context.cache_write", tier.CacheWrite);
+                Check(errors, "long_context.reasoning", tier.Reasoning);
+            }
         }
 
         errors.ThrowIfAny();
@@ -114,7 +130,7 @@ public sealed class PriceSettings(ISettingsStore store, PriceTable prices, Provi
     {
         if (value is < 0 or > MaxPrice)
         {
-            errors.Add(field, $"The {field.Replace('_', ' ')} price must be between 0 and {MaxPrice:N0} US$ per million tokens.");
+            errors.Add(field, $"The {field.Replace("long_context.", "long-context ", StringComparison.Ordinal).Replace('_', ' ')} price must be between 0 and {MaxPrice:N0} US$ per million tokens.");
         }
     }
 }

@@ -7,7 +7,8 @@ namespace Maestro.Core.Usage;
 /// <summary>
 /// Prices per million tokens, so costs show with no set-up. Three layers, the first that knows a model wins: prices
 /// saved in the settings (<see cref="SetOverrides"/>), the user's price file (MAESTRO_PRICES, default
-/// $MAESTRO_HOME/prices.json: <c>{"models": {"claude-sonnet-4-5": {"input": 3, "output": 15, "cached_input": 0.3}}}</c>),
+/// $MAESTRO_HOME/prices.json: <c>{"models": {"claude-sonnet-4-5": {"input": 3, "output": 15, "cached_input": 0.3}}}</c>, with an
+/// optional <c>"long_context": {"above": 200000, "input": 6, "output": 22.5}</c> tier),
 /// and the providers' built-in lists (<see cref="PriceList"/>, one file per provider). Override keys are a model id
 /// (any provider) or <c>provider/model</c>; they match a model exactly or by their longest prefix. Built-in entries
 /// match the model and its dated snapshots only, never another model that merely starts the same way.
@@ -62,12 +63,17 @@ public sealed class PriceTable
         catch (JsonException ex)
         {
             throw new MaestroException($"The price table {path} is not valid JSON: {ex.Message}",
-                "Expected {\"models\": {\"model-id\": {\"input\": 3.0, \"output\": 15.0, \"cached_input\": 0.3, \"cache_write\": 3.75}}} (US$ per million tokens).");
+                "Expected {\"models\": {\"model-id\": {\"input\": 3.0, \"output\": 15.0, \"cached_input\": 0.3, \"cache_write\": 3.75, " +
+                "\"long_context\": {\"above\": 200000, \"input\": 6.0, \"output\": 22.5}}}} (US$ per million tokens; long_context is optional).");
         }
     }
 
-    /// <summary>The price of <paramref name="model"/> (of <paramref name="provider"/> when known), or null when no layer has one.</summary>
-    public PriceQuote? Find(string? provider, string model)
+    /// <summary>
+    /// The price of <paramref name="model"/> as <paramref name="provider"/> serves it, or null when no layer has one. The
+    /// provider is always needed: two providers can serve the same model id at different prices (an OpenAI-compatible
+    /// endpoint's <c>gpt-4o</c> is not OpenAI's), so a built-in list only ever prices its own provider's models.
+    /// </summary>
+    public PriceQuote? Find(string provider, string model)
     {
         if (string.IsNullOrEmpty(model))
         {
@@ -84,31 +90,51 @@ public sealed class PriceTable
             return new PriceQuote(model, filed, PriceSources.File);
         }
 
-        if (provider is not null)
-        {
-            return _builtIn.TryGetValue(provider, out var list) ? FindBuiltIn(list, model) : null;
-        }
-
-        // Without a provider (the gateway's older callers), any provider's list that knows the model.
-        foreach (var list in _builtIn.Values)
-        {
-            if (FindBuiltIn(list, model) is { } quote)
-            {
-                return quote;
-            }
-        }
-
-        return null;
+        return _builtIn.TryGetValue(provider, out var list) ? FindBuiltIn(list, model) : null;
     }
 
-    public decimal? Cost(string model, long input, long output, long cachedInput) => Cost(null, model, new UsageCounts(input, output, cachedInput));
-
-    /// <summary>US$ for the counts, rounded to a millionth of a dollar; null when the model has no price.</summary>
-    public decimal? Cost(string? provider, string model, UsageCounts usage) =>
-        Find(provider, model) is { } quote ? Cost(quote.Price, usage) : null;
-
-    public static decimal Cost(ModelPrice price, UsageCounts usage)
+    /// <summary>
+    /// Every prompt size above which some price has a long-context tier, ascending. Usage sums are split at these sizes
+    /// so that the calls summed together are all billed in the same tier.
+    /// </summary>
+    public IReadOnlyList<long> LongContextThresholds()
     {
+        var thresholds = new SortedSet<long>();
+        Collect(_overrides.Values);
+        Collect(_file.Values);
+        foreach (var list in _builtIn.Values)
+        {
+            Collect(list.Models.Values);
+        }
+
+        return [.. thresholds];
+
+        void Collect(IEnumerable<ModelPrice> prices)
+        {
+            foreach (var price in prices)
+            {
+                if (price.LongContext is { } tier)
+                {
+                    thresholds.Add(tier.Above);
+                }
+            }
+        }
+    }
+
+    /// <summary>US$ for one call, rounded to a millionth of a dollar; null when the model has no price.</summary>
+    public decimal? Cost(string provider, string model, UsageCounts call) =>
+        Find(provider, model) is { } quote ? Cost(quote.Price, call) : null;
+
+    /// <summary>US$ for one call: its prompt size picks the tier (<see cref="ModelPrice.For"/>).</summary>
+    public static decimal Cost(ModelPrice price, UsageCounts call) => Cost(price, call, call.Input);
+
+    /// <summary>
+    /// US$ for <paramref name="usage"/> — one call, or the sum of calls that all fall in one tier — billed in the tier of
+    /// a prompt of <paramref name="promptTokens"/> input tokens.
+    /// </summary>
+    public static decimal Cost(ModelPrice price, UsageCounts usage, long promptTokens)
+    {
+        price = price.For(promptTokens);
         var cached = Math.Max(0, usage.CachedInput);
         var written = Math.Max(0, usage.CacheWrite);
         var uncached = Math.Max(0, usage.Input - cached - written);
@@ -121,14 +147,14 @@ public sealed class PriceTable
         return Math.Round(cost / 1_000_000m, 6);
     }
 
-    private static ModelPrice? FindOverride(IReadOnlyDictionary<string, ModelPrice> entries, string? provider, string model)
+    private static ModelPrice? FindOverride(IReadOnlyDictionary<string, ModelPrice> entries, string provider, string model)
     {
         if (entries.Count == 0)
         {
             return null;
         }
 
-        if (provider is not null && entries.TryGetValue($"{provider}/{model}", out var scoped))
+        if (entries.TryGetValue($"{provider}/{model}", out var scoped))
         {
             return scoped;
         }
@@ -143,7 +169,7 @@ public sealed class PriceTable
         foreach (var (key, price) in entries)
         {
             var slash = key.IndexOf('/', StringComparison.Ordinal);
-            if (slash >= 0 && (provider is null || !key.AsSpan(0, slash).SequenceEqual(provider)))
+            if (slash >= 0 && !key.AsSpan(0, slash).SequenceEqual(provider))
             {
                 continue;
             }

@@ -3,6 +3,7 @@ namespace Maestro.Core.Usage;
 /// <summary>Token totals of one model within a scope (a session, an auth), with the cost when the model has a price.</summary>
 /// <param name="CacheWriteTokens">Input tokens written to the prompt cache (also counted in <paramref name="InputTokens"/>).</param>
 /// <param name="Messages">The provider calls counted: one per answer, summary or title.</param>
+/// <param name="LongestPrompt">The most input tokens one of the counted calls had (it decides a long-context tier).</param>
 public sealed record ModelUsage(
     string Model,
     string? Provider,
@@ -12,7 +13,8 @@ public sealed record ModelUsage(
     long CachedInputTokens,
     long ReasoningTokens,
     decimal? Cost,
-    long CacheWriteTokens = 0)
+    long CacheWriteTokens = 0,
+    long LongestPrompt = 0)
 {
     public UsageCounts ToCounts() => new(InputTokens, OutputTokens, CachedInputTokens, CacheWriteTokens, ReasoningTokens);
 }

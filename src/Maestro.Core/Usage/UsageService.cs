@@ -6,18 +6,54 @@ public sealed class UsageService(IUsageStore store, PriceTable prices, Settings.
     public async Task<UsageReport> ForSessionAsync(Guid sessionId, string label, CancellationToken cancellationToken)
     {
         await FreshPricesAsync(cancellationToken);
-        return new(label, Priced(await store.BySessionAsync(sessionId, cancellationToken)));
+        return new(label, Priced(await store.BySessionAsync(sessionId, prices.LongContextThresholds(), cancellationToken)));
     }
 
     public async Task<UsageReport> ForAuthAsync(Guid authId, string label, CancellationToken cancellationToken)
     {
         await FreshPricesAsync(cancellationToken);
-        return new(label, Priced(await store.ByAuthAsync(authId, cancellationToken)));
+        return new(label, Priced(await store.ByAuthAsync(authId, prices.LongContextThresholds(), cancellationToken)));
     }
 
     // The prices saved in the settings, re-read now and then (another process may have changed them).
     private Task FreshPricesAsync(CancellationToken cancellationToken) => saved?.EnsureFreshAsync(cancellationToken) ?? Task.CompletedTask;
 
-    private List<ModelUsage> Priced(IReadOnlyList<ModelUsage> usage) =>
-        [.. usage.Select(u => u with { Cost = prices.Cost(u.Provider, u.Model, u.ToCounts()) })];
+    /// <summary>
+    /// Prices each row in the tier of its longest prompt (the store split rows at every threshold, so all its calls share
+    /// that tier), then folds the rows of one model and provider back into one.
+    /// </summary>
+    private List<ModelUsage> Priced(IReadOnlyList<ModelUsage> rows)
+    {
+        var merged = new List<ModelUsage>(rows.Count);
+        foreach (var row in rows)
+        {
+            var cost = row.Provider is { } provider && prices.Find(provider, row.Model) is { } quote
+                ? PriceTable.Cost(quote.Price, row.ToCounts(), row.LongestPrompt)
+                : (decimal?)null;
+            var priced = row with { Cost = cost };
+            var same = merged.FindIndex(m => m.Model == row.Model && m.Provider == row.Provider);
+            if (same < 0)
+            {
+                merged.Add(priced);
+            }
+            else
+            {
+                merged[same] = Fold(merged[same], priced);
+            }
+        }
+
+        return merged;
+    }
+
+    private static ModelUsage Fold(ModelUsage a, ModelUsage b) => a with
+    {
+        Messages = a.Messages + b.Messages,
+        InputTokens = a.InputTokens + b.InputTokens,
+        OutputTokens = a.OutputTokens + b.OutputTokens,
+        CachedInputTokens = a.CachedInputTokens + b.CachedInputTokens,
+        ReasoningTokens = a.ReasoningTokens + b.ReasoningTokens,
+        CacheWriteTokens = a.CacheWriteTokens + b.CacheWriteTokens,
+        Cost = a.Cost is null && b.Cost is null ? null : (a.Cost ?? 0) + (b.Cost ?? 0),
+        LongestPrompt = Math.Max(a.LongestPrompt, b.LongestPrompt),
+    };
 }

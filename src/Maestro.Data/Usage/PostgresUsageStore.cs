@@ -7,11 +7,16 @@ namespace Maestro.Data.Usage;
 /// <summary>The usage ledger (<c>usage_records</c>): one row per provider call, summed per session and per auth.</summary>
 public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore, IUsageRecorder
 {
+    // Rows per model and provider, split at the long-context thresholds ($2: each threshold + 1, ascending), so a row's
+    // calls share one tier; the largest prompt of each row tells the price which.
     private const string Sums = """
         SELECT model, provider, count(*), sum(input_tokens)::bigint, sum(output_tokens)::bigint,
-               sum(cached_input_tokens)::bigint, sum(reasoning_tokens)::bigint, sum(cache_write_tokens)::bigint
+               sum(cached_input_tokens)::bigint, sum(reasoning_tokens)::bigint, sum(cache_write_tokens)::bigint,
+               max(input_tokens)::bigint
         FROM usage_records
         """;
+
+    private const string ByModelAndTier = "GROUP BY model, provider, width_bucket(input_tokens, $2::bigint[]) ORDER BY 1, 2, 9";
 
     public async Task RecordAsync(UsageRecord record, CancellationToken cancellationToken)
     {
@@ -38,20 +43,40 @@ public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore, 
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ModelUsage>> BySessionAsync(Guid sessionId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ModelUsage>> BySessionAsync(Guid sessionId, IReadOnlyList<long> promptThresholds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"{Sums} WHERE session_id = $1 GROUP BY 1, 2 ORDER BY 1", connection);
+        await using var command = new NpgsqlCommand($"{Sums} WHERE session_id = $1 {ByModelAndTier}", connection);
         command.Parameters.AddWithValue(sessionId);
+        command.Parameters.AddWithValue(Bounds(promptThresholds));
         return await ReadAsync(command, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ModelUsage>> ByAuthAsync(Guid authId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ModelUsage>> ByAuthAsync(Guid authId, IReadOnlyList<long> promptThresholds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"{Sums} WHERE auth_id = $1 GROUP BY 1, 2 ORDER BY 1", connection);
+        await using var command = new NpgsqlCommand($"{Sums} WHERE auth_id = $1 {ByModelAndTier}", connection);
         command.Parameters.AddWithValue(authId);
+        command.Parameters.AddWithValue(Bounds(promptThresholds));
         return await ReadAsync(command, cancellationToken);
+    }
+
+    // width_bucket counts a value equal to a bound into the upper bucket; a tier starts above its threshold.
+    private static long[] Bounds(IReadOnlyList<long> thresholds)
+    {
+        if (thresholds.Count == 0)
+        {
+            return [long.MaxValue];
+        }
+
+        var bounds = new long[thresholds.Count];
+        for (var i = 0; i < bounds.Length; i++)
+        {
+            bounds[i] = thresholds[i] == long.MaxValue ? long.MaxValue : thresholds[i] + 1;
+        }
+
+        Array.Sort(bounds);
+        return bounds;
     }
 
     private static async Task<List<ModelUsage>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -61,7 +86,7 @@ public sealed class PostgresUsageStore(MaestroDatabase database) : IUsageStore, 
         while (await reader.ReadAsync(cancellationToken))
         {
             result.Add(new ModelUsage(reader.GetString(0), reader.GetString(1), reader.GetInt64(2),
-                reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), null, reader.GetInt64(7)));
+                reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), null, reader.GetInt64(7), reader.GetInt64(8)));
         }
 
         return result;

@@ -295,7 +295,10 @@ internal sealed class GatewayHandler(
         var details = attempted.Usage;
         long input = details?.InputTokenCount ?? 0, output = details?.OutputTokenCount ?? 0, cached = details?.CachedInputTokenCount ?? 0;
         var target = attempted.Target;
-        var cost = details is null || attempted.Model is null ? null : prices.Cost(attempted.Model, input, output, cached);
+        // Priced as the target's provider sells the model: the same id can cost differently elsewhere (or be free).
+        var cost = details is null || attempted.Model is null || target is null
+            ? null
+            : prices.Cost(target.Auth.Provider, attempted.Model, UsageCounts.From(details));
         keyLimits.AddTokens(caller.Key, input + output);
         usage.Record(new GatewayUsageRecord(
             caller.Key.Id,

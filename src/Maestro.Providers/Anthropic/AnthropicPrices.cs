@@ -4,7 +4,10 @@ namespace Maestro.Providers.Anthropic;
 
 /// <summary>
 /// Anthropic's list prices (US$ per million tokens; cache writes at the 5-minute rate, the default), by model alias:
-/// dated snapshots take their alias's price. Update this file when Anthropic's price page changes.
+/// dated snapshots take their alias's price. Checked against Anthropic's price page (the newest copy reachable was
+/// verified 2026-08-07); the models it lists by name only, whose API ids it does not give, are left out. No long-context
+/// tier: Maestro does not ask for the 1M-token context beta, so no prompt goes past 200k tokens. Update this file when
+/// Anthropic's price page changes.
 /// </summary>
 internal static class AnthropicPrices
 {

@@ -92,11 +92,21 @@ public sealed record ModelView(
 }
 
 /// <param name="Source">built-in (with <paramref name="Checked"/>, the day the list was compared with the provider's page), file or settings.</param>
-public sealed record PriceView(decimal Input, decimal Output, decimal? CachedInput, decimal? CacheWrite, decimal? Reasoning, string Source, DateOnly? Checked)
+/// <param name="LongContext">The prices of a call whose prompt is above <c>above</c> input tokens (the whole call), when the model has such a tier.</param>
+public sealed record PriceView(
+    decimal Input,
+    decimal Output,
+    decimal? CachedInput,
+    decimal? CacheWrite,
+    decimal? Reasoning,
+    string Source,
+    DateOnly? Checked,
+    LongContextPrice? LongContext = null)
 {
     public static PriceView? From(PriceQuote? quote) => quote is null
         ? null
-        : new(quote.Price.Input, quote.Price.Output, quote.Price.CachedInput, quote.Price.CacheWrite, quote.Price.Reasoning, quote.Source, quote.Checked);
+        : new(quote.Price.Input, quote.Price.Output, quote.Price.CachedInput, quote.Price.CacheWrite, quote.Price.Reasoning, quote.Source, quote.Checked,
+            quote.Price.LongContext);
 }
 
 public sealed record ModelListView(string Auth, DateTimeOffset FetchedAt, bool FromCache, IReadOnlyList<ModelView> Models)

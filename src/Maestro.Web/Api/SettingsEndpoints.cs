@@ -11,7 +11,9 @@ public static class SettingsEndpoints
 {
     public sealed record DefaultsRequest(string? Auth, string? Model, IReadOnlyList<string>? Tools, string? Approve, bool? ForceModel);
 
-    public sealed record PriceRequest(string? Model, decimal? Input, decimal? Output, decimal? CachedInput, decimal? CacheWrite, decimal? Reasoning);
+    /// <param name="LongContext">Optional: the prices of a call whose prompt is above <c>above</c> input tokens.</param>
+    public sealed record PriceRequest(
+        string? Model, decimal? Input, decimal? Output, decimal? CachedInput, decimal? CacheWrite, decimal? Reasoning, LongContextPrice? LongContext = null);
 
     public static IEndpointRouteBuilder MapSettingsApi(this IEndpointRouteBuilder app)
     {
@@ -41,7 +43,7 @@ public static class SettingsEndpoints
             }
 
             errors.ThrowIfAny();
-            await saved.SetAsync(request!.Model, new ModelPrice(request.Input!.Value, request.Output!.Value, request.CachedInput, request.CacheWrite, request.Reasoning), ct);
+            await saved.SetAsync(request!.Model, new ModelPrice(request.Input!.Value, request.Output!.Value, request.CachedInput, request.CacheWrite, request.Reasoning, request.LongContext), ct);
             return Results.Ok(PricesView.From(prices));
         });
 

@@ -21,7 +21,7 @@ public sealed class KeyTests(PostgresFixture postgres) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await File.WriteAllTextAsync(_prices, """{"models":{"claude-haiku-4-5":{"input":1,"output":5}}}""", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(_prices, """{"models":{"claude-haiku-4-5":{"input":1,"output":5},"local/gpt-4o":{"input":0.5,"output":1}}}""", TestContext.Current.CancellationToken);
         _bed = await GatewayTestBed.StartAsync(postgres, "gwkeys", settings => settings["MAESTRO_PRICES"] = _prices);
     }
 
@@ -162,6 +162,28 @@ public sealed class KeyTests(PostgresFixture postgres) : IAsyncLifetime
         await WaitUntilAsync(async () => (await keys.UsageAsync("thrifty", null, TestContext.Current.CancellationToken)).CostUsd is not null);
         var report = await keys.UsageAsync("thrifty", null, TestContext.Current.CancellationToken);
         report.CostUsd.ShouldBe(0.0015m);
+    }
+
+    [Fact]
+    public async Task A_model_two_providers_serve_is_charged_at_the_price_of_the_one_that_answered()
+    {
+        // gpt-4o from OpenAI (built-in US$2.50 / US$10) and from an OpenAI-compatible endpoint (the price file's
+        // local/gpt-4o, US$0.50 / US$1): 1,000 input and 100 output tokens each.
+        var fromOpenAI = await _bed.CreateKeyAsync("via-openai");
+        var fromLocal = await _bed.CreateKeyAsync("via-local");
+        var usage = new ScriptedUsage { InputTokens = 1000, OutputTokens = 100 };
+        _bed.Script("openai/work", new ScriptedResponse { Text = "OpenAI.", Usage = usage });
+        _bed.Script("local/work", new ScriptedResponse { Text = "Local.", Usage = usage });
+        await _bed.OpenAI(fromOpenAI).GetChatClient("openai/work/gpt-4o")
+            .CompleteChatAsync([new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken);
+        await _bed.OpenAI(fromLocal).GetChatClient("local/work/gpt-4o")
+            .CompleteChatAsync([new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken);
+
+        var keys = _bed.Services.GetRequiredService<KeyService>();
+        await WaitUntilAsync(async () => (await keys.UsageAsync("via-openai", null, TestContext.Current.CancellationToken)).CostUsd is not null &&
+                                         (await keys.UsageAsync("via-local", null, TestContext.Current.CancellationToken)).CostUsd is not null);
+        (await keys.UsageAsync("via-openai", null, TestContext.Current.CancellationToken)).CostUsd.ShouldBe(0.0025m + 0.001m);
+        (await keys.UsageAsync("via-local", null, TestContext.Current.CancellationToken)).CostUsd.ShouldBe(0.0005m + 0.0001m);
     }
 
     /// <summary>The spend is recorded just after the answer; the next request must see it.</summary>

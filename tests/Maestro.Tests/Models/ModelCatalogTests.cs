@@ -152,4 +152,23 @@ public sealed class ModelCatalogTests(PostgresFixture postgres) : IAsyncLifetime
         var usage = await Http.GetFromJsonAsync<JsonElement>("/api/sessions/costly/usage");
         usage.GetProperty("cost").GetDecimal().ShouldBe(3m + 1.5m);
     }
+
+    [Fact]
+    public async Task A_session_bills_each_call_in_its_own_tier_of_the_long_context_price()
+    {
+        var session = await _bed.CreateSessionAsync("gemini", "long-prompts", new SessionSpec { Model = "gemini-2.5-pro", ForceModel = true });
+        _bed.Script("gemini", ScriptedResponse.FromText("Short.") with { Usage = new ScriptedUsage { InputTokens = 100_000, OutputTokens = 1_000 } });
+        await _bed.RunTurnAsync(session, "A short prompt");
+        _bed.Script("gemini", ScriptedResponse.FromText("Long.") with { Usage = new ScriptedUsage { InputTokens = 300_000, OutputTokens = 2_000 } });
+        await _bed.RunTurnAsync(session, "A long prompt");
+
+        var usage = await Http.GetFromJsonAsync<JsonElement>("/api/sessions/long-prompts/usage");
+
+        // 100k in and 1k out at $1.25 / $10; 300k in and 2k out, all at $2.50 / $15 (the prompt was above 200k). Summed
+        // first, the two calls would cost $0.53 (all standard) or $1.045 (all long-context).
+        usage.GetProperty("cost").GetDecimal().ShouldBe(0.135m + 0.78m);
+        var pro = usage.GetProperty("by_model").EnumerateArray().ShouldHaveSingleItem();
+        pro.GetProperty("input_tokens").GetInt64().ShouldBe(400_000);
+        pro.GetProperty("messages").GetInt64().ShouldBe(2);
+    }
 }

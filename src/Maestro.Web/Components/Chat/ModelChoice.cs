@@ -10,7 +10,7 @@ public sealed record ModelChoice(string Id, string? Name, int? ContextWindow, Mo
     public static ModelChoice From(ModelInfo model, PriceQuote? price) =>
         new(model.Id, model.DisplayName, model.ContextWindow, price?.Price, model.Capabilities ?? []);
 
-    /// <summary>"Claude Sonnet 4.5 · 200k context · $3 / $15 per M · tools, reasoning".</summary>
+    /// <summary>"Gemini 2.5 Pro · 1M context · $1.25 / $10 per M; above 200k: $2.50 / $15 · tools, reasoning".</summary>
     public string Facts
     {
         get
@@ -30,7 +30,7 @@ public sealed record ModelChoice(string Id, string? Name, int? ContextWindow, Mo
 
             if (Price is { } price)
             {
-                parts.Add(string.Create(CultureInfo.InvariantCulture, $"${price.Input:0.###} / ${price.Output:0.###} per M tokens"));
+                parts.Add(PriceText.InputOutput(price));
             }
 
             var capabilities = Capabilities.Where(c => c is not "chat" and not "generateContent" and not "countTokens").ToList();
