@@ -17,6 +17,8 @@ public static class SettingsFragments
 {
     private static readonly string[] PriceFields = ["input", "output", "cached_input", "cache_write", "reasoning"];
 
+    private static readonly string[] LongContextFields = ["long_context.input", "long_context.output", "long_context.cached_input"];
+
     public static RouteGroupBuilder MapSettingsUi(this RouteGroupBuilder ui)
     {
         ui.MapPost("/settings/defaults", async (HttpRequest request, SessionDefaultsSettings defaults, AuthService auths, Core.Tools.IBuiltInTools tools, CancellationToken ct) =>
@@ -46,31 +48,19 @@ public static class SettingsFragments
             var numbers = new Dictionary<string, decimal?>(StringComparer.Ordinal);
             foreach (var field in PriceFields)
             {
-                var text = form[field].ToString().Trim().TrimStart('$');
-                values[field] = text;
-                if (text.Length == 0)
+                numbers[field] = Usd(form, field, values, errors);
+                if (values[field].Length == 0 && field is "input" or "output")
                 {
-                    numbers[field] = null;
-                    if (field is "input" or "output")
-                    {
-                        errors.Add(field, $"The {field} price is required (US$ per million tokens).");
-                    }
-                }
-                else if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
-                {
-                    numbers[field] = number;
-                }
-                else
-                {
-                    errors.Add(field, $"'{text}' is not a number: write US$ per million tokens, like 3 or 0.25.");
+                    errors.Add(field, $"The {field} price is required (US$ per million tokens).");
                 }
             }
 
+            var tier = LongContextTier(form, values, errors);
             try
             {
                 errors.ThrowIfAny();
                 await saved.SetAsync(values["model"], new ModelPrice(numbers["input"]!.Value, numbers["output"]!.Value,
-                    numbers["cached_input"], numbers["cache_write"], numbers["reasoning"]), ct);
+                    numbers["cached_input"], numbers["cache_write"], numbers["reasoning"], tier), ct);
                 return new RazorComponentResult<PriceSettingsSection>(new { Prices = prices, Notice = $"Saved the price of {values["model"]}." });
             }
             catch (ValidationFailedException ex)
@@ -136,4 +126,66 @@ public static class SettingsFragments
         request.HasFormContentType
             ? await request.ReadFormAsync(ct)
             : throw new ValidationFailedException("form", "Send the form as application/x-www-form-urlencoded or multipart/form-data.");
+
+    /// <summary>The optional long-context tier of the price form: a threshold with its input and output prices, or nothing.</summary>
+    private static LongContextPrice? LongContextTier(IFormCollection form, Dictionary<string, string> values, FieldErrors errors)
+    {
+        var aboveText = form["long_context.above"].ToString().Trim().Replace(",", "", StringComparison.Ordinal);
+        values["long_context.above"] = aboveText;
+        var prices = new Dictionary<string, decimal?>(StringComparer.Ordinal);
+        foreach (var field in LongContextFields)
+        {
+            prices[field] = Usd(form, field, values, errors);
+        }
+
+        if (aboveText.Length == 0 && LongContextFields.All(f => values[f].Length == 0))
+        {
+            return null;
+        }
+
+        long? above = null;
+        if (aboveText.Length == 0)
+        {
+            errors.Add("long_context.above", "Give the prompt size (input tokens) above which the long-context prices apply, like 200000.");
+        }
+        else if (long.TryParse(aboveText, NumberStyles.None, CultureInfo.InvariantCulture, out var tokens))
+        {
+            above = tokens;
+        }
+        else
+        {
+            errors.Add("long_context.above", $"'{aboveText}' is not a whole number of input tokens, like 200000.");
+        }
+
+        foreach (var field in LongContextFields[..2])
+        {
+            if (values[field].Length == 0)
+            {
+                errors.Add(field, $"A long-context tier needs its {field["long_context.".Length..]} price (US$ per million tokens).");
+            }
+        }
+
+        return above is { } threshold && prices["long_context.input"] is { } input && prices["long_context.output"] is { } output
+            ? new LongContextPrice(threshold, input, output, prices["long_context.cached_input"])
+            : null;
+    }
+
+    /// <summary>A price field of the form ("$3" and "3" alike), kept as typed for the form; an error names the field.</summary>
+    private static decimal? Usd(IFormCollection form, string field, Dictionary<string, string> values, FieldErrors errors)
+    {
+        var text = form[field].ToString().Trim().TrimStart('$');
+        values[field] = text;
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        errors.Add(field, $"'{text}' is not a number: write US$ per million tokens, like 3 or 0.25.");
+        return null;
+    }
 }

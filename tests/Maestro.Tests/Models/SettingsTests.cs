@@ -109,6 +109,44 @@ public sealed class SettingsTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_context_tier_is_saved_from_the_api_the_settings_page_and_the_cli()
+    {
+        var bad = await Http.PostAsJsonAsync("/api/settings/prices",
+            new { model = "gemini/gemini-2.5-pro", input = 1, output = 2, long_context = new { above = 0, input = -1, output = 3 } });
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.GetProperty("long_context.above")[0].GetString().ShouldContain("between 1 and");
+        errors.GetProperty("long_context.input")[0].GetString().ShouldContain("long-context input price");
+
+        (await Http.PostAsJsonAsync("/api/settings/prices",
+            new { model = "gemini/gemini-2.5-pro", input = 1, output = 2, long_context = new { above = 100_000, input = 3, output = 4 } })).EnsureSuccessStatusCode();
+        var models = await Http.GetFromJsonAsync<JsonElement>("/api/auths/gemini/bed/models");
+        var pro = models.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("id").GetString() == "gemini-2.5-pro").GetProperty("price");
+        pro.GetProperty("source").GetString().ShouldBe("settings");
+        pro.GetProperty("long_context").GetProperty("above").GetInt64().ShouldBe(100_000);
+        (await Http.GetStringAsync("/ui/models/options?auth=gemini/bed")).ShouldContain("$1 / $2 per M; above 100k: $3 / $4");
+
+        var missing = await (await Http.PostHtmxFormAsync("/ui/settings/prices",
+            ("model", "openai/gpt-5.4"), ("input", "2.5"), ("output", "15"), ("long_context.above", "272000"), ("long_context.input", "5"))).Content.ReadAsStringAsync();
+        missing.ShouldContain("A long-context tier needs its output price");
+        var saved = await (await Http.PostHtmxFormAsync("/ui/settings/prices",
+            ("model", "openai/gpt-5.4"), ("input", "2.5"), ("output", "15"), ("long_context.above", "272,000"), ("long_context.input", "5"),
+            ("long_context.output", "$22.5"))).Content.ReadAsStringAsync();
+        saved.ShouldContain("Saved the price of openai/gpt-5.4.");
+        saved.ShouldContain("above 272k: $5 / $22.50");
+
+        var half = await CliRunner.RunAsync(_bed.Env, "prices", "set", "gemini/gemini-3-flash-preview", "--input", "1", "--output", "2", "--long-context-above", "200000");
+        half.ExitCode.ShouldNotBe(0);
+        half.Stderr.ShouldContain("--long-context-above, --long-input and --long-output together");
+        var set = await CliRunner.RunAsync(_bed.Env, "prices", "set", "gemini/gemini-3-flash-preview", "--input", "1", "--output", "2",
+            "--long-context-above", "200000", "--long-input", "3", "--long-output", "4");
+        set.ExitCode.ShouldBe(0, set.ToString());
+        var list = await CliRunner.RunAsync(_bed.Env, "prices", "list", "--built-in");
+        list.Stdout.ShouldContain("above 200k: $3 / $4");
+        list.Stdout.ShouldContain("gemini: checked 2026-12-05 against https://ai.google.dev/gemini-api/docs/pricing");
+    }
+
+    [Fact]
     public async Task Defaults_for_new_sessions_fill_what_the_creator_leaves_out()
     {
         var bad = await Http.PutAsJsonAsync("/api/settings/defaults", new { auth = "nope/none", model = "x", tools = new[] { "teleport" }, approve = "maybe" });
