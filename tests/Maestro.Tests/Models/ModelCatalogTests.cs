@@ -156,7 +156,7 @@ public sealed class ModelCatalogTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_session_bills_each_call_in_its_own_tier_of_the_long_context_price()
     {
-        var session = await _bed.CreateSessionAsync("gemini", "long-prompts", new SessionSpec { Model = "gemini-2.5-pro", ForceModel = true });
+        var session = await _bed.CreateSessionAsync("gemini", "long-prompts", new SessionSpec { Model = "gemini-2.5-pro", AutoCompact = false });
         _bed.Script("gemini", ScriptedResponse.FromText("Short.") with { Usage = new ScriptedUsage { InputTokens = 100_000, OutputTokens = 1_000 } });
         await _bed.RunTurnAsync(session, "A short prompt");
         _bed.Script("gemini", ScriptedResponse.FromText("Long.") with { Usage = new ScriptedUsage { InputTokens = 300_000, OutputTokens = 2_000 } });

@@ -115,8 +115,8 @@ public sealed class SettingsTests(PostgresFixture postgres) : IAsyncLifetime
             new { model = "gemini/gemini-2.5-pro", input = 1, output = 2, long_context = new { above = 0, input = -1, output = 3 } });
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        errors.GetProperty("long_context.above")[0].GetString().ShouldContain("between 1 and");
-        errors.GetProperty("long_context.input")[0].GetString().ShouldContain("long-context input price");
+        errors.GetProperty("long_context.above")[0].GetString().ShouldNotBeNull().ShouldContain("between 1 and");
+        errors.GetProperty("long_context.input")[0].GetString().ShouldNotBeNull().ShouldContain("long-context input price");
 
         (await Http.PostAsJsonAsync("/api/settings/prices",
             new { model = "gemini/gemini-2.5-pro", input = 1, output = 2, long_context = new { above = 100_000, input = 3, output = 4 } })).EnsureSuccessStatusCode();
