@@ -124,7 +124,7 @@ public sealed class SettingsTests(PostgresFixture postgres) : IAsyncLifetime
         var pro = models.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("id").GetString() == "gemini-2.5-pro").GetProperty("price");
         pro.GetProperty("source").GetString().ShouldBe("settings");
         pro.GetProperty("long_context").GetProperty("above").GetInt64().ShouldBe(100_000);
-        (await Http.GetStringAsync("/ui/models/options?auth=gemini/bed")).ShouldContain("$1 / $2 per M; above 100k: $3 / $4");
+        (await (await Http.GetHtmxAsync("/ui/models/options?auth=gemini/bed")).Content.ReadAsStringAsync()).ShouldContain("$1 / $2 per M; above 100k: $3 / $4");
 
         var missing = await (await Http.PostHtmxFormAsync("/ui/settings/prices",
             ("model", "openai/gpt-5.4"), ("input", "2.5"), ("output", "15"), ("long_context.above", "272000"), ("long_context.input", "5"))).Content.ReadAsStringAsync();
