@@ -167,7 +167,8 @@ public static partial class CompatibleProviderDeclarations
         void Fail(string name, string? value, string problem)
         {
             failed = true;
-            fail(name, value, problem);
+            // A pasted blob is quoted by its start: enough to recognise it, never a page of error text.
+            fail(name, value is { Length: > 80 } ? value[..80] + "…" : value, problem);
         }
 
         var baseUrlText = get("BASE_URL")?.Trim();

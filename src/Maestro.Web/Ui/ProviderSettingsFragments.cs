@@ -30,7 +30,7 @@ public static class ProviderSettingsFragments
             try
             {
                 var added = await providers.AddAsync(values, ct);
-                return Section(await providers.ListAsync(ct), notice: $"Added {added.Declaration.Id}. Add an auth for it on the Auths page.");
+                return Section(await providers.ListAsync(ct), notice: $"Added {added.Declaration.Id}.", addedId: added.Declaration.Id);
             }
             catch (Exception ex) when (ex is ValidationFailedException or ConflictException)
             {
@@ -70,12 +70,13 @@ public static class ProviderSettingsFragments
 
     private static RazorComponentResult<ProviderSettingsSection> Section(
         IReadOnlyList<DeclaredProvider> providers, string? editId = null, string? notice = null, IReadOnlyDictionary<string, string[]>? errors = null,
-        IReadOnlyDictionary<string, string?>? values = null) =>
+        IReadOnlyDictionary<string, string?>? values = null, string? addedId = null) =>
         new(new
         {
             Providers = providers,
             EditId = editId,
             Notice = notice,
+            AddedId = addedId,
             Errors = errors,
             Values = values ?? new Dictionary<string, string?>(),
         });

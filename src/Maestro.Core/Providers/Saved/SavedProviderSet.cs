@@ -27,9 +27,24 @@ public sealed class SavedProviderSet(IProviderDeclarationStore store, IProviderD
         try
         {
             var declarations = await store.ListAsync(cancellationToken);
+            var previous = Volatile.Read(ref _snapshot);
+            if (previous is not null && previous.Declarations.SequenceEqual(declarations))
+            {
+                // Nothing changed (a reload after our own write, a listing): keep the generation, so the registry keeps
+                // its view and every auth keeps its pipeline.
+                return previous;
+            }
+
             var byId = new Dictionary<string, IProvider>(StringComparer.Ordinal);
             foreach (var declaration in declarations)
             {
+                // An unchanged provider stays the same instance: only the auths of an edited one get new pipelines.
+                if (previous is not null && previous.ById.TryGetValue(declaration.Id, out var kept) && previous.Declarations.Contains(declaration))
+                {
+                    byId[declaration.Id] = kept;
+                    continue;
+                }
+
                 try
                 {
                     byId[declaration.Id] = factory.Create(declaration);
@@ -86,7 +101,7 @@ public sealed class SavedProviderSet(IProviderDeclarationStore store, IProviderD
                     {
                         await LoadAsync(token);
                     }
-                    catch (Exception ex) when (ex is MaestroException or InvalidOperationException)
+                    catch (Exception ex) when (!token.IsCancellationRequested)
                     {
                         logger.LogWarning("Could not read the saved providers: {Message}", ex.Message);
                     }
@@ -106,11 +121,12 @@ public sealed class SavedProviderSet(IProviderDeclarationStore store, IProviderD
             // Off the caller's synchronization context: a Razor render may be the first reader.
             return Task.Run(() => LoadAsync(CancellationToken.None)).GetAwaiter().GetResult();
         }
-        catch (MaestroException ex)
+        catch (Exception ex)
         {
             // The database is unreachable: built-in and declared providers still work, and the next load (the server's
-            // listener, or a save) brings the saved ones.
-            logger.LogWarning("Could not read the saved providers: {Message}", ex.Message);
+            // listener, or a save) brings the saved ones. Whatever needs the database reports the failure itself, so a
+            // command does not print it twice.
+            logger.LogInformation("Could not read the saved providers: {Message}", ex.Message);
             var empty = new Snapshot(new Dictionary<string, IProvider>(StringComparer.Ordinal), []);
             return Interlocked.CompareExchange(ref _snapshot, empty, null) ?? empty;
         }
