@@ -83,7 +83,7 @@ public sealed class ProviderSettingsApiTests(PostgresFixture postgres) : IAsyncL
     [Fact]
     public async Task Invalid_fields_are_named_with_what_is_allowed()
     {
-        var response = await Http.PostAsJsonAsync("/api/settings/providers", new Dictionary<string, object?>
+        var body = new Dictionary<string, object?>
         {
             ["id"] = "Not An Id",
             ["base_url"] = "localhost:11434",
@@ -92,34 +92,29 @@ public sealed class ProviderSettingsApiTests(PostgresFixture postgres) : IAsyncL
             ["default_max_tokens"] = 0,
             ["api_key_required"] = "maybe",
             ["baseurl"] = "typo",
-            ["chat_path"] = new[] { "/a" },
-        });
+        };
+
+        var response = await Http.PostAsJsonAsync("/api/settings/providers", body);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        problem.RootElement.GetProperty("code").GetString().ShouldBe("validation_failed");
-        var errors = problem.RootElement.GetProperty("errors");
-        errors.GetProperty("chat_path")[0].GetString()!.ShouldContain("Expected a string");
-
-        var fieldsOnly = await Http.PostAsJsonAsync("/api/settings/providers", new Dictionary<string, object?>
+        using (var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
         {
-            ["id"] = "Not An Id",
-            ["base_url"] = "localhost:11434",
-            ["auth_header"] = "bad header",
-            ["max_tokens_field"] = "tokens",
-            ["default_max_tokens"] = 0,
-            ["api_key_required"] = "maybe",
-            ["baseurl"] = "typo",
-        });
-        using var all = JsonDocument.Parse(await fieldsOnly.Content.ReadAsStringAsync());
-        var named = all.RootElement.GetProperty("errors");
-        named.GetProperty("id")[0].GetString()!.ShouldContain("use 2-40 of a-z");
-        named.GetProperty("base_url")[0].GetString()!.ShouldContain("'localhost:11434' is not an absolute http(s) URL");
-        named.GetProperty("auth_header")[0].GetString()!.ShouldContain("not a valid HTTP header name");
-        named.GetProperty("max_tokens_field")[0].GetString()!.ShouldContain("must be max_tokens or max_completion_tokens");
-        named.GetProperty("default_max_tokens")[0].GetString()!.ShouldContain("not a positive whole number");
-        named.GetProperty("api_key_required")[0].GetString()!.ShouldContain("not a yes/no value");
-        named.GetProperty("baseurl")[0].GetString()!.ShouldContain("Known: id, base_url");
+            problem.RootElement.GetProperty("code").GetString().ShouldBe("validation_failed");
+            var named = problem.RootElement.GetProperty("errors");
+            named.GetProperty("id")[0].GetString()!.ShouldContain("use 2-40 of a-z");
+            named.GetProperty("base_url")[0].GetString()!.ShouldContain("'localhost:11434' is not an absolute http(s) URL");
+            named.GetProperty("auth_header")[0].GetString()!.ShouldContain("not a valid HTTP header name");
+            named.GetProperty("max_tokens_field")[0].GetString()!.ShouldContain("must be max_tokens or max_completion_tokens");
+            named.GetProperty("default_max_tokens")[0].GetString()!.ShouldContain("not a positive whole number");
+            named.GetProperty("api_key_required")[0].GetString()!.ShouldContain("not a yes/no value");
+            named.GetProperty("baseurl")[0].GetString()!.ShouldContain("Known: id, base_url");
+        }
+
+        body["chat_path"] = new[] { "/a" };
+        var wrongType = await Http.PostAsJsonAsync("/api/settings/providers", body);
+        wrongType.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var typed = JsonDocument.Parse(await wrongType.Content.ReadAsStringAsync());
+        typed.RootElement.GetProperty("errors").GetProperty("chat_path")[0].GetString()!.ShouldContain("Expected a string");
     }
 
     [Fact]
