@@ -79,7 +79,7 @@ public sealed class SavedProviderRegistryTests
     private ProviderDeclaration Declaration(string id, string baseUrl) =>
         _factory.Parse(new Dictionary<string, string?> { ["id"] = id, ["base_url"] = baseUrl });
 
-    private static IProvider Fixed(string id) =>
+    private static BuiltInLike Fixed(string id) =>
         new BuiltInLike(new CompatibleProvider(new CompatibleProviderSettings(id, id, new Uri("http://127.0.0.1:9/v1"))));
 
     /// <summary>A provider whose descriptor says built-in (the registry treats every fixed provider alike).</summary>
