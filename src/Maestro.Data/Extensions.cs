@@ -49,6 +49,9 @@ public static class Extensions
         services.AddSingleton<IMcpServerStore, PostgresMcpServerStore>();
         services.AddSingleton<Core.OAuth.IOAuthFlowStore, OAuth.PostgresOAuthFlowStore>();
         services.AddSingleton<Core.Quota.IAuthQuotaStore, Quota.PostgresAuthQuotaStore>();
+        services.AddSingleton<Core.Providers.Saved.IProviderDeclarationStore, Providers.PostgresProviderDeclarationStore>();
+        services.AddSingleton<Core.Providers.Saved.SavedProviderSet>();
+        services.AddSingleton<Core.Providers.Saved.SavedProviders>();
         services.AddSingleton<PostgresNotifier>();
         services.AddSingleton<IEventBridge>(sp => sp.GetRequiredService<PostgresNotifier>());
         services.AddSingleton<ISignalBridge>(sp => sp.GetRequiredService<PostgresNotifier>());

@@ -13,7 +13,7 @@ namespace Maestro.Providers;
 
 public static class Extensions
 {
-    /// <summary>Registers every built-in provider (one line each) and the OpenAI-compatible ones from configuration.</summary>
+    /// <summary>Registers every built-in provider (one line each) the OpenAI-compatible ones from configuration, and how saved ones are built.</summary>
     public static IServiceCollection AddMaestroProviders(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(AnthropicOptions.From(configuration)).AddSingleton<IProvider, AnthropicProvider>();
@@ -23,6 +23,7 @@ public static class Extensions
         services.AddGeminiOAuth(configuration);
         services.AddOpenAIOAuth(configuration);
         services.AddSingleton<IProviderSource>(sp => new CompatibleProviderSource(configuration, sp.GetServices<IProvider>()));
+        services.AddSingleton<Core.Providers.Saved.IProviderDeclarationFactory, CompatibleProviderFactory>();
         return services;
     }
 }

@@ -91,6 +91,7 @@ public static class MaestroWebApp
         builder.Services.AddSingleton<LiveGatewayStream>();
         builder.Services.AddHostedService<LiveEventsService>();
         builder.Services.AddHostedService<PriceSettingsRefresher>();
+        builder.Services.AddHostedService<SavedProvidersListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.Turns.TurnRecovery>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Maestro.Core.OAuth.OAuthRefreshService>());
         configureServices?.Invoke(builder.Services);
@@ -139,6 +140,7 @@ public static class MaestroWebApp
         app.MapGateway();
         app.MapDemoApi();
         app.MapSettingsApi();
+        app.MapProviderSettingsApi();
 
         var ui = app.MapGroup("/ui").AddEndpointFilter<HtmxOnly>().DisableAntiforgery();
         ui.MapAuthFragments();
@@ -152,6 +154,7 @@ public static class MaestroWebApp
         ui.MapGatewayUi();
         ui.MapDemoUi();
         ui.MapSettingsUi();
+        ui.MapProviderSettingsUi();
         app.MapLiveUi();
 
         app.MapRazorComponents<App>();

@@ -9,7 +9,8 @@ namespace Maestro.Core.Providers;
 
 /// <summary>
 /// Resolves an auth to its provider, a <see cref="ProviderConnection"/> and its chat pipeline. The connection and the
-/// pipeline are built once per auth and kept until the auth changes (a new key, base URL, name, login or refresh).
+/// pipeline are built once per auth and kept until the auth or its provider changes (a new key, base URL, name, login or
+/// refresh; an edit of a saved provider).
 /// </summary>
 public sealed class ProviderConnections(
     AuthService auths,
@@ -73,7 +74,9 @@ public sealed class ProviderConnections(
         }
 
         var version = AuthVersion.Of(stored.Record);
-        if (_clients.TryGetValue(stored.Record.Id, out var cached) && cached.Version == version)
+        // A provider saved in the settings is a new instance after each edit (a new base URL, header, path): the next
+        // call gets a connection and a pipeline built with it.
+        if (_clients.TryGetValue(stored.Record.Id, out var cached) && cached.Version == version && ReferenceEquals(cached.Provider, provider))
         {
             return cached;
         }

@@ -7,6 +7,8 @@ namespace Maestro.Core.Providers;
 /// <param name="Features">Values from <see cref="ProviderFeatures"/>.</param>
 /// <param name="Notes">What the provider permits, in plain words, shown in the UI and docs (e.g. OAuth policy).</param>
 /// <param name="DefaultModel">The model used when none is given (a capable, widely available one), if any.</param>
+/// <param name="Source">Where the provider comes from: <see cref="ProviderSources.BuiltIn"/>, <see cref="ProviderSources.Saved"/>,
+/// or the variable or file that declares it.</param>
 public sealed record ProviderDescriptor(
     string Id,
     string DisplayName,
@@ -14,7 +16,8 @@ public sealed record ProviderDescriptor(
     IReadOnlySet<string> Features,
     Uri DefaultBaseUrl,
     string? Notes = null,
-    string? DefaultModel = null)
+    string? DefaultModel = null,
+    string Source = ProviderSources.BuiltIn)
 {
     public bool Supports(string feature) => Features.Contains(feature);
 

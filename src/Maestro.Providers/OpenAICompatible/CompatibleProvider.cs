@@ -32,8 +32,11 @@ public sealed class CompatibleProvider : IProvider, IPassThroughProvider
             [AuthType.ApiKey],
             features,
             settings.BaseUrl,
-            $"OpenAI-compatible endpoint declared in {settings.DeclaredIn} (Chat Completions at {settings.BaseUrl}).",
-            settings.DefaultModel);
+            settings.DeclaredIn == ProviderSources.Saved
+                ? $"OpenAI-compatible endpoint saved in the settings (Chat Completions at {settings.BaseUrl})."
+                : $"OpenAI-compatible endpoint declared in {settings.DeclaredIn} (Chat Completions at {settings.BaseUrl}).",
+            settings.DefaultModel,
+            SourceOf(settings));
     }
 
     public CompatibleProviderSettings Settings { get; }
@@ -47,6 +50,12 @@ public sealed class CompatibleProvider : IProvider, IPassThroughProvider
 
     public Task<IReadOnlyList<ModelInfo>> ListModelsAsync(ProviderConnection connection, CancellationToken cancellationToken) =>
         ModelListReader.ListAllAsync(Endpoint(connection), Settings.Endpoint(connection.BaseUrl, Settings.ModelsPath), enrich: null, cancellationToken);
+
+    /// <summary>The variable or the file name (providers.json) the declaration comes from, or "settings".</summary>
+    private static string SourceOf(CompatibleProviderSettings settings) =>
+        settings.DeclaredIn is CompatibleProviderDeclarations.ListVariable or ProviderSources.Saved
+            ? settings.DeclaredIn
+            : Path.GetFileName(settings.DeclaredIn);
 
     public WireApi? NativeApi(AuthRecord auth) => WireApi.ChatCompletions;
 

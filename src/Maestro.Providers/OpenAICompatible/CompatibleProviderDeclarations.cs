@@ -17,13 +17,13 @@ public static partial class CompatibleProviderDeclarations
     public const string ListVariable = "MAESTRO_COMPAT_PROVIDERS";
     public const string FileName = "providers.json";
 
-    private const string IdRule = "use 2-40 of a-z, 0-9, '-' and '_', starting with a letter";
+    internal const string IdRule = "use 2-40 of a-z, 0-9, '-' and '_', starting with a letter";
 
-    private static readonly string[] FileKeys =
-    [
-        "id", "base_url", "display_name", "auth_header", "auth_scheme", "models_path", "chat_path", "api_key_required",
-        "max_tokens_field", "default_max_tokens", "default_model",
-    ];
+    private const int MaxUrlLength = 2000;
+    private const int MaxNameLength = 100;
+    private const int MaxModelLength = 200;
+
+    private static readonly string[] FileKeys = [.. Core.Providers.Saved.ProviderDeclaration.FieldNames];
 
     /// <param name="builtInIds">Ids of the built-in providers, which a declaration may not reuse.</param>
     /// <exception cref="MaestroException">A declaration is invalid; the message names the setting.</exception>
@@ -153,35 +153,62 @@ public static partial class CompatibleProviderDeclarations
     }
 
     /// <summary>Builds one declaration from named settings (env suffixes such as BASE_URL, or the same keys in lowercase).</summary>
-    private static CompatibleProviderSettings FromSettings(string id, string declaredIn, Func<string, string?> get, Func<string, string> nameOf)
+    private static CompatibleProviderSettings FromSettings(string id, string declaredIn, Func<string, string?> get, Func<string, string> nameOf) =>
+        Build(id, declaredIn, get, (name, value, problem) =>
+            throw new MaestroException(value is null ? $"{nameOf(name)} {problem}" : $"{nameOf(name)}='{value}' {problem}"))!;
+
+    /// <summary>
+    /// Validates named settings into a declaration. Each problem goes to <paramref name="fail"/> (setting name such as
+    /// BASE_URL, the offending value or null when missing, what is wrong); null when there was one.
+    /// </summary>
+    internal static CompatibleProviderSettings? Build(string id, string declaredIn, Func<string, string?> get, Action<string, string?, string> fail)
     {
-        var baseUrlText = get("BASE_URL")?.Trim();
-        if (string.IsNullOrEmpty(baseUrlText))
+        var failed = false;
+        void Fail(string name, string? value, string problem)
         {
-            throw new MaestroException(
-                $"{nameOf("BASE_URL")} is missing: provider '{id}' needs the URL of its OpenAI-compatible API, e.g. http://localhost:11434/v1.");
+            failed = true;
+            // A pasted blob is quoted by its start: enough to recognise it, never a page of error text.
+            fail(name, value is { Length: > 80 } ? value[..80] + "…" : value, problem);
         }
 
-        if (!Uri.TryCreate(baseUrlText, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+        var baseUrlText = get("BASE_URL")?.Trim();
+        Uri? baseUrl = null;
+        if (string.IsNullOrEmpty(baseUrlText))
         {
-            throw new MaestroException($"{nameOf("BASE_URL")}='{baseUrlText}' is not an absolute http(s) URL.");
+            Fail("BASE_URL", null, $"is missing: provider '{id}' needs the URL of its OpenAI-compatible API, e.g. http://localhost:11434/v1.");
+        }
+        else if (baseUrlText.Length > MaxUrlLength || !Uri.TryCreate(baseUrlText, UriKind.Absolute, out baseUrl) ||
+            (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            Fail("BASE_URL", baseUrlText, $"is not an absolute http(s) URL (at most {MaxUrlLength} characters).");
+        }
+
+        var displayName = NonEmpty(get("DISPLAY_NAME")) ?? id;
+        if (displayName.Length > MaxNameLength || displayName.Any(char.IsControl))
+        {
+            Fail("DISPLAY_NAME", displayName, $"is not a display name: use at most {MaxNameLength} characters, on one line.");
         }
 
         var header = NonEmpty(get("AUTH_HEADER")) ?? "Authorization";
         if (!HeaderPattern().IsMatch(header))
         {
-            throw new MaestroException($"{nameOf("AUTH_HEADER")}='{header}' is not a valid HTTP header name.");
+            Fail("AUTH_HEADER", header, "is not a valid HTTP header name.");
         }
 
         // An explicitly empty scheme (or "none") sends the raw key; unset means Bearer for Authorization only.
         var scheme = get("AUTH_SCHEME") is { } s
             ? s.Trim() is "" or "none" ? "" : s.Trim()
             : header.Equals("Authorization", StringComparison.OrdinalIgnoreCase) ? "Bearer" : "";
+        if (scheme.Length > 0 && !HeaderPattern().IsMatch(scheme))
+        {
+            // The scheme goes into a header: one token, so it can never carry a line break or a second value.
+            Fail("AUTH_SCHEME", scheme, "is not a single word such as Bearer (or none, to send the raw key).");
+        }
 
         var maxTokensField = NonEmpty(get("MAX_TOKENS_FIELD")) ?? "max_tokens";
         if (maxTokensField is not ("max_tokens" or "max_completion_tokens"))
         {
-            throw new MaestroException($"{nameOf("MAX_TOKENS_FIELD")}='{maxTokensField}' must be max_tokens or max_completion_tokens.");
+            Fail("MAX_TOKENS_FIELD", maxTokensField, "must be max_tokens or max_completion_tokens.");
         }
 
         int? defaultMaxTokens = null;
@@ -189,25 +216,49 @@ public static partial class CompatibleProviderDeclarations
         {
             if (!int.TryParse(maxText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) || max <= 0)
             {
-                throw new MaestroException($"{nameOf("DEFAULT_MAX_TOKENS")}='{maxText}' is not a positive whole number.");
+                Fail("DEFAULT_MAX_TOKENS", maxText, "is not a positive whole number.");
             }
 
             defaultMaxTokens = max;
         }
 
-        return new CompatibleProviderSettings(
-            id,
-            NonEmpty(get("DISPLAY_NAME")) ?? id,
-            baseUrl,
-            header,
-            scheme,
-            ApiPath(get("MODELS_PATH"), "/models"),
-            ApiPath(get("CHAT_PATH"), "/chat/completions"),
-            Flag(get("API_KEY_REQUIRED"), nameOf("API_KEY_REQUIRED"), defaultValue: true),
-            maxTokensField,
-            defaultMaxTokens,
-            NonEmpty(get("DEFAULT_MODEL")),
-            declaredIn);
+        var modelsPath = ApiPath(get("MODELS_PATH"), "/models");
+        var chatPath = ApiPath(get("CHAT_PATH"), "/chat/completions");
+        foreach (var (name, path) in new[] { ("MODELS_PATH", modelsPath), ("CHAT_PATH", chatPath) })
+        {
+            if (path.Length > MaxUrlLength || path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                Fail(name, path, $"is not a URL path (no spaces, at most {MaxUrlLength} characters), e.g. /chat/completions.");
+            }
+        }
+
+        var defaultModel = NonEmpty(get("DEFAULT_MODEL"));
+        if (defaultModel is not null && (defaultModel.Length > MaxModelLength || defaultModel.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            Fail("DEFAULT_MODEL", defaultModel, $"is not a model id (no spaces, at most {MaxModelLength} characters).");
+        }
+
+        var apiKeyRequired = true;
+        if (NonEmpty(get("API_KEY_REQUIRED"))?.ToLowerInvariant() is { } flag)
+        {
+            switch (flag)
+            {
+                case "1" or "true" or "yes" or "on":
+                    break;
+                case "0" or "false" or "no" or "off":
+                    apiKeyRequired = false;
+                    break;
+                default:
+                    Fail("API_KEY_REQUIRED", flag, "is not a yes/no value (use true or false, 1 or 0).");
+                    break;
+            }
+        }
+
+        return failed
+            ? null
+            : new CompatibleProviderSettings(
+                id, displayName, baseUrl!, header, scheme, modelsPath, chatPath, apiKeyRequired, maxTokensField, defaultMaxTokens, defaultModel,
+                declaredIn);
     }
 
     private static string? Raw(IConfiguration configuration, string name) => configuration[name];
@@ -229,17 +280,8 @@ public static partial class CompatibleProviderDeclarations
     private static string ApiPath(string? value, string defaultValue) =>
         NonEmpty(value) is { } path ? "/" + path.TrimStart('/') : defaultValue;
 
-    private static bool Flag(string? value, string name, bool defaultValue) =>
-        NonEmpty(value)?.ToLowerInvariant() switch
-        {
-            null => defaultValue,
-            "1" or "true" or "yes" or "on" => true,
-            "0" or "false" or "no" or "off" => false,
-            var other => throw new MaestroException($"{name}='{other}' is not a yes/no value.", $"Set {name} to 1 or 0."),
-        };
-
     [GeneratedRegex("^[a-z][a-z0-9_-]{1,39}$")]
-    private static partial Regex IdPattern();
+    internal static partial Regex IdPattern();
 
     [GeneratedRegex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
     private static partial Regex HeaderPattern();

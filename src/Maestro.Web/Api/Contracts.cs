@@ -59,16 +59,19 @@ public sealed record AuthTestView(bool Ok, string? Health, string Message, int? 
 /// <summary>An auth with its secrets redacted (first and last characters only), for show/detail.</summary>
 public sealed record AuthDetailView(AuthView Auth, IReadOnlyDictionary<string, string> Secrets);
 
+/// <param name="Source">built-in, settings (saved from Maestro), MAESTRO_COMPAT_PROVIDERS or providers.json.</param>
 public sealed record ProviderView(
     string Id,
     string DisplayName,
     IReadOnlyList<string> AuthTypes,
     IReadOnlyList<string> Features,
     string BaseUrl,
-    string? Notes)
+    string? Notes,
+    string Source)
 {
     public static ProviderView From(ProviderDescriptor d) => new(
-        d.Id, d.DisplayName, [.. d.AuthTypes.Select(t => t.ToWire())], [.. d.Features.Order(StringComparer.Ordinal)], d.DefaultBaseUrl.ToString(), d.Notes);
+        d.Id, d.DisplayName, [.. d.AuthTypes.Select(t => t.ToWire())], [.. d.Features.Order(StringComparer.Ordinal)], d.DefaultBaseUrl.ToString(), d.Notes,
+        d.Source);
 }
 
 public sealed record CreateAuthRequest(string? Provider, string? Name, string? ApiKey, string? BaseUrl);

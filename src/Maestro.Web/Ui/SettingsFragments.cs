@@ -122,7 +122,7 @@ public static class SettingsFragments
     }
 
     /// <summary>The posted form; anything else is the caller's mistake (400 naming the form), never a 500.</summary>
-    private static async Task<IFormCollection> FormAsync(HttpRequest request, CancellationToken ct) =>
+    internal static async Task<IFormCollection> FormAsync(HttpRequest request, CancellationToken ct) =>
         request.HasFormContentType
             ? await request.ReadFormAsync(ct)
             : throw new ValidationFailedException("form", "Send the form as application/x-www-form-urlencoded or multipart/form-data.");
