@@ -33,6 +33,7 @@ root.Subcommands.Add(AuthCommands.Create(ctx));
 root.Subcommands.Add(ProviderCommands.Create(ctx));
 root.Subcommands.Add(ModelsCommand.Create(ctx));
 root.Subcommands.Add(PriceCommands.Create(ctx));
+root.Subcommands.Add(SettingsCommands.Create(ctx));
 root.Subcommands.Add(ChatCommand.Create(ctx));
 root.Subcommands.Add(McpCommands.Create(ctx));
 root.Subcommands.Add(E2eCommand.Create(ctx));

@@ -13,11 +13,15 @@ public sealed class TerminalApprovals(IAnsiConsole console, ApprovalService appr
 {
     private readonly SemaphoreSlim _one = new(1, 1);
 
+    /// <summary>Called before the question is printed (the REPL then leaves the answer above it as it is).</summary>
+    public Action? BeforeAsking { get; init; }
+
     public async Task<ApprovalStatus> DecideAsync(PendingApproval pending, CancellationToken cancellationToken)
     {
         await _one.WaitAsync(cancellationToken);
         try
         {
+            BeforeAsking?.Invoke();
             // Another surface (the UI) may have answered while this one waited for its turn.
             var current = pending.Approval;
             console.WriteLine();

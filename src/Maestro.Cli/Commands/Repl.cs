@@ -32,6 +32,7 @@ public static class Repl
         Ctrl+W the word before, ↑/↓ (Ctrl+P/N) earlier entries, Ctrl+L clears the screen, Ctrl+C drops the line.
         Several lines: end a line with \ to continue it, Alt+Enter for a new line, or put the text between
         two lines of """.
+        Answers stream as text and are redrawn as rendered Markdown once finished, if they still fit on the screen.
         History: kept across runs in $MAESTRO_HOME/repl-history (the last 1,000 entries). Entries that start
         with a space, or that hold something shaped like a key or token (sk-…, AIza…, ghp_…, a long run of
         letters and digits), are never saved.
@@ -72,7 +73,7 @@ public static class Repl
                 }
 
                 // The editor already shows what was typed: the turn does not repeat it.
-                await SessionTurns.RunAsync(ctx, session, new TurnInput(line), json: false, cancellationToken, echoInput: false);
+                await SessionTurns.RunAsync(ctx, session, new TurnInput(line), json: false, cancellationToken, echoInput: false, renderMarkdown: true);
             }
             catch (MaestroException ex)
             {

@@ -1,5 +1,6 @@
 using Maestro.Cli.Approvals;
 using Maestro.Cli.Output;
+using Maestro.Cli.Output.Markdown;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
@@ -15,15 +16,28 @@ namespace Maestro.Cli.Commands;
 /// </summary>
 public static class SessionTurns
 {
-    public static async Task<int> RunAsync(CliContext ctx, Session session, TurnInput input, bool json, CancellationToken cancellationToken, bool echoInput = true)
+    /// <param name="renderMarkdown">Show each finished answer as rendered Markdown (on a terminal, without --json).</param>
+    public static async Task<int> RunAsync(
+        CliContext ctx, Session session, TurnInput input, bool json, CancellationToken cancellationToken, bool echoInput = true, bool renderMarkdown = false)
     {
         await ctx.Services.StartLiveEventsAsync(cancellationToken);
         var hub = ctx.Get<SessionEventHub>();
         var engine = ctx.Get<TurnEngine>();
         var interactive = ctx.StdinIsTerminal && !json;
-        using var terminal = interactive ? new TerminalApprovals(ctx.Console, ctx.Get<ApprovalService>()) : null;
+        var onTerminal = !Console.IsOutputRedirected;
+        // A dumb terminal cannot move the cursor up: the answer stays as it streamed.
+        var canRewrite = onTerminal && !json && Environment.GetEnvironmentVariable("TERM") is not "dumb";
+        var markdown = renderMarkdown && canRewrite ? new MarkdownRewrite(ctx.Console, ctx.Stdout, ScreenSize) : null;
+        var printer = new SessionEventPrinter(ctx.Console, ctx.Stdout, Console.Error, json, onTerminal)
+        {
+            AnswersApprovals = interactive,
+            EchoesInput = echoInput,
+            Markdown = markdown,
+        };
+
+        // A question at the terminal lands below the answer: from then on the answer's rows cannot be counted.
+        using var terminal = interactive ? new TerminalApprovals(ctx.Console, ctx.Get<ApprovalService>()) { BeforeAsking = markdown is null ? null : markdown.Abandon } : null;
         IApprovalHandler approvals = terminal is not null ? terminal : new DenyWhenNonInteractive(ctx.Get<ApprovalService>());
-        var printer = new SessionEventPrinter(ctx.Console, ctx.Stdout, Console.Error, json, !Console.IsOutputRedirected) { AnswersApprovals = interactive, EchoesInput = echoInput };
 
         // Subscribed before the turn starts, so not one event is missed.
         using var subscription = hub.Subscribe(session.Id);
@@ -55,6 +69,19 @@ public static class SessionTurns
             TurnStatus.Cancelled => 130,
             _ => 3,
         };
+    }
+
+    private static (int Width, int Height) ScreenSize()
+    {
+        try
+        {
+            return (Console.WindowWidth, Console.WindowHeight);
+        }
+        catch (IOException)
+        {
+            // No screen to measure: nothing is rewritten.
+            return (0, 0);
+        }
     }
 
     /// <summary>Starts the turn; while Maestro is busy (at its turn limit, the database saturated) says so and retries.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maestro.Cli.Output.Markdown;
 using Maestro.Core.Events;
 using Maestro.Core.Turns;
 using Microsoft.Extensions.AI;
@@ -16,6 +17,7 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
     private readonly UsageDetails _usage = new();
     private bool _midLine;
     private bool _inReasoning;
+    private bool _inText;
     private string? _model;
 
     /// <summary>Set when a turn finished: its status ("completed", "failed", "cancelled", "interrupted").</summary>
@@ -28,6 +30,9 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
 
     /// <summary>False where the user's input is already on screen (the REPL's editor shows it).</summary>
     public bool EchoesInput { get; init; } = true;
+
+    /// <summary>On a terminal (the REPL): each finished answer is shown again as rendered Markdown in place of its raw text.</summary>
+    public MarkdownRewrite? Markdown { get; init; }
 
     public void Print(SessionEvent e)
     {
@@ -69,6 +74,7 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
                     case "reasoning" when delta.Text is { Length: > 0 } reasoning && terminal:
                         if (!_inReasoning)
                         {
+                            FinishText();
                             EndLine();
                             _inReasoning = true;
                         }
@@ -82,6 +88,7 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
 
                 break;
             case SessionEventTypes.MessageFinished when e.Message is { Role: "assistant" } m:
+                FinishText();
                 if (m.Usage is { } usage)
                 {
                     _usage.Add(usage);
@@ -122,6 +129,7 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
             case SessionEventTypes.TurnFinished when e.Turn is { } turn:
                 FinishedStatus = turn.Status;
                 FinishedError = turn.Error;
+                FinishText();
                 EndLine();
                 Summary(turn);
                 break;
@@ -179,6 +187,13 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
             _inReasoning = false;
         }
 
+        if (!_inText)
+        {
+            _inText = true;
+            Markdown?.Start(atLineStart: !_midLine);
+        }
+
+        Markdown?.Append(text);
         stdout.Write(text);
         stdout.Flush();
         _midLine = !text.EndsWith('\n');
@@ -186,8 +201,25 @@ public sealed class SessionEventPrinter(IAnsiConsole console, TextWriter stdout,
 
     private void Line(string markup)
     {
+        FinishText();
         EndLine();
         console.MarkupLine(markup);
+    }
+
+    /// <summary>The answer's text is over (the message ended, or something else is printed): render it if it should be.</summary>
+    private void FinishText()
+    {
+        if (!_inText)
+        {
+            return;
+        }
+
+        _inText = false;
+        if (Markdown is not null)
+        {
+            EndLine();
+            Markdown.Finish();
+        }
     }
 
     private void EndLine()

@@ -15,7 +15,7 @@ namespace Maestro.Web.Ui;
 
 /// <summary>
 /// The dashboard's live stream: the "streaming" badge of each session on the page shown, and the auth table when an
-/// auth's OAuth state changes (a login, a refresh, a refused refresh token). A connection first sends the page's badges
+/// auth's OAuth state changes (a login, a refresh, a refused refresh token) or its health does (a Test, a refused key). A connection first sends the page's badges
 /// as they are now (so a reconnect corrects anything missed), then each change as turns start and end, and the nav badge of
 /// approvals waiting. It carries state changes only, never tokens: the hub gives dashboard subscribers no deltas at all.
 /// </summary>
@@ -64,6 +64,11 @@ public sealed class LiveDashboardStream(
                 else if (e.Type == OAuthEvents.AuthChanged && AuthChangedNotice.Parse(e.Notice) is { } notice)
                 {
                     (authChanges ??= new(StringComparer.Ordinal))[notice.Auth] = notice;
+                }
+                else if (e.Type == AuthHealthEvents.Changed)
+                {
+                    // A Test or a call changed an auth's health: the stored state says how.
+                    authChanges ??= new(StringComparer.Ordinal);
                 }
             }
 

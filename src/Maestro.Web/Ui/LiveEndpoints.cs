@@ -28,8 +28,9 @@ public static class LiveEndpoints
         live.MapGet("/oauth/{id:guid}", (Guid id, string? status, LiveLoginStream stream, CancellationToken ct) =>
             TypedResults.ServerSentEvents(stream.ReadAsync(id, status, ct)));
 
-        live.MapGet("/auths/{provider}/{name}", (string provider, string name, LiveAuthStream stream, CancellationToken ct) =>
-            TypedResults.ServerSentEvents(stream.ReadAsync(new Maestro.Core.Auths.AuthRef(provider, name), ct)));
+        // ?badge=true: the page shows the badge alone (the sign-in page), no token line.
+        live.MapGet("/auths/{provider}/{name}", (string provider, string name, bool? badge, LiveAuthStream stream, CancellationToken ct) =>
+            TypedResults.ServerSentEvents(stream.ReadAsync(new Maestro.Core.Auths.AuthRef(provider, name), badge == true, ct)));
 
         // The nav badge of pages without a stream of their own; with ?list=true, the Approvals page's list too.
         live.MapGet("/approvals", (bool? list, LiveInboxStream stream, CancellationToken ct) =>

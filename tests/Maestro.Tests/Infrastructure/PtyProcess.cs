@@ -11,6 +11,8 @@ public sealed class PtyProcess : IAsyncDisposable
 {
     public const int Columns = 100;
 
+    public const int Rows = 40;
+
     private readonly Process _process;
     private readonly StringBuilder _raw = new();
     private readonly Task _pump;
@@ -55,12 +57,24 @@ public sealed class PtyProcess : IAsyncDisposable
         }
     }
 
-    public static PtyProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static PtyProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        Start(environment, null, arguments);
+
+    /// <summary>Keys from the terminal, but standard output into <paramref name="outputFile"/> (as `maestro … > file`).</summary>
+    public static PtyProcess StartWithOutputTo(IReadOnlyDictionary<string, string?> environment, string outputFile, params string[] arguments) =>
+        Start(environment, outputFile, arguments);
+
+    private static PtyProcess Start(IReadOnlyDictionary<string, string?> environment, string? outputFile, string[] arguments)
     {
-        var command = new StringBuilder($"stty cols {Columns} rows 40 && exec dotnet {Quote(Path.Combine(AppContext.BaseDirectory, "maestro.dll"))}");
+        var command = new StringBuilder($"stty cols {Columns} rows {Rows} && exec dotnet {Quote(Path.Combine(AppContext.BaseDirectory, "maestro.dll"))}");
         foreach (var argument in arguments)
         {
             command.Append(' ').Append(Quote(argument));
+        }
+
+        if (outputFile is not null)
+        {
+            command.Append(" > ").Append(Quote(outputFile));
         }
 
         var start = new ProcessStartInfo("script")

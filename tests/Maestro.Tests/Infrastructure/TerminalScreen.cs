@@ -4,7 +4,7 @@ namespace Maestro.Tests.Infrastructure;
 
 /// <summary>
 /// What a terminal would show for the bytes a program wrote: enough of a VT100 (carriage return, line feed, erase to
-/// the end of the line, cursor forward, clear screen, wrapping) to see a line editor's result as the user sees it.
+/// the end of the line or screen, cursor forward and up, clear screen, wrapping) to see a line editor's result as the user sees it.
 /// </summary>
 public sealed class TerminalScreen(int columns)
 {
@@ -143,6 +143,18 @@ public sealed class TerminalScreen(int columns)
                 break;
             case 'G':
                 _column = Math.Max(0, n - 1);
+                break;
+            case 'A':
+                _row = Math.Max(0, _row - Math.Max(1, n));
+                break;
+            case 'J' when n == 0:
+                // Erase from the cursor to the end of the screen.
+                if (_column < _lines[_row].Length)
+                {
+                    _lines[_row].Length = _column;
+                }
+
+                _lines.RemoveRange(_row + 1, _lines.Count - _row - 1);
                 break;
             case 'J' when n == 2:
                 _lines.Clear();

@@ -8,7 +8,8 @@ namespace Maestro.Tests.Models;
 
 /// <summary>
 /// Test on an auth and an auth status that follows failures: "Key refused" after a 401, "Unreachable" after a refused
-/// connection, back to active on success — in the API, the UI and `maestro auth list/show/test`.
+/// connection, back to active on success — in the API, the UI (live, on the auth's page and the dashboard) and
+/// `maestro auth list/show/test`.
 /// </summary>
 public sealed class AuthHealthTests(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -96,6 +97,30 @@ public sealed class AuthHealthTests(PostgresFixture postgres) : IAsyncLifetime
         await Eventually.UntilAsync(
             async () => (await Http.GetFromJsonAsync<JsonElement>("/api/auths/anthropic/later")).GetProperty("auth").GetProperty("health").GetString() == "ok",
             "a success clears it");
+    }
+
+    [Fact]
+    public async Task The_auth_page_and_the_dashboard_follow_its_health_live()
+    {
+        await AddAsync("watched", "good-key-0123456789", EmulatorUrl);
+        (await Http.GetStringAsync("/auths/anthropic/watched")).ShouldContain("sse-connect=\"/ui/live/auths/anthropic/watched\"");
+        await using var page = await LiveHtml.OpenAsync(Http, "/ui/live/auths/anthropic/watched");
+        page.First.ShouldContain(">Active</span>");
+        await using var dashboard = await LiveHtml.OpenAsync(Http, "/ui/live/dashboard");
+
+        // From elsewhere: the key is replaced by one the provider refuses, and a Test over the API finds out.
+        (await Http.PatchAsJsonAsync("/api/auths/anthropic/watched", new { api_key = "invalid-watched-0123456789" })).EnsureSuccessStatusCode();
+        (await Http.PostAsync("/api/auths/anthropic/watched/test", null)).EnsureSuccessStatusCode();
+        var refused = await page.UntilAsync(html => html.Contains("Key refused", StringComparison.Ordinal));
+        refused.ShouldContain("<span id=\"auth-status\" hx-swap-oob=\"true\">");
+        refused.ShouldNotContain("auth-token-state");
+        (await dashboard.UntilAsync(html => html.Contains("auth-status-anthropic-watched", StringComparison.Ordinal)))
+            .ShouldContain("Key refused");
+
+        // An ordinary call that works again (the model list, with a good key) brings the badge back to Active.
+        (await Http.PatchAsJsonAsync("/api/auths/anthropic/watched", new { api_key = "good-key-0123456789" })).EnsureSuccessStatusCode();
+        (await Http.GetAsync("/api/auths/anthropic/watched/models?refresh=true")).EnsureSuccessStatusCode();
+        (await page.UntilAsync(html => html.Contains(">Active</span>", StringComparison.Ordinal))).ShouldNotContain("Key refused");
     }
 
     private async Task AddAsync(string name, string key, string baseUrl) =>

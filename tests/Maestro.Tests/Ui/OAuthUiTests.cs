@@ -233,11 +233,19 @@ public sealed partial class OAuthUiTests(PostgresFixture postgres) : IAsyncLifet
         (await dashboard.UntilAsync(u => u.Contains("Needs re-login", StringComparison.Ordinal))).ShouldContain("Sign in again");
         (await Http.GetStringAsync("/", Ct)).ShouldContain("aria-label=\"Sign in again to anthropic/renewed\"");
 
-        (await Http.GetStringAsync("/sign-in?provider=anthropic&name=renewed", Ct)).ShouldContain("This renews anthropic/renewed");
+        // The sign-in page that renews it shows the auth's badge, and follows it live (here: the login finished elsewhere).
+        var signIn = await Http.GetStringAsync("/sign-in?provider=anthropic&name=renewed", Ct);
+        signIn.ShouldContain("This renews anthropic/renewed");
+        signIn.ShouldContain("Needs re-login");
+        signIn.ShouldContain("sse-connect=\"/ui/live/auths/anthropic/renewed?badge=true\"");
+        await using var badge = await LiveAsync("/ui/live/auths/anthropic/renewed?badge=true");
         var id = await StartAsync(("provider", "anthropic"), ("name", "renewed"));
         var page = await Http.GetStringAsync($"/sign-in/{id}", Ct);
         var code = await _bed.AnthropicCodeAsync(new Uri(WebUtility.HtmlDecode(SignInLink().Match(page).Groups["href"].Value)));
         (await (await PostFormAsync($"/ui/oauth/flows/{id}/complete", ("code", code))).Content.ReadAsStringAsync(Ct)).ShouldContain("data-status=\"completed\"");
+        var active = await badge.UntilAsync(u => u.Contains("Active · expires in", StringComparison.Ordinal));
+        active.ShouldContain("<span id=\"auth-status\" hx-swap-oob=\"true\">");
+        active.ShouldNotContain("auth-token-state");
 
         var renewed = await OAuthTestBed.StoredAsync(_server.App.Services, new AuthRef("anthropic", "renewed"));
         renewed.Record.Id.ShouldBe(stored.Record.Id);
@@ -297,9 +305,12 @@ public sealed partial class OAuthUiTests(PostgresFixture postgres) : IAsyncLifet
         (await Http.PostAsync("/api/auths/anthropic/watched/refresh", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await live.UntilAsync(u => u.Contains("Needs re-login", StringComparison.Ordinal))).ShouldContain("needs re-login");
 
-        // API-key auths have no token to follow, so their page opens no stream.
+        // An API-key auth's page follows its badge too (a refused key, an unreachable address), but has no token line.
         (await Http.PostAsJsonAsync("/api/auths", new { provider = "openai", name = "plainkey", api_key = "sk-0123456789abcdef" }, Ct)).EnsureSuccessStatusCode();
-        (await Http.GetStringAsync("/auths/openai/plainkey", Ct)).ShouldNotContain("sse-connect");
+        (await Http.GetStringAsync("/auths/openai/plainkey", Ct)).ShouldContain("sse-connect=\"/ui/live/auths/openai/plainkey\"");
+        await using var plain = await LiveHtml.OpenAsync(Http, "/ui/live/auths/openai/plainkey");
+        plain.First.ShouldContain("id=\"auth-status\"");
+        plain.First.ShouldNotContain("auth-token-state");
     }
 
     private async Task<Guid> StartAsync(params (string Key, string Value)[] fields)
