@@ -114,6 +114,8 @@ public static class Extensions
         services.AddSingleton(sp => PriceTable.Load(
             configuration.GetString("MAESTRO_PRICES") ?? home.Combine("prices.json"),
             sp.GetRequiredService<ProviderRegistry>().All.ToDictionary(p => p.Descriptor.Id, p => p.Prices, StringComparer.Ordinal)));
+        services.AddSingleton<UsageWriteBehind>();
+        services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageWriteBehind>());
         services.AddSingleton<UsageService>();
         return services;
     }

@@ -45,7 +45,7 @@ public static class Extensions
         services.AddSingleton<IPromptStore, PostgresPromptStore>();
         services.AddSingleton<PostgresUsageStore>();
         services.AddSingleton<IUsageStore>(sp => sp.GetRequiredService<PostgresUsageStore>());
-        services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<PostgresUsageStore>());
+        services.AddSingleton<IUsageLedger>(sp => sp.GetRequiredService<PostgresUsageStore>());
         services.AddSingleton<IMcpServerStore, PostgresMcpServerStore>();
         services.AddSingleton<Core.OAuth.IOAuthFlowStore, OAuth.PostgresOAuthFlowStore>();
         services.AddSingleton<Core.Quota.IAuthQuotaStore, Quota.PostgresAuthQuotaStore>();

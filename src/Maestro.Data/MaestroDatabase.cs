@@ -148,6 +148,13 @@ public sealed class MaestroDatabase(DatabaseOptions options, ISecretProtector se
 
         var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "maestro" }.UseLoggerFactory(loggerFactory);
         builder.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
+        if (options.AutoPrepare)
+        {
+            // The hot statements (turn starts, session creates, the write-behind batches) are few and run per request:
+            // prepared once per connection, the server skips their parse and plan every time after.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
         var dataSource = builder.Build();
         try
         {

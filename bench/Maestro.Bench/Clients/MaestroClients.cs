@@ -77,6 +77,8 @@ public static class MaestroClients
 
     private sealed class NoLedger : IUsageRecorder
     {
-        public Task RecordAsync(UsageRecord record, CancellationToken cancellationToken) => Task.CompletedTask;
+        public void Record(UsageRecord record)
+        {
+        }
     }
 }

@@ -9,8 +9,14 @@ namespace Maestro.Core.Models;
 /// provider is unreachable, the key is refused) the model is accepted: the check is a help, not a gate. Endpoints that
 /// serve models they do not list (proxies, gateways, the emulator's synthetic models) are used by forcing the model.
 /// </summary>
-public sealed class ModelValidation(ModelCatalog catalog)
+public sealed class ModelValidation(ModelCatalog catalog, TimeProvider time)
 {
+    /// <summary>
+    /// A cached list younger than this is trusted when it lacks the model: asking the provider again on every create that
+    /// names an unlisted model would fetch the live list per request.
+    /// </summary>
+    public static readonly TimeSpan RecheckAfter = TimeSpan.FromMinutes(1);
+
     public const string ForceHint = "To use a model this auth does not list, force it: `--force-model` (CLI), \"force_model\": true (API) or \"Use it even if unlisted\" (session form).";
 
     /// <summary>Null when the auth offers <paramref name="model"/> (or cannot say); otherwise what is wrong, naming close matches.</summary>
@@ -20,7 +26,7 @@ public sealed class ModelValidation(ModelCatalog catalog)
         try
         {
             list = await catalog.GetAsync(auth, refresh: false, cancellationToken);
-            if (list.FromCache && ModelResolution.Find(list.Models, model) is null)
+            if (list.FromCache && time.GetUtcNow() - list.FetchedAt >= RecheckAfter && ModelResolution.Find(list.Models, model) is null)
             {
                 // A model released since the list was cached: ask again before calling it unknown.
                 list = await catalog.GetAsync(auth, refresh: true, cancellationToken);

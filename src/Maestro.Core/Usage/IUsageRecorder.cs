@@ -1,7 +1,8 @@
 namespace Maestro.Core.Usage;
 
-/// <summary>Writes the usage ledger: every provider call's tokens, by auth, session and message.</summary>
+/// <summary>Takes the usage ledger's records: every provider call's tokens, by auth, session and message.</summary>
 public interface IUsageRecorder
 {
-    Task RecordAsync(UsageRecord record, CancellationToken cancellationToken);
+    /// <summary>Queues the record for the ledger; never waits for the database (see <see cref="UsageWriteBehind"/>).</summary>
+    void Record(UsageRecord record);
 }

@@ -8,8 +8,9 @@ namespace Maestro.Core.Usage;
 /// <summary>
 /// Counts every call of an auth's pipeline in the usage ledger: its tokens (from the response's usage, or the one
 /// usage update at the end of a stream) for the auth, and for the session and message its <see cref="UsageScope"/>
-/// names. Turns, compaction, titles and one-off chats are all counted, because they all call through here. A ledger
-/// that cannot be written loses the record (logged), never the answer.
+/// names. Turns, compaction, titles and one-off chats are all counted, because they all call through here. The record
+/// is only queued (<see cref="IUsageRecorder"/> writes behind), so the end of a stream never waits for the database, and
+/// a ledger that cannot be written loses the record (logged), never the answer.
 /// </summary>
 public sealed class UsageAccountingChatClient(IChatClient innerClient, IUsageRecorder recorder, AuthRecord auth, ILogger logger)
     : DelegatingChatClient(innerClient)
@@ -20,7 +21,7 @@ public sealed class UsageAccountingChatClient(IChatClient innerClient, IUsageRec
         var response = await base.GetResponseAsync(messages, options, cancellationToken);
         if (response.Usage is { } usage)
         {
-            await RecordAsync(options, usage);
+            Record(options, usage);
         }
 
         return response;
@@ -51,20 +52,18 @@ public sealed class UsageAccountingChatClient(IChatClient innerClient, IUsageRec
             // Also when the caller stops early: tokens the provider reported were spent.
             if (usage is not null)
             {
-                await RecordAsync(options, usage);
+                Record(options, usage);
             }
         }
     }
 
-    private async Task RecordAsync(ChatOptions? options, UsageDetails usage)
+    private void Record(ChatOptions? options, UsageDetails usage)
     {
         var scope = UsageScope.Of(options);
-        var record = new UsageRecord(
-            auth.Id, auth.Provider, options?.ModelId ?? "?", scope?.Purpose ?? UsagePurposes.Chat, usage, scope?.SessionId, scope?.MessageId);
         try
         {
-            // Not the caller's token: a stopped turn still spent what the provider counted.
-            await recorder.RecordAsync(record, CancellationToken.None);
+            recorder.Record(new UsageRecord(
+                auth.Id, auth.Provider, options?.ModelId ?? "?", scope?.Purpose ?? UsagePurposes.Chat, usage, scope?.SessionId, scope?.MessageId));
         }
         catch (Exception ex)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Maestro.Core.Auths;
 using Maestro.Core.Errors;
 using Maestro.Core.Secrets;
+using Maestro.Data.Batching;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -16,6 +17,11 @@ public sealed class PostgresAuthStore(MaestroDatabase database, ISecretProtector
     internal const string Columns =
 "id, provider, name, auth_type, status, status_message, expires_at, metadata, created_at, updated_at, refreshed_at, credentials, " +
         "health, health_message, health_checked_at";
+
+    private GroupedRoundTrip<AuthName, Lookup>? _finds;
+
+    // Made on first use: a field initializer cannot share the primary constructor's parameters with the methods.
+    private GroupedRoundTrip<AuthName, Lookup> Finds => LazyInitializer.EnsureInitialized(ref _finds, () => new(database, new AuthLookups(this)));
 
     public async Task<IReadOnlyList<AuthRecord>> ListAsync(string? provider, CancellationToken cancellationToken)
     {
@@ -33,11 +39,15 @@ public sealed class PostgresAuthStore(MaestroDatabase database, ISecretProtector
         return result;
     }
 
+    /// <summary>By provider and name; lookups that arrive together share one round trip (session creates in a burst).</summary>
     public async Task<AuthRecord?> FindAsync(string provider, string name, CancellationToken cancellationToken) =>
-        (await FindWithCredentialsAsync(provider, name, decrypt: false, cancellationToken))?.Record;
+        (await Finds.RunAsync(new AuthName(provider, name, Decrypt: false), cancellationToken)).Auth?.Record;
 
-    public Task<StoredAuth?> FindWithCredentialsAsync(string provider, string name, CancellationToken cancellationToken) =>
-        FindWithCredentialsAsync(provider, name, decrypt: true, cancellationToken);
+    public async Task<StoredAuth?> FindWithCredentialsAsync(string provider, string name, CancellationToken cancellationToken)
+    {
+        var found = await Finds.RunAsync(new AuthName(provider, name, Decrypt: true), cancellationToken);
+        return found.Error is { } error ? throw error : found.Auth;
+    }
 
     public async Task<StoredAuth?> GetWithCredentialsAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -137,21 +147,6 @@ public sealed class PostgresAuthStore(MaestroDatabase database, ISecretProtector
 
         await transaction.CommitAsync(cancellationToken);
         return result;
-    }
-
-    private async Task<StoredAuth?> FindWithCredentialsAsync(string provider, string name, bool decrypt, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM auths WHERE provider = $1 AND name = $2", connection);
-        command.Parameters.AddWithValue(provider);
-        command.Parameters.AddWithValue(name);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return decrypt ? ReadStored(reader) : new StoredAuth(ReadRecord(reader), new AuthCredentials());
     }
 
     private async Task<AuthRecord> ApplyUpdateAsync(
@@ -257,4 +252,40 @@ public sealed class PostgresAuthStore(MaestroDatabase database, ISecretProtector
     private static string Purpose(Guid id) => $"auth:{id}";
 
     private static NotFoundException Gone(Guid id) => new($"The auth {id} no longer exists (it was deleted meanwhile).");
+
+    private sealed record AuthName(string Provider, string Name, bool Decrypt);
+
+    /// <summary>An auth found (or not), or why its credentials could not be read: that failure is its caller's alone.</summary>
+    private sealed record Lookup(StoredAuth? Auth, SecretKeyException? Error);
+
+    /// <summary>An auth's lookup by name (its credentials decrypted only when asked for), as one statement of a shared batch.</summary>
+    private sealed class AuthLookups(PostgresAuthStore store) : IGroupedStatements<AuthName, Lookup>
+    {
+        public void Add(NpgsqlBatch batch, AuthName auth)
+        {
+            var command = new NpgsqlBatchCommand($"SELECT {Columns} FROM auths WHERE provider = $1 AND name = $2");
+            command.Parameters.Add(new NpgsqlParameter { Value = auth.Provider });
+            command.Parameters.Add(new NpgsqlParameter { Value = auth.Name });
+            batch.BatchCommands.Add(command);
+        }
+
+        public async Task<Lookup> ReadAsync(NpgsqlDataReader reader, AuthName auth, CancellationToken cancellationToken)
+        {
+            var found = new Lookup(null, null);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                try
+                {
+                    found = new Lookup(auth.Decrypt ? store.ReadStored(reader) : new StoredAuth(ReadRecord(reader), new AuthCredentials()), null);
+                }
+                catch (SecretKeyException ex)
+                {
+                    found = new Lookup(null, ex);
+                }
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            return found;
+        }
+    }
 }

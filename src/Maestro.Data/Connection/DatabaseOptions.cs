@@ -32,5 +32,12 @@ public sealed class DatabaseOptions
 
     public const int DefaultMaxPoolSize = 20;
 
+    /// <summary>
+    /// MAESTRO_DB_AUTO_PREPARE: statements a connection runs again and again are prepared on the server (parsed and
+    /// planned once, not per request). On by default; turn it off behind a pooler that cannot carry prepared statements
+    /// across transactions (PgBouncer before 1.21, or without max_prepared_statements, in transaction mode).
+    /// </summary>
+    public bool AutoPrepare { get; init; } = true;
+
     public bool IsEmbedded => string.IsNullOrWhiteSpace(DatabaseUrl);
 }

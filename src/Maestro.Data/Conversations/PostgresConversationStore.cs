@@ -1,18 +1,29 @@
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
 using Maestro.Core.Text;
+using Maestro.Data.Batching;
 using Microsoft.Extensions.AI;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Maestro.Data.Conversations;
 
+/// <summary>Threads and messages.</summary>
 public sealed class PostgresConversationStore(MaestroDatabase database, TimeProvider time) : IConversationStore
 {
     internal const string Columns = """
         id, thread_id, seq, role, content, status, turn_id, provider, model, auth_id, auth_label, usage,
         latency_ms, first_token_ms, error, excluded_at, summary_id, created_at, updated_at
         """;
+
+    private GroupedRoundTrip<NewMessage, ConversationMessage>? _appends;
+    private GroupedRoundTrip<PageRequest, Page>? _pages;
+
+    // Made on first use: a field initializer cannot share the primary constructor's parameters with the methods.
+    private GroupedRoundTrip<NewMessage, ConversationMessage> Appends =>
+        LazyInitializer.EnsureInitialized(ref _appends, () => new(database, new MessageInserts(time)));
+
+    private GroupedRoundTrip<PageRequest, Page> Pages => LazyInitializer.EnsureInitialized(ref _pages, () => new(database, new PageReads()));
 
     public async Task<ConversationThread> CreateThreadAsync(Guid sessionId, string? title, CancellationToken cancellationToken)
     {
@@ -60,20 +71,11 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
         return await reader.ReadAsync(cancellationToken) ? ReadThread(reader) : null;
     }
 
+    /// <summary>A page of a thread; the reads of turns starting a round together share one round trip.</summary>
     public async Task<IReadOnlyList<ConversationMessage>> ListMessagesAsync(Guid threadId, long? beforeSeq, int? limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // Newest first with a limit, then put back in order: the page of messages just before `beforeSeq`.
-        await using var command = new NpgsqlCommand($"""
-            SELECT * FROM (
-                SELECT {Columns} FROM messages WHERE thread_id = $1 AND ($2::bigint IS NULL OR seq < $2)
-                ORDER BY seq DESC LIMIT $3) page
-            ORDER BY seq
-            """, connection);
-        command.Parameters.AddWithValue(threadId);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)beforeSeq ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)limit ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        return await ReadMessagesAsync(command, cancellationToken);
+        var page = await Pages.RunAsync(new PageRequest(threadId, beforeSeq, limit), cancellationToken);
+        return page.Error is { } error ? throw error : page.Messages;
     }
 
     public async Task<ConversationMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken)
@@ -84,36 +86,8 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
         return (await ReadMessagesAsync(command, cancellationToken)).FirstOrDefault();
     }
 
-    public async Task<ConversationMessage> AppendAsync(NewMessage message, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"""
-            INSERT INTO messages (id, thread_id, seq, role, content, status, turn_id, provider, model, auth_id, auth_label, search, created_at, updated_at)
-            VALUES ($1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE thread_id = $2), $3, $4, $5, $6, $7, $8, $9, $10,
-                    to_tsvector('simple', $11), $12, $12)
-            RETURNING {Columns}
-            """, connection);
-        command.Parameters.AddWithValue(Guid.CreateVersion7());
-        command.Parameters.AddWithValue(message.ThreadId);
-        command.Parameters.AddWithValue(message.Role.ToWire());
-        command.Parameters.Add(new NpgsqlParameter { Value = SessionJson.SerializeContents(message.Contents), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.AddWithValue(message.Status.ToWire());
-        command.Parameters.Add(Nullable(message.TurnId, NpgsqlDbType.Uuid));
-        command.Parameters.Add(Nullable(message.Provider, NpgsqlDbType.Text));
-        command.Parameters.Add(Nullable(message.Model, NpgsqlDbType.Text));
-        command.Parameters.Add(Nullable(message.AuthId, NpgsqlDbType.Uuid));
-        command.Parameters.Add(Nullable(message.AuthLabel, NpgsqlDbType.Text));
-        command.Parameters.AddWithValue(SearchText(message.Contents));
-        command.Parameters.AddWithValue(time.GetUtcNow());
-        try
-        {
-            return (await ReadMessagesAsync(command, cancellationToken))[0];
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
-        {
-            throw new NotFoundException("The conversation thread no longer exists (the session was deleted).");
-        }
-    }
+    /// <summary>Appends a message; the messages of turns starting a round together share one round trip and one commit.</summary>
+    public Task<ConversationMessage> AppendAsync(NewMessage message, CancellationToken cancellationToken) => Appends.RunAsync(message, cancellationToken);
 
     public async Task UpdateMessageAsync(Guid messageId, MessageUpdate update, CancellationToken cancellationToken)
     {
@@ -375,4 +349,91 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
             SummaryId: reader.IsDBNull(16) ? null : reader.GetGuid(16),
             CreatedAt: reader.GetFieldValue<DateTimeOffset>(17),
             UpdatedAt: reader.GetFieldValue<DateTimeOffset>(18));
+
+    /// <summary>
+    /// A message's insert, numbered after the thread's last one. Two messages of one thread in one batch are numbered in
+    /// order: a later statement of the batch sees the earlier one's row.
+    /// </summary>
+    private sealed class MessageInserts(TimeProvider time) : IGroupedStatements<NewMessage, ConversationMessage>
+    {
+        public void Add(NpgsqlBatch batch, NewMessage message)
+        {
+            var command = new NpgsqlBatchCommand($"""
+                INSERT INTO messages (id, thread_id, seq, role, content, status, turn_id, provider, model, auth_id, auth_label, search, created_at, updated_at)
+                VALUES ($1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE thread_id = $2), $3, $4, $5, $6, $7, $8, $9, $10,
+                        to_tsvector('simple', $11), $12, $12)
+                RETURNING {Columns}
+                """);
+            command.Parameters.AddWithValue(Guid.CreateVersion7());
+            command.Parameters.AddWithValue(message.ThreadId);
+            command.Parameters.AddWithValue(message.Role.ToWire());
+            command.Parameters.Add(new NpgsqlParameter { Value = SessionJson.SerializeContents(message.Contents), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            command.Parameters.AddWithValue(message.Status.ToWire());
+            command.Parameters.Add(Nullable(message.TurnId, NpgsqlDbType.Uuid));
+            command.Parameters.Add(Nullable(message.Provider, NpgsqlDbType.Text));
+            command.Parameters.Add(Nullable(message.Model, NpgsqlDbType.Text));
+            command.Parameters.Add(Nullable(message.AuthId, NpgsqlDbType.Uuid));
+            command.Parameters.Add(Nullable(message.AuthLabel, NpgsqlDbType.Text));
+            command.Parameters.AddWithValue(SearchText(message.Contents));
+            command.Parameters.AddWithValue(time.GetUtcNow());
+            batch.BatchCommands.Add(command);
+        }
+
+        public async Task<ConversationMessage> ReadAsync(NpgsqlDataReader reader, NewMessage message, CancellationToken cancellationToken)
+        {
+            var appended = await reader.ReadAsync(cancellationToken)
+                ? ReadMessage(reader)
+                : throw new InvalidOperationException("The message was not recorded.");
+            await reader.NextResultAsync(cancellationToken);
+            return appended;
+        }
+
+        public Exception? Explain(PostgresException failure, NewMessage message) =>
+            failure.SqlState == PostgresErrorCodes.ForeignKeyViolation
+                ? new NotFoundException("The conversation thread no longer exists (the session was deleted).")
+                : null;
+    }
+
+    private sealed record PageRequest(Guid ThreadId, long? BeforeSeq, int? Limit);
+
+    /// <summary>A page read, or why its rows could not be read (a broken row fails its own thread's read, not the batch).</summary>
+    private sealed record Page(List<ConversationMessage> Messages, Exception? Error);
+
+    /// <summary>Newest first with a limit, then put back in order: the page of messages just before the given seq.</summary>
+    private sealed class PageReads : IGroupedStatements<PageRequest, Page>
+    {
+        public void Add(NpgsqlBatch batch, PageRequest page)
+        {
+            var command = new NpgsqlBatchCommand($"""
+                SELECT * FROM (
+                    SELECT {Columns} FROM messages WHERE thread_id = $1 AND ($2::bigint IS NULL OR seq < $2)
+                    ORDER BY seq DESC LIMIT $3) page
+                ORDER BY seq
+                """);
+            command.Parameters.AddWithValue(page.ThreadId);
+            command.Parameters.Add(Nullable(page.BeforeSeq, NpgsqlDbType.Bigint));
+            command.Parameters.Add(Nullable(page.Limit, NpgsqlDbType.Integer));
+            batch.BatchCommands.Add(command);
+        }
+
+        public async Task<Page> ReadAsync(NpgsqlDataReader reader, PageRequest page, CancellationToken cancellationToken)
+        {
+            var messages = new List<ConversationMessage>();
+            Exception? error = null;
+            try
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    messages.Add(ReadMessage(reader));
+                }
+            }
+            catch (Exception ex) when (ex is not NpgsqlException)
+            {
+                error = ex;
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            return new Page(messages, error);
+        }
+    }
 }

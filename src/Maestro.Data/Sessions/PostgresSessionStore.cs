@@ -2,11 +2,13 @@ using System.Text.Json;
 using Maestro.Core.Auths;
 using Maestro.Core.Errors;
 using Maestro.Core.Sessions;
+using Maestro.Data.Batching;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Maestro.Data.Sessions;
 
+/// <summary>The <c>sessions</c> table. Sessions created together are written together (<see cref="GroupedRoundTrip{TRequest, TResult}"/>).</summary>
 public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider time) : ISessionStore
 {
     internal const string Columns = """
@@ -15,6 +17,11 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
         """;
 
     private const string Select = $"SELECT {Columns} FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id";
+
+    private GroupedRoundTrip<Session, Session>? _creates;
+
+    // Made on first use: a field initializer cannot share the primary constructor's parameters with the methods.
+    private GroupedRoundTrip<Session, Session> Creates => LazyInitializer.EnsureInitialized(ref _creates, () => new(database, new SessionInserts(time)));
 
     // $3: a LIKE pattern for the name or model; $4, $5: the auth's provider and name. Null parameters filter nothing.
     private const string FilterClause = """
@@ -96,31 +103,7 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
         return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
     }
 
-    public async Task<Session> CreateAsync(Session session, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // One round trip, on this one connection: the row comes back with its auth's name (a second connection taken
-        // while holding this one would starve the pool under concurrent creates).
-        await using var command = new NpgsqlCommand($"""
-            WITH s AS (
-                INSERT INTO sessions (id, name, auth_id, model, working_directory, enabled_tools, tool_policy, mcp_server_ids,
-                                      prompt_stack, system_prompt, settings, current_thread_id, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-                RETURNING *)
-            SELECT {Columns} FROM s LEFT JOIN auths a ON a.id = s.auth_id
-            """, connection);
-        AddColumns(command, session);
-        command.Parameters.AddWithValue(now);
-        try
-        {
-            return (await ReadAllAsync(command, cancellationToken))[0];
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw new ConflictException($"A session named '{session.Name}' already exists.", "name", "Choose another name.");
-        }
-    }
+    public Task<Session> CreateAsync(Session session, CancellationToken cancellationToken) => Creates.RunAsync(session, cancellationToken);
 
     public async Task<Session> UpdateAsync(Session session, CancellationToken cancellationToken)
     {
@@ -164,20 +147,22 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static void AddColumns(NpgsqlCommand command, Session s)
+    private static void AddColumns(NpgsqlCommand command, Session s) => AddColumns(command.Parameters, s);
+
+    private static void AddColumns(NpgsqlParameterCollection parameters, Session s)
     {
-        command.Parameters.AddWithValue(s.Id);
-        command.Parameters.AddWithValue(s.Name);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.AuthId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.AddWithValue(s.Model);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.WorkingDirectory ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(Jsonb(s.EnabledTools is null ? null : JsonSerializer.Serialize(s.EnabledTools, SessionJson.Options)));
-        command.Parameters.Add(Jsonb(SessionJson.SerializePolicy(s.Policy)));
-        command.Parameters.Add(Jsonb(JsonSerializer.Serialize(s.McpServerIds, SessionJson.Options)));
-        command.Parameters.Add(Jsonb(JsonSerializer.Serialize(s.PromptStack, SessionJson.Options)));
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.SystemPrompt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(Jsonb(JsonSerializer.Serialize(s.Settings, SessionJson.Options)));
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)s.CurrentThreadId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        parameters.AddWithValue(s.Id);
+        parameters.AddWithValue(s.Name);
+        parameters.Add(new NpgsqlParameter { Value = (object?)s.AuthId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        parameters.AddWithValue(s.Model);
+        parameters.Add(new NpgsqlParameter { Value = (object?)s.WorkingDirectory ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.Add(Jsonb(s.EnabledTools is null ? null : JsonSerializer.Serialize(s.EnabledTools, SessionJson.Options)));
+        parameters.Add(Jsonb(SessionJson.SerializePolicy(s.Policy)));
+        parameters.Add(Jsonb(JsonSerializer.Serialize(s.McpServerIds, SessionJson.Options)));
+        parameters.Add(Jsonb(JsonSerializer.Serialize(s.PromptStack, SessionJson.Options)));
+        parameters.Add(new NpgsqlParameter { Value = (object?)s.SystemPrompt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.Add(Jsonb(JsonSerializer.Serialize(s.Settings, SessionJson.Options)));
+        parameters.Add(new NpgsqlParameter { Value = (object?)s.CurrentThreadId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
     }
 
     private static NpgsqlParameter Jsonb(string? json) =>
@@ -212,4 +197,39 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
             CurrentThreadId: reader.IsDBNull(13) ? null : reader.GetGuid(13),
             CreatedAt: reader.GetFieldValue<DateTimeOffset>(14),
             UpdatedAt: reader.GetFieldValue<DateTimeOffset>(15));
+
+    /// <summary>A session's insert: one statement that returns the row with its auth's name.</summary>
+    private sealed class SessionInserts(TimeProvider time) : IGroupedStatements<Session, Session>
+    {
+        public void Add(NpgsqlBatch batch, Session session)
+        {
+            var insert = new NpgsqlBatchCommand($"""
+                WITH s AS (
+                    INSERT INTO sessions (id, name, auth_id, model, working_directory, enabled_tools, tool_policy, mcp_server_ids,
+                                          prompt_stack, system_prompt, settings, current_thread_id, created_at, updated_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                    RETURNING *)
+                SELECT {Columns} FROM s LEFT JOIN auths a ON a.id = s.auth_id
+                """);
+            AddColumns(insert.Parameters, session);
+            insert.Parameters.AddWithValue(time.GetUtcNow());
+            batch.BatchCommands.Add(insert);
+        }
+
+        public async Task<Session> ReadAsync(NpgsqlDataReader reader, Session session, CancellationToken cancellationToken)
+        {
+            var created = await reader.ReadAsync(cancellationToken)
+                ? ReadSession(reader)
+                : throw new InvalidOperationException("The session was not recorded.");
+            await reader.NextResultAsync(cancellationToken);
+            return created;
+        }
+
+        public Exception? Explain(PostgresException failure, Session session) => failure.SqlState switch
+        {
+            PostgresErrorCodes.UniqueViolation => new ConflictException($"A session named '{session.Name}' already exists.", "name", "Choose another name."),
+            PostgresErrorCodes.ForeignKeyViolation => new ValidationFailedException("auth", $"The auth {session.Auth} was deleted meanwhile; choose another one."),
+            _ => null,
+        };
+    }
 }

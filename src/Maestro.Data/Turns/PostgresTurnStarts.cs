@@ -1,8 +1,10 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
+using Maestro.Core.Secrets;
 using Maestro.Core.Turns;
 using Maestro.Data.Auths;
+using Maestro.Data.Batching;
 using Maestro.Data.Conversations;
 using Maestro.Data.Sessions;
 using Npgsql;
@@ -13,117 +15,150 @@ namespace Maestro.Data.Turns;
 /// <summary>
 /// A turn start in two round trips. The read is one batch of three queries (session, its auth, its running turn); the
 /// write is one batch of statements in one implicit transaction (thread if new, turn, user message), so a start that
-/// fails — a turn already running, the session deleted — leaves nothing behind.
+/// fails — a turn already running, the session deleted — leaves nothing behind. Starts that arrive together share both:
+/// one read and one write (one commit) for all of them (<see cref="GroupedRoundTrip{TRequest, TResult}"/>).
 /// </summary>
 public sealed class PostgresTurnStarts(MaestroDatabase database, PostgresAuthStore auths, TimeProvider time) : ITurnStartStore
 {
     // The session by name first, else by id (a name may look like an id; the name wins, as everywhere else).
-    private const string Target = "SELECT id, auth_id FROM sessions WHERE name = $1 OR id = $2 ORDER BY name = $1 DESC LIMIT 1";
+    private const string TargetQuery = "SELECT id, auth_id FROM sessions WHERE name = $1 OR id = $2 ORDER BY name = $1 DESC LIMIT 1";
+
+    private readonly GroupedRoundTrip<Target, Loaded> _loads = new(database, new Loads(auths));
+    private readonly GroupedRoundTrip<TurnBegin, BegunTurn> _begins = new(database, new Begins(time));
 
     public Task<TurnStartState?> LoadAsync(string nameOrId, CancellationToken cancellationToken) =>
-        LoadAsync(nameOrId, Guid.TryParse(nameOrId, out var id) ? id : null, cancellationToken);
+        LoadAsync(new Target(nameOrId, Guid.TryParse(nameOrId, out var id) ? id : null), cancellationToken);
 
     public Task<TurnStartState?> LoadAsync(Guid sessionId, CancellationToken cancellationToken) =>
-        LoadAsync(null, sessionId, cancellationToken);
+        LoadAsync(new Target(null, sessionId), cancellationToken);
 
-    public async Task<BegunTurn> BeginAsync(TurnBegin begin, CancellationToken cancellationToken)
+    public Task<BegunTurn> BeginAsync(TurnBegin begin, CancellationToken cancellationToken) => _begins.RunAsync(begin, cancellationToken);
+
+    private async Task<TurnStartState?> LoadAsync(Target target, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var threadId = begin.ThreadId ?? Guid.CreateVersion7();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
-        if (begin.ThreadId is null)
-        {
-            batch.BatchCommands.Add(Command(
-                "INSERT INTO threads (id, session_id, created_at) VALUES ($1, $2, $3)", threadId, begin.SessionId, now));
-            batch.BatchCommands.Add(Command(
-                "UPDATE sessions SET current_thread_id = $1, updated_at = $3 WHERE id = $2", threadId, begin.SessionId, now));
-        }
+        var loaded = await _loads.RunAsync(target, cancellationToken);
+        return loaded.Error is { } error ? throw error : loaded.State;
+    }
 
-        var turnId = Guid.CreateVersion7();
-        batch.BatchCommands.Add(Command($"""
-            INSERT INTO turns (id, session_id, thread_id, status, owner, heartbeat_at, started_at)
-            VALUES ($1, $2, $3, 'running', $4, $5, $5) RETURNING {PostgresTurnStore.Columns}
-            """, turnId, begin.SessionId, threadId, begin.Owner, now));
-        if (begin.UserContents is { } contents)
+    /// <summary>A turn's start as statements that each return rows (see <see cref="IGroupedStatements{TRequest, TResult}"/>).</summary>
+    private sealed class Begins(TimeProvider time) : IGroupedStatements<TurnBegin, BegunTurn>
+    {
+        public void Add(NpgsqlBatch batch, TurnBegin begin)
         {
-            var insert = Command($"""
-                INSERT INTO messages (id, thread_id, seq, role, content, status, turn_id, search, created_at, updated_at)
-                VALUES ($1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE thread_id = $2), 'user', $3, 'complete', $4,
-                        to_tsvector('simple', $5), $6, $6)
-                RETURNING {PostgresConversationStore.Columns}
-                """, Guid.CreateVersion7(), threadId);
-            insert.Parameters.Add(new NpgsqlParameter { Value = SessionJson.SerializeContents(contents), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            insert.Parameters.Add(new NpgsqlParameter { Value = turnId });
-            insert.Parameters.Add(new NpgsqlParameter { Value = PostgresConversationStore.SearchText(contents) });
-            insert.Parameters.Add(new NpgsqlParameter { Value = now });
-            batch.BatchCommands.Add(insert);
-        }
-
-        try
-        {
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            TurnRecord? turn = null;
-            ConversationMessage? message = null;
-            do
+            var ids = new Ids(begin.ThreadId ?? Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), time.GetUtcNow());
+            if (begin.ThreadId is null)
             {
-                while (await reader.ReadAsync(cancellationToken))
+                batch.BatchCommands.Add(Command(
+                    "INSERT INTO threads (id, session_id, created_at) VALUES ($1, $2, $3) RETURNING id", ids.Thread, begin.SessionId, ids.Now));
+                batch.BatchCommands.Add(Command(
+                    "UPDATE sessions SET current_thread_id = $1, updated_at = $3 WHERE id = $2 RETURNING id", ids.Thread, begin.SessionId, ids.Now));
+            }
+
+            batch.BatchCommands.Add(Command($"""
+                INSERT INTO turns (id, session_id, thread_id, status, owner, heartbeat_at, started_at)
+                VALUES ($1, $2, $3, 'running', $4, $5, $5) RETURNING {PostgresTurnStore.Columns}
+                """, ids.Turn, begin.SessionId, ids.Thread, begin.Owner, ids.Now));
+            if (begin.UserContents is { } contents)
+            {
+                var insert = Command($"""
+                    INSERT INTO messages (id, thread_id, seq, role, content, status, turn_id, search, created_at, updated_at)
+                    VALUES ($1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE thread_id = $2), 'user', $3, 'complete', $4,
+                            to_tsvector('simple', $5), $6, $6)
+                    RETURNING {PostgresConversationStore.Columns}
+                    """, ids.Message, ids.Thread);
+                insert.Parameters.Add(new NpgsqlParameter { Value = SessionJson.SerializeContents(contents), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                insert.Parameters.Add(new NpgsqlParameter { Value = ids.Turn });
+                insert.Parameters.Add(new NpgsqlParameter { Value = PostgresConversationStore.SearchText(contents) });
+                insert.Parameters.Add(new NpgsqlParameter { Value = ids.Now });
+                batch.BatchCommands.Add(insert);
+            }
+        }
+
+        public async Task<BegunTurn> ReadAsync(NpgsqlDataReader reader, TurnBegin begin, CancellationToken cancellationToken)
+        {
+            if (begin.ThreadId is null)
+            {
+                // The new thread and the session pointing at it.
+                await reader.NextResultAsync(cancellationToken);
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            var turn = await reader.ReadAsync(cancellationToken)
+                ? PostgresTurnStore.ReadTurn(reader)
+                : throw new InvalidOperationException("The turn was not recorded.");
+            await reader.NextResultAsync(cancellationToken);
+            ConversationMessage? message = null;
+            if (begin.UserContents is not null)
+            {
+                message = await reader.ReadAsync(cancellationToken) ? PostgresConversationStore.ReadMessage(reader) : null;
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            return new BegunTurn(turn, turn.ThreadId, message);
+        }
+
+        public Exception? Explain(PostgresException failure, TurnBegin begin) => failure switch
+        {
+            { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "turns_one_running_per_session" } => new ConflictException(
+                "A turn is already running in this session.", "session",
+                "Wait for it to finish, or stop it first (/stop, `maestro session stop`, or the Stop button)."),
+            { SqlState: PostgresErrorCodes.ForeignKeyViolation } => new NotFoundException("That session no longer exists (it was deleted meanwhile)."),
+            _ => null,
+        };
+
+        private sealed record Ids(Guid Thread, Guid Turn, Guid Message, DateTimeOffset Now);
+    }
+
+    /// <summary>The start's read: three queries that each return rows, shared with the other starts of the moment.</summary>
+    private sealed class Loads(PostgresAuthStore auths) : IGroupedStatements<Target, Loaded>
+    {
+        public void Add(NpgsqlBatch batch, Target target)
+        {
+            batch.BatchCommands.Add(Load(
+                $"SELECT {PostgresSessionStore.Columns} FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id WHERE s.id = (SELECT id FROM target)",
+                target));
+            batch.BatchCommands.Add(Load($"SELECT {PostgresAuthStore.Columns} FROM auths WHERE id = (SELECT auth_id FROM target)", target));
+            batch.BatchCommands.Add(Load(
+                $"SELECT {PostgresTurnStore.Columns} FROM turns WHERE session_id = (SELECT id FROM target) AND status = 'running'", target));
+        }
+
+        public async Task<Loaded> ReadAsync(NpgsqlDataReader reader, Target target, CancellationToken cancellationToken)
+        {
+            var session = await reader.ReadAsync(cancellationToken) ? PostgresSessionStore.ReadSession(reader) : null;
+            await reader.NextResultAsync(cancellationToken);
+            StoredAuth? auth = null;
+            SecretKeyException? error = null;
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                try
                 {
-                    if (turn is null)
-                    {
-                        turn = PostgresTurnStore.ReadTurn(reader);
-                    }
-                    else
-                    {
-                        message = PostgresConversationStore.ReadMessage(reader);
-                    }
+                    auth = auths.ReadStored(reader);
+                }
+                catch (SecretKeyException ex)
+                {
+                    // This start's alone: the others of the batch read other auths.
+                    error = ex;
                 }
             }
-            while (await reader.NextResultAsync(cancellationToken));
 
-            return new BegunTurn(turn ?? throw new InvalidOperationException("The turn was not recorded."), threadId, message);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "turns_one_running_per_session")
-        {
-            throw new ConflictException(
-                "A turn is already running in this session.", "session",
-                "Wait for it to finish, or stop it first (/stop, `maestro session stop`, or the Stop button).");
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
-        {
-            throw new NotFoundException("That session no longer exists (it was deleted meanwhile).");
+            await reader.NextResultAsync(cancellationToken);
+            TurnRecord? running = await reader.ReadAsync(cancellationToken) ? PostgresTurnStore.ReadTurn(reader) : null;
+            await reader.NextResultAsync(cancellationToken);
+            return new Loaded(session is null ? null : new TurnStartState(session, auth, running), error);
         }
     }
 
-    private async Task<TurnStartState?> LoadAsync(string? name, Guid? id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Load(
-            $"SELECT {PostgresSessionStore.Columns} FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id WHERE s.id = (SELECT id FROM target)",
-            name, id));
-        batch.BatchCommands.Add(Load($"SELECT {PostgresAuthStore.Columns} FROM auths WHERE id = (SELECT auth_id FROM target)", name, id));
-        batch.BatchCommands.Add(Load(
-            $"SELECT {PostgresTurnStore.Columns} FROM turns WHERE session_id = (SELECT id FROM target) AND status = 'running'", name, id));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
+    /// <summary>The session a start names: by name first, else by id.</summary>
+    private sealed record Target(string? Name, Guid? Id);
 
-        var session = PostgresSessionStore.ReadSession(reader);
-        await reader.NextResultAsync(cancellationToken);
-        StoredAuth? auth = await reader.ReadAsync(cancellationToken) ? auths.ReadStored(reader) : null;
-        await reader.NextResultAsync(cancellationToken);
-        TurnRecord? running = await reader.ReadAsync(cancellationToken) ? PostgresTurnStore.ReadTurn(reader) : null;
-        return new TurnStartState(session, auth, running);
-    }
+    /// <summary>What the read found, or why the session's auth could not be read.</summary>
+    private sealed record Loaded(TurnStartState? State, SecretKeyException? Error);
 
-    private static NpgsqlBatchCommand Load(string query, string? name, Guid? id)
+    private static NpgsqlBatchCommand Load(string query, Target target)
     {
-        var command = new NpgsqlBatchCommand($"WITH target AS ({Target}) {query}");
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        var command = new NpgsqlBatchCommand($"WITH target AS ({TargetQuery}) {query}");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)target.Name ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)target.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         return command;
     }
 

@@ -83,7 +83,7 @@ public static class SessionEndpoints
         group.MapPost("/", async (SessionRequest? request, SessionService sessions, SessionViews views, CancellationToken ct) =>
         {
             var created = await sessions.CreateAsync((request ?? Empty).ToSpec(), ct);
-            return Results.Created($"/api/sessions/{created.Id}", await views.CreateAsync(created, ct));
+            return Results.Created($"/api/sessions/{created.Id}", await views.CreateForNewAsync(created, ct));
         });
 
         group.MapGet("/{session}", async (string session, SessionService sessions, SessionViews views, CancellationToken ct) =>

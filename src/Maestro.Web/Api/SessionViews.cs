@@ -9,6 +9,9 @@ public sealed class SessionViews(ITurnStore turns, IEnumerable<IMcpServerLookup>
     public async Task<SessionView> CreateAsync(Session session, CancellationToken cancellationToken) =>
         await CreateAsync(session, (await turns.GetRunningAsync(session.Id, cancellationToken))?.Id, cancellationToken);
 
+    /// <summary>A session just created: no turn can be running in it yet, so nothing is read for that.</summary>
+    public Task<SessionView> CreateForNewAsync(Session session, CancellationToken cancellationToken) => CreateAsync(session, null, cancellationToken);
+
     /// <summary>Many sessions: the running turns are read once for all of them.</summary>
     public async Task<List<SessionView>> CreateAsync(IEnumerable<Session> sessions, CancellationToken cancellationToken)
     {

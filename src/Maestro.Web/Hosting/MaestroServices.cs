@@ -27,6 +27,7 @@ public static class MaestroServices
             Durable = !configuration.GetFlag("MAESTRO_PG_NO_FSYNC"),
             AutoMigrate = configuration.GetFlag("MAESTRO_AUTO_MIGRATE", defaultValue: true),
             MaxPoolSize = configuration.GetInt("MAESTRO_DB_POOL_SIZE", DatabaseOptions.DefaultMaxPoolSize, min: 2, max: 1000),
+            AutoPrepare = configuration.GetFlag("MAESTRO_DB_AUTO_PREPARE", defaultValue: true),
         };
 
         services.AddSingleton(home);

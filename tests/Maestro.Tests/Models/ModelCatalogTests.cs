@@ -97,6 +97,24 @@ public sealed class ModelCatalogTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Creates_naming_an_unlisted_model_ask_the_provider_again_only_once_the_cached_list_is_a_minute_old()
+    {
+        int ListRequests() => _bed.Requests("anthropic").Count(r => r.Method == "GET" && r.Path.Contains("/v1/models", StringComparison.Ordinal));
+        async Task CreateTypoAsync(string name) =>
+            (await Http.PostAsJsonAsync("/api/sessions", new { name, auth = "anthropic/bed", model = "claude-sonet-4-5" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        await CreateTypoAsync("typo-first");
+        var fetched = ListRequests();
+        fetched.ShouldBeGreaterThan(0, "the first create fetches the live list");
+        for (var i = 0; i < 5; i++)
+        {
+            await CreateTypoAsync($"typo-{i}");
+        }
+
+        ListRequests().ShouldBe(fetched, "the list just fetched answers the next creates: no live fetch per request");
+    }
+
+    [Fact]
     public async Task The_cli_refuses_an_unknown_model_with_close_matches_and_takes_it_with_force_model()
     {
         var refused = await CliRunner.RunAsync(_bed.Env, "session", "create", "cli-typo", "--auth", "anthropic/bed", "--model", "claude-sonet-4-5");
