@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Maestro.Emulator;
 using Maestro.Tests.Infrastructure;
 
 namespace Maestro.Tests.Cli;
@@ -13,22 +12,11 @@ public sealed class CliSettingsTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private const string Key = "key-cli-settings";
 
-    private MaestroTestEnvironment _env = null!;
-    private EmulatorServer _emulator = null!;
+    private CliEmulatorBed _bed = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _env = await MaestroTestEnvironment.CreateAsync(postgres, "clisettings");
-        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
-        var add = await CliRunner.RunAsync(_env.Settings, ["auth", "add", "anthropic", "emu", "--api-key-stdin", "--base-url", _emulator.ProviderUrl(EmulatorProviders.Anthropic).ToString()], Key);
-        add.ExitCode.ShouldBe(0, add.ToString());
-    }
+    public async ValueTask InitializeAsync() => _bed = await CliEmulatorBed.StartAsync(postgres, "clisettings", Key);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _env.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _bed.DisposeAsync();
 
     [Fact]
     public async Task Defaults_are_shown_with_their_source_set_one_at_a_time_and_used_by_new_sessions()
@@ -102,7 +90,7 @@ public sealed class CliSettingsTests(PostgresFixture postgres) : IAsyncLifetime
 
     private async Task<CliRunner.Result> Ok(params string[] arguments)
     {
-        var result = await CliRunner.RunAsync(_env.Settings, arguments);
+        var result = await CliRunner.RunAsync(_bed.Env.Settings, arguments);
         result.ExitCode.ShouldBe(0, result.ToString());
         return result;
     }
@@ -110,7 +98,7 @@ public sealed class CliSettingsTests(PostgresFixture postgres) : IAsyncLifetime
     /// <returns>The error, on one line.</returns>
     private async Task<string> Fails(params string[] arguments)
     {
-        var result = await CliRunner.RunAsync(_env.Settings, arguments);
+        var result = await CliRunner.RunAsync(_bed.Env.Settings, arguments);
         result.ExitCode.ShouldBe(1, result.ToString());
         result.Stdout.ShouldBeEmpty();
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

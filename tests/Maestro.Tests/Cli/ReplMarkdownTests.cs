@@ -33,28 +33,17 @@ public sealed class ReplMarkdownTests(PostgresFixture postgres) : IAsyncLifetime
 
         """;
 
-    private MaestroTestEnvironment _env = null!;
-    private EmulatorServer _emulator = null!;
+    private CliEmulatorBed _bed = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _env = await MaestroTestEnvironment.CreateAsync(postgres, "replmd");
-        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
-        var add = await CliRunner.RunAsync(_env.Settings, ["auth", "add", "anthropic", "emu", "--api-key-stdin", "--base-url", _emulator.ProviderUrl(EmulatorProviders.Anthropic).ToString()], Key);
-        add.ExitCode.ShouldBe(0, add.ToString());
-    }
+    public async ValueTask InitializeAsync() => _bed = await CliEmulatorBed.StartAsync(postgres, "replmd", Key);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _env.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _bed.DisposeAsync();
 
     [Fact]
     public async Task A_finished_answer_is_shown_as_rendered_markdown_in_place_of_its_source()
     {
-        _emulator.Control.Enqueue(Key, ScriptedResponse.FromText(Answer));
-        await using var repl = PtyProcess.Start(_env.Settings, "chat", "anthropic/emu");
+        _bed.Emulator.Control.Enqueue(Key, ScriptedResponse.FromText(Answer));
+        await using var repl = PtyProcess.Start(_bed.Env.Settings, "chat", "anthropic/emu");
         await repl.WaitForPromptAsync(1);
         await repl.TypeAsync("Show me the notes\r");
         await repl.WaitForAsync("out tokens");
@@ -93,8 +82,8 @@ public sealed class ReplMarkdownTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Plain_prose_is_left_as_it_streamed()
     {
-        _emulator.Control.Enqueue(Key, ScriptedResponse.FromText("Just a sentence, with nothing to render."));
-        await using var repl = PtyProcess.Start(_env.Settings, "chat", "anthropic/emu");
+        _bed.Emulator.Control.Enqueue(Key, ScriptedResponse.FromText("Just a sentence, with nothing to render."));
+        await using var repl = PtyProcess.Start(_bed.Env.Settings, "chat", "anthropic/emu");
         await repl.WaitForPromptAsync(1);
         await repl.TypeAsync("Say something plain\r");
         await repl.WaitForAsync("out tokens");
@@ -109,9 +98,9 @@ public sealed class ReplMarkdownTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task With_the_output_in_a_file_the_markdown_source_is_kept()
     {
-        _emulator.Control.Enqueue(Key, ScriptedResponse.FromText(Answer));
-        var output = Path.Combine(_env.Home, "repl-output.txt");
-        await using var repl = PtyProcess.StartWithOutputTo(_env.Settings, output, "chat", "anthropic/emu");
+        _bed.Emulator.Control.Enqueue(Key, ScriptedResponse.FromText(Answer));
+        var output = Path.Combine(_bed.Env.Home, "repl-output.txt");
+        await using var repl = PtyProcess.StartWithOutputTo(_bed.Env.Settings, output, "chat", "anthropic/emu");
 
         // The usage line goes to stderr, which stays on the terminal.
         await repl.TypeAsync("Show me the notes\r");

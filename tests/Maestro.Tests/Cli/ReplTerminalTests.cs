@@ -1,4 +1,3 @@
-using Maestro.Emulator;
 using Maestro.Tests.Infrastructure;
 
 namespace Maestro.Tests.Cli;
@@ -19,27 +18,16 @@ public sealed class ReplTerminalTests(PostgresFixture postgres) : IAsyncLifetime
     private const string CtrlW = "\u0017";
     private const string Continuation = "… \u001b[K";
 
-    private MaestroTestEnvironment _env = null!;
-    private EmulatorServer _emulator = null!;
+    private CliEmulatorBed _bed = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _env = await MaestroTestEnvironment.CreateAsync(postgres, "replterm");
-        _emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
-        var add = await CliRunner.RunAsync(_env.Settings, ["auth", "add", "anthropic", "emu", "--api-key-stdin", "--base-url", _emulator.ProviderUrl(EmulatorProviders.Anthropic).ToString()], Key);
-        add.ExitCode.ShouldBe(0, add.ToString());
-    }
+    public async ValueTask InitializeAsync() => _bed = await CliEmulatorBed.StartAsync(postgres, "replterm", Key);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _env.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _bed.DisposeAsync();
 
     [Fact]
     public async Task Chat_without_a_prompt_opens_the_repl_on_a_new_session_and_shows_each_entry_once()
     {
-        await using (var repl = PtyProcess.Start(_env.Settings, "chat", "anthropic/emu"))
+        await using (var repl = PtyProcess.Start(_bed.Env.Settings, "chat", "anthropic/emu"))
         {
             await repl.WaitForPromptAsync(1);
             await repl.TypeAsync("Hello from the terminal\r");
@@ -55,11 +43,11 @@ public sealed class ReplTerminalTests(PostgresFixture postgres) : IAsyncLifetime
             SentMessages().ShouldContain(b => b.Contains("Hello from the terminal", StringComparison.Ordinal));
         }
 
-        var list = await CliRunner.RunAsync(_env.Settings, ["session", "list"]);
+        var list = await CliRunner.RunAsync(_bed.Env.Settings, ["session", "list"]);
         list.Stdout.ShouldContain("chat-");
 
         // With stdin piped there is no REPL: the prompt is read from it.
-        var piped = await CliRunner.RunAsync(_env.Settings, ["chat", "anthropic/emu"], "A prompt from a pipe");
+        var piped = await CliRunner.RunAsync(_bed.Env.Settings, ["chat", "anthropic/emu"], "A prompt from a pipe");
         piped.ExitCode.ShouldBe(0, piped.ToString());
         piped.Stdout.ShouldContain("A prompt from a pipe");
         piped.Stdout.ShouldNotContain("New session");
@@ -68,7 +56,7 @@ public sealed class ReplTerminalTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Editing_keys_change_the_line_before_it_is_sent()
     {
-        await using var repl = PtyProcess.Start(_env.Settings, "chat", "anthropic/emu");
+        await using var repl = PtyProcess.Start(_bed.Env.Settings, "chat", "anthropic/emu");
         await repl.WaitForPromptAsync(1);
 
         // "wrld", three left, "o" → "world"; Ctrl+A, "Hello " → "Hello world"; Ctrl+E, "!" ; Ctrl+W drops "world!".
@@ -95,7 +83,7 @@ public sealed class ReplTerminalTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task History_comes_back_with_up_in_the_next_run_and_keeps_secret_looking_entries_out()
     {
         var home = TestHome.Create("replhistory");
-        var settings = new Dictionary<string, string?>(_env.Settings) { ["MAESTRO_HOME"] = home };
+        var settings = new Dictionary<string, string?>(_bed.Env.Settings) { ["MAESTRO_HOME"] = home };
         await using (var first = PtyProcess.Start(settings, "chat", "anthropic/emu"))
         {
             await first.WaitForPromptAsync(1);
@@ -131,7 +119,7 @@ public sealed class ReplTerminalTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Several_lines_make_one_entry_with_a_backslash_a_fenced_block_or_alt_enter()
     {
-        await using var repl = PtyProcess.Start(_env.Settings, "chat", "anthropic/emu");
+        await using var repl = PtyProcess.Start(_bed.Env.Settings, "chat", "anthropic/emu");
         await repl.WaitForPromptAsync(1);
         await repl.TypeAsync("first line\\\r");
         await repl.WaitForAsync(Continuation);
@@ -162,5 +150,5 @@ public sealed class ReplTerminalTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     private List<string> SentMessages() =>
-        _emulator.Control.Requests(Key).Where(r => r.Method == "POST").Select(r => r.BodyText).ToList();
+        _bed.Emulator.Control.Requests(Key).Where(r => r.Method == "POST").Select(r => r.BodyText).ToList();
 }
