@@ -223,9 +223,10 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await _host.AddSessionAsync("one", "anthropic/multi");
         await _host.AddSessionAsync("two", "anthropic/multi");
         var words = string.Join(' ', Enumerable.Range(1, 80).Select(i => $"v{i}"));
+        // Ten seconds of streaming: long enough to see both badges and the second tab mid-answer on a busy machine.
         _host.Emulator.Control.Enqueue("key-multi",
-            new ScriptedResponse { Text = words, TokensPerSecond = 20 },
-            new ScriptedResponse { Text = words, TokensPerSecond = 20 });
+            new ScriptedResponse { Text = words, TokensPerSecond = 8 },
+            new ScriptedResponse { Text = words, TokensPerSecond = 8 });
 
         var dashboard = await browser.NewPageAsync(_host);
         await dashboard.GotoAsync(_host.Url("/"));

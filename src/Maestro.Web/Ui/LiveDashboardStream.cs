@@ -14,10 +14,11 @@ using Maestro.Web.Components.Shared;
 namespace Maestro.Web.Ui;
 
 /// <summary>
-/// The dashboard's live stream: the "streaming" badge of each session on the page shown, and the auth table when an
-/// auth's OAuth state changes (a login, a refresh, a refused refresh token) or its health does (a Test, a refused key). A connection first sends the page's badges
-/// as they are now (so a reconnect corrects anything missed), then each change as turns start and end, and the nav badge of
-/// approvals waiting. It carries state changes only, never tokens: the hub gives dashboard subscribers no deltas at all.
+/// The dashboard's live stream: the "streaming" badge of each session on the page shown, the auth table when an auth's
+/// OAuth state changes (a login, a refresh, a refused refresh token), and an auth's badge alone when its health does (a
+/// Test, a refused key: the Test's result beside it stays). A connection first sends the page's badges and the auth table
+/// as they are now (so a reconnect corrects anything missed), then each change as turns start and end, and the nav badge
+/// of approvals waiting. It carries state changes only, never tokens: the hub gives dashboard subscribers no deltas.
 /// </summary>
 public sealed class LiveDashboardStream(
     SessionEventHub hub, SessionService sessions, ITurnStore turns, AuthService auths, FragmentRenderer renderer, InboxFragments inbox, LiveStreamOptions options)
@@ -34,6 +35,9 @@ public sealed class LiveDashboardStream(
             html.Append(await BadgeAsync(session.Id, running.Contains(session.Id)));
         }
 
+        // The auth table as it is now: an auth added or changed between the page's render and this connection (a login
+        // finished in another tab a moment after the dashboard opened) would otherwise stay missing until the next change.
+        html.Append(await AuthTableAsync(new(StringComparer.Ordinal), cancellationToken));
         await inbox.AppendBadgeAsync(html, hub.LastId);
 
         yield return new SseItem<string>(LiveChatStream.Data(html), LiveChatStream.EventName) { ReconnectionInterval = options.Retry };
@@ -44,6 +48,7 @@ public sealed class LiveDashboardStream(
             var ready = await LiveChatStream.WaitAsync(subscription.Reader, options.KeepAlive, cancellationToken);
             html.Clear();
             Dictionary<string, AuthChangedNotice>? authChanges = null;
+            HashSet<Guid>? healthChanges = null;
             long inboxChanged = 0;
             while (subscription.Reader.TryRead(out var e))
             {
@@ -65,16 +70,20 @@ public sealed class LiveDashboardStream(
                 {
                     (authChanges ??= new(StringComparer.Ordinal))[notice.Auth] = notice;
                 }
-                else if (e.Type == AuthHealthEvents.Changed)
+                else if (AuthHealthEvents.AuthOf(e) is { } authId)
                 {
                     // A Test or a call changed an auth's health: the stored state says how.
-                    authChanges ??= new(StringComparer.Ordinal);
+                    (healthChanges ??= []).Add(authId);
                 }
             }
 
             if (authChanges is not null)
             {
                 html.Append(await AuthTableAsync(authChanges, cancellationToken));
+            }
+            else if (healthChanges is not null)
+            {
+                await AppendAuthBadgesAsync(html, healthChanges, cancellationToken);
             }
 
             if (inboxChanged > 0)
@@ -104,6 +113,18 @@ public sealed class LiveDashboardStream(
         }
 
         return await renderer.RenderAsync<AuthTable>(new Dictionary<string, object?> { ["Auths"] = list, ["Oob"] = true });
+    }
+
+    /// <summary>The badge of each auth whose health changed, as stored now (one query per batch of changes).</summary>
+    private async Task AppendAuthBadgesAsync(StringBuilder html, HashSet<Guid> changed, CancellationToken cancellationToken)
+    {
+        foreach (var record in await auths.ListAsync(null, cancellationToken))
+        {
+            if (changed.Contains(record.Id))
+            {
+                html.Append(await renderer.RenderAsync<AuthRowStatus>(new Dictionary<string, object?> { ["Auth"] = AuthView.From(record) }));
+            }
+        }
     }
 
     private Task<string> BadgeAsync(Guid sessionId, bool streaming) =>
