@@ -223,10 +223,10 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await _host.AddSessionAsync("one", "anthropic/multi");
         await _host.AddSessionAsync("two", "anthropic/multi");
         var words = string.Join(' ', Enumerable.Range(1, 80).Select(i => $"v{i}"));
-        // Ten seconds of streaming: long enough to see both badges and the second tab mid-answer on a busy machine.
+        // Both answers wait after ten tokens until the checks below are done, however busy the machine is.
         _host.Emulator.Control.Enqueue("key-multi",
-            new ScriptedResponse { Text = words, TokensPerSecond = 8 },
-            new ScriptedResponse { Text = words, TokensPerSecond = 8 });
+            new ScriptedResponse { Text = words, TokensPerSecond = 40, Hold = "multi", HoldAfterTokens = 10 },
+            new ScriptedResponse { Text = words, TokensPerSecond = 40, Hold = "multi", HoldAfterTokens = 10 });
 
         var dashboard = await browser.NewPageAsync(_host);
         await dashboard.GotoAsync(_host.Url("/"));
@@ -249,7 +249,9 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await Expect(rowOne.Locator(".badge")).ToHaveTextAsync("streaming");
         await Expect(rowTwo.Locator(".badge")).ToHaveTextAsync("streaming");
         await Expect(second.Locator(".msg.assistant.status-streaming")).ToHaveCountAsync(1);
+        await Expect(second.Locator(".msg.assistant.status-streaming")).ToContainTextAsync("v10");
         await browser.ScreenshotAsync(dashboard, "dashboard-live");
+        _host.Emulator.Control.Release("multi");
 
         foreach (var page in new[] { first, second, other })
         {

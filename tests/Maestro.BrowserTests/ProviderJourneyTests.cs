@@ -41,7 +41,10 @@ public sealed class ProviderJourneyTests(PostgresFixture postgres, BrowserFixtur
 
         // Edit it: the form comes back filled in.
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit local-llm" }).ClickAsync();
+        // The refused form above holds the same base URL, so wait for the edit form's own button before typing.
         section = page.Locator("#provider-settings");
+        await Expect(section.GetByRole(AriaRole.Button, new() { Name = "Save provider" })).ToBeVisibleAsync();
+        await Expect(section.GetByLabel("Id", new() { Exact = true })).ToHaveValueAsync("local-llm");
         await Expect(section.GetByLabel("Base URL")).ToHaveValueAsync(EmulatorUrl);
         await section.GetByLabel("Display name").FillAsync("Emulated LLM");
         await section.GetByRole(AriaRole.Button, new() { Name = "Save provider" }).ClickAsync();

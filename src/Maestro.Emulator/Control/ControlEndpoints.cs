@@ -34,6 +34,12 @@ internal static class ControlEndpoints
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return Task.CompletedTask;
         });
+        group.MapPost("/holds/{gate}/release", context =>
+        {
+            services.Holds.Release((string)context.Request.RouteValues["gate"]!);
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        });
         group.MapGet("/requests", context => ListRequestsAsync(context, services));
         group.MapDelete("/requests", context =>
         {

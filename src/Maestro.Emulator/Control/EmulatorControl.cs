@@ -5,8 +5,9 @@ namespace Maestro.Emulator;
 /// <summary>In-process access to what the <c>/_emulator</c> endpoints offer: scripted answers and recorded requests.</summary>
 public sealed class EmulatorControl
 {
-    internal EmulatorControl(ScriptQueues scripts, RequestLog requests, QuotaBook quotas)
+    internal EmulatorControl(ScriptQueues scripts, RequestLog requests, QuotaBook quotas, HoldGates holds)
     {
+        Holds = holds;
         Scripts = scripts;
         RequestLog = requests;
         Quotas = quotas;
@@ -17,6 +18,15 @@ public sealed class EmulatorControl
     internal RequestLog RequestLog { get; }
 
     internal QuotaBook Quotas { get; }
+
+    internal HoldGates Holds { get; }
+
+    /// <summary>Lets the streams waiting at <paramref name="gate"/> (<see cref="ScriptedResponse.Hold"/>) go on; later ones pass at once.</summary>
+    public void Release(string gate)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(gate);
+        Holds.Release(gate);
+    }
 
     /// <summary>
     /// Sets the quota the account behind <paramref name="key"/> (or <c>*</c>: any credential without its own) reports:
@@ -53,9 +63,10 @@ public sealed class EmulatorControl
 
     public void ClearRequests() => RequestLog.Clear();
 
-    /// <summary>Drops all scripted answers, recorded requests and quotas.</summary>
+    /// <summary>Drops all scripted answers, recorded requests, quotas and hold gates (releasing what waits at them).</summary>
     public void Clear()
     {
+        Holds.Clear();
         Scripts.Clear(null);
         RequestLog.Clear();
         Quotas.Clear(null);

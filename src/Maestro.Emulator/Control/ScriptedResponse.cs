@@ -6,7 +6,7 @@ namespace Maestro.Emulator;
 /// One provider-neutral answer a test queues for a credential. Each provider renders it in its own wire format,
 /// streaming or not. JSON form (snake_case):
 /// <c>{ "text", "reasoning", "tool_calls": [{ "id", "name", "arguments" }], "usage": { "input_tokens", "output_tokens" },
-/// "finish", "fault", "retry_after", "tokens_per_second", "stop_sequence" }</c>.
+/// "finish", "fault", "retry_after", "tokens_per_second", "stop_sequence", "hold", "hold_after_tokens" }</c>.
 /// </summary>
 public sealed record ScriptedResponse
 {
@@ -44,6 +44,17 @@ public sealed record ScriptedResponse
     /// <summary>With finish <c>stop</c>: the stop sequence that ended the answer (Anthropic reports it).</summary>
     [JsonPropertyName("stop_sequence")]
     public string? StopSequence { get; init; }
+
+    /// <summary>
+    /// A gate the stream waits at after <see cref="HoldAfterTokens"/> tokens until it is released
+    /// (<see cref="EmulatorControl.Release"/> or <c>POST /_emulator/holds/{gate}/release</c>); streamed answers only.
+    /// </summary>
+    [JsonPropertyName("hold")]
+    public string? Hold { get; init; }
+
+    /// <summary>Tokens streamed before the stream waits at <see cref="Hold"/>; absent: 1, so the answer has begun.</summary>
+    [JsonPropertyName("hold_after_tokens")]
+    public int? HoldAfterTokens { get; init; }
 
     public static ScriptedResponse FromText(string text) => new() { Text = text };
 

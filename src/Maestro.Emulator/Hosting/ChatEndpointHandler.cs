@@ -115,7 +115,10 @@ internal sealed class ChatEndpointHandler(EmulatorServices services)
 
         var framing = endpoint.Renderer.Framing(context.Request);
         StartStream(context, framing == SseFraming.JsonArray ? endpoint.JsonContentType : endpoint.StreamContentType);
-        var writer = new SseStreamWriter(context, framing, new StreamPacer(answer.TokensPerSecond, services.Time), answer.StreamFault, services.Time);
+        var pacer = answer.Hold is { } gate
+            ? new StreamPacer(answer.TokensPerSecond, services.Time, cancellationToken => services.Holds.WaitAsync(gate, cancellationToken), answer.HoldAfterTokens)
+            : new StreamPacer(answer.TokensPerSecond, services.Time);
+        var writer = new SseStreamWriter(context, framing, pacer, answer.StreamFault, services.Time);
         await writer.WriteAllAsync(endpoint.Renderer.Stream(answer.Plan, input), services.Stopping);
     }
 

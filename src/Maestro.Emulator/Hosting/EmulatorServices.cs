@@ -18,7 +18,8 @@ internal sealed class EmulatorServices
         Credentials = new CredentialPolicy(options.ApiKeys, OAuth);
         Resolver = new ScenarioResolver(Scripts, options);
         Recorder = new RequestRecorder(RequestLog, options.TimeProvider);
-        Control = new EmulatorControl(Scripts, RequestLog, Quotas);
+        Holds = new HoldGates();
+        Control = new EmulatorControl(Scripts, RequestLog, Quotas, Holds);
     }
 
     public EmulatorOptions Options { get; }
@@ -34,6 +35,9 @@ internal sealed class EmulatorServices
 
     /// <summary>The quota each credential reports.</summary>
     public QuotaBook Quotas { get; }
+
+    /// <summary>The gates scripted streams wait at until a test releases them.</summary>
+    public HoldGates Holds { get; }
 
     public FixtureLibrary Fixtures { get; }
 

@@ -3,8 +3,12 @@ namespace Maestro.Emulator.Scenarios;
 /// <summary>What the emulator decided to answer a chat request with. <see cref="Label"/> goes in the request log line.</summary>
 internal abstract record Scenario(string Label)
 {
-    /// <summary>Render a planned answer (scripted or synthetic), optionally damaged by a stream fault.</summary>
-    public sealed record Answer(string Label, AnswerPlan Plan, double TokensPerSecond, EmulatorFault? StreamFault) : Scenario(Label);
+    /// <summary>
+    /// Render a planned answer (scripted or synthetic), optionally damaged by a stream fault, optionally waiting at a named
+    /// gate after <paramref name="HoldAfterTokens"/> tokens.
+    /// </summary>
+    public sealed record Answer(string Label, AnswerPlan Plan, double TokensPerSecond, EmulatorFault? StreamFault, string? Hold = null, int HoldAfterTokens = 0)
+        : Scenario(Label);
 
     /// <summary>Replay a recorded fixture byte for byte.</summary>
     public sealed record Replay(string Label, string FixtureName, double EventsPerSecond) : Scenario(Label);

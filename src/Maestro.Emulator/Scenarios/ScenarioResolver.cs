@@ -52,7 +52,7 @@ internal sealed class ScenarioResolver(ScriptQueues scripts, EmulatorOptions opt
         }
 
         var label = script.Fault is { } streamFault ? "script:fault:" + streamFault : "script";
-        return new Scenario.Answer(label, AnswerPlanner.FromScript(script, request), script.TokensPerSecond ?? 0, script.Fault);
+        return new Scenario.Answer(label, AnswerPlanner.FromScript(script, request), script.TokensPerSecond ?? 0, script.Fault, script.Hold, script.HoldAfterTokens ?? 1);
     }
 
     private static Scenario FromFault(EmulatorFault fault, int? retryAfter, ChatRequest request, int tokens, double rate) =>

@@ -2,10 +2,12 @@ namespace Maestro.Emulator.Sse;
 
 /// <summary>
 /// Holds a stream to a token rate. Deadlines are computed from the stream's start rather than from the previous event,
-/// so slow writes do not make the whole stream drift slower than asked.
+/// so slow writes do not make the whole stream drift slower than asked. With a hold, the stream also waits once, before
+/// the token after the first <c>holdAfterTokens</c>, until the hold completes; the pace resumes from there.
 /// </summary>
-internal sealed class StreamPacer(double tokensPerSecond, TimeProvider time)
+internal sealed class StreamPacer(double tokensPerSecond, TimeProvider time, Func<CancellationToken, Task>? hold = null, int holdAfterTokens = 0)
 {
+    private Func<CancellationToken, Task>? _hold = hold;
     private long _started = -1;
     private long _tokens;
 
@@ -13,8 +15,25 @@ internal sealed class StreamPacer(double tokensPerSecond, TimeProvider time)
 
     public async ValueTask WaitAsync(int tokens, CancellationToken cancellationToken)
     {
-        if (!IsPaced || tokens <= 0)
+        if (tokens <= 0)
         {
+            return;
+        }
+
+        if (_hold is not null && _tokens >= holdAfterTokens)
+        {
+            var waitedFrom = time.GetTimestamp();
+            await _hold(cancellationToken);
+            _hold = null;
+            if (_started >= 0)
+            {
+                _started += time.GetTimestamp() - waitedFrom;
+            }
+        }
+
+        if (!IsPaced)
+        {
+            _tokens += tokens;
             return;
         }
 

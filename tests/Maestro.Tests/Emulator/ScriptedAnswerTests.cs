@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Maestro.Emulator;
@@ -217,5 +218,41 @@ public sealed class ScriptedAnswerTests(EmulatorFixture emulator) : IClassFixtur
                 raw.ShouldContain("\"thoughtSignature\"");
                 break;
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Api.All), MemberType = typeof(Api))]
+    public async Task A_held_stream_waits_after_its_first_tokens_until_the_gate_is_released(string apiName)
+    {
+        var api = Api.For(apiName);
+        var ct = TestContext.Current.CancellationToken;
+        var key = EmulatorFixture.NewKey();
+        var gate = "gate-" + key;
+        emulator.Server.Control.Enqueue(key, new ScriptedResponse { Text = "one two three four", Hold = gate, HoldAfterTokens = 2 });
+
+        using var request = api.Request(emulator.Server.BaseUrl, key, api.DefaultModel, stream: true);
+        using var response = await emulator.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        await using var items = SseParser.Create(stream).EnumerateAsync(ct).GetAsyncEnumerator(ct);
+        var events = new List<SseItem<string>>();
+        while (string.Concat(api.TextDeltas(events)) != "one two ")
+        {
+            (await items.MoveNextAsync()).ShouldBeTrue("the stream ended before its first two tokens");
+            events.Add(items.Current);
+        }
+
+        // Held: the next event does not come while the gate is closed.
+        var next = items.MoveNextAsync().AsTask();
+        (await Task.WhenAny(next, Task.Delay(300, ct))).ShouldNotBe(next, "the stream went on past its hold");
+
+        (await emulator.Http.PostAsync(new Uri(emulator.Server.BaseUrl, $"/_emulator/holds/{gate}/release"), null, ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        while (await next)
+        {
+            events.Add(items.Current);
+            next = items.MoveNextAsync().AsTask();
+        }
+
+        string.Concat(api.TextDeltas(events)).ShouldBe("one two three four");
+        api.HasCompletion(events).ShouldBeTrue();
     }
 }

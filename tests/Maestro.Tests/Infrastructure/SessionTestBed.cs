@@ -2,6 +2,7 @@ using Maestro.Core.Auths;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
+using Maestro.Core.Usage;
 using Maestro.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -77,6 +78,10 @@ public sealed class SessionTestBed : IAsyncDisposable
         using var subscription = Get<SessionEventHub>().Subscribe(session.Id);
         var handle = await Get<TurnEngine>().StartAsync(session.Id, new TurnInput(text), approvals ?? Get<WaitForDecision>(), CancellationToken.None);
         var outcome = await handle.Completion.WaitAsync(TimeSpan.FromMinutes(2));
+
+        // The usage ledger is written behind the turn; the bed stands for another process than the web server a test
+        // reads reports from, and a report only flushes its own process's queue.
+        await Get<UsageWriteBehind>().FlushAsync(CancellationToken.None);
         var events = new List<SessionEvent>();
         while (subscription.Reader.TryRead(out var e))
         {
