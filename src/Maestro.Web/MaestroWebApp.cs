@@ -108,6 +108,7 @@ public static class MaestroWebApp
         }
 
         app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<StreamShutdown>();
         app.UseTrustedProxies(access);
         app.UseMiddleware<LocalRequestGuard>(AllowedHosts(server.Host, configuration, access));
         app.UseMiddleware<ApiExceptionMiddleware>();

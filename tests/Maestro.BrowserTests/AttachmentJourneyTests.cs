@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Maestro.Emulator;
 
 namespace Maestro.BrowserTests;
@@ -45,6 +46,9 @@ public sealed class AttachmentJourneyTests(PostgresFixture postgres, BrowserFixt
         await Expect(sent.Locator(".attachments")).ToContainTextAsync("pixel.png (PNG");
         await Expect(page.Locator("#attach-list li")).ToHaveCountAsync(0);
         await Expect(page.Locator(".msg.assistant").Last).ToContainTextAsync("One pixel and two notes.");
+        // Enter sends nothing while a turn runs (the Stop button is shown): wait for the turn's end before the next one.
+        await Expect(page.Locator(".msg.assistant").Last).ToHaveClassAsync(new Regex("status-complete"));
+        await Expect(page.Locator("#stop-button")).ToHaveCountAsync(0);
         var body = _host.Emulator.Control.Requests("key-eyes").Last(r => r.Method == "POST").BodyText;
         body.ShouldContain("\"type\":\"image\"");
         body.ShouldContain("picked note");

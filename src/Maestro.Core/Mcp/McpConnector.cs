@@ -88,25 +88,44 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
     public async Task<McpTestResult> TestAsync(McpServer server, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await using var connection = await ConnectAsync(server, cancellationToken);
-        IReadOnlyList<Tool> tools;
+
+        // Connecting has its own timeout; listing the tools and letting the server go get one too, so a Test always
+        // answers (a server that initializes and then never answers, or a process slow to exit, cannot hold it up).
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.ConnectTimeout * 2);
+        var connection = await ConnectAsync(server, deadline.Token);
         try
         {
-            tools = await connection.GetToolsAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is not McpConnectionException && !cancellationToken.IsCancellationRequested)
-        {
-            throw Explain(server, ex, connection.StderrTail, timedOut: false, listing: true);
-        }
+            IReadOnlyList<Tool> tools;
+            try
+            {
+                tools = await connection.GetToolsAsync(deadline.Token);
+            }
+            catch (Exception ex) when (ex is not McpConnectionException && !cancellationToken.IsCancellationRequested)
+            {
+                throw Explain(server, ex, connection.StderrTail, timedOut: deadline.IsCancellationRequested, listing: true);
+            }
 
-        var info = connection.Client.ServerInfo;
-        return new McpTestResult(
-            server.Name,
-            info?.Name,
-            info?.Version,
-            connection.Client.NegotiatedProtocolVersion,
-            [.. tools.Select(t => new McpToolInfo(t.Name, t.Description, McpToolMapping.Effect(t.Annotations)))],
-            clock.Elapsed);
+            var info = connection.Client.ServerInfo;
+            return new McpTestResult(
+                server.Name,
+                info?.Name,
+                info?.Version,
+                connection.Client.NegotiatedProtocolVersion,
+                [.. tools.Select(t => new McpToolInfo(t.Name, t.Description, McpToolMapping.Effect(t.Annotations)))],
+                clock.Elapsed);
+        }
+        finally
+        {
+            try
+            {
+                await connection.DisposeAsync().AsTask().WaitAsync(settings.ConnectTimeout, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogWarning("MCP server '{Server}' was still shutting down {Timeout} after its test; left to finish on its own.", server.Name, settings.ConnectTimeout);
+            }
+        }
     }
 
     private StdioClientTransport StdioTransport(McpServer server, McpConnection connection, ILoggerFactory sdkLogging)
