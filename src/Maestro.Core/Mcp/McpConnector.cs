@@ -89,11 +89,12 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
     {
         var clock = Stopwatch.StartNew();
 
-        // Connecting has its own timeout; listing the tools and letting the server go get one too, so a Test always
-        // answers (a server that initializes and then never answers, or a process slow to exit, cannot hold it up).
+        // Connecting has its own timeout (and reports it as one); listing the tools and letting the server go get one
+        // too, so a Test always answers (a server that initializes and then never answers, or a process slow to exit,
+        // cannot hold it up).
+        var connection = await ConnectAsync(server, cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(settings.ConnectTimeout * 2);
-        var connection = await ConnectAsync(server, deadline.Token);
+        deadline.CancelAfter(settings.ConnectTimeout);
         try
         {
             IReadOnlyList<Tool> tools;
