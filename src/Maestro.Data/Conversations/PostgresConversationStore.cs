@@ -379,14 +379,8 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
             batch.BatchCommands.Add(command);
         }
 
-        public async Task<ConversationMessage> ReadAsync(NpgsqlDataReader reader, NewMessage message, CancellationToken cancellationToken)
-        {
-            var appended = await reader.ReadAsync(cancellationToken)
-                ? ReadMessage(reader)
-                : throw new InvalidOperationException("The message was not recorded.");
-            await reader.NextResultAsync(cancellationToken);
-            return appended;
-        }
+        public Task<ConversationMessage> ReadAsync(NpgsqlDataReader reader, NewMessage message, CancellationToken cancellationToken) =>
+            GroupedResults.SingleAsync(reader, ReadMessage, "message", cancellationToken);
 
         public Exception? Explain(PostgresException failure, NewMessage message) =>
             failure.SqlState == PostgresErrorCodes.ForeignKeyViolation

@@ -216,14 +216,8 @@ public sealed class PostgresSessionStore(MaestroDatabase database, TimeProvider 
             batch.BatchCommands.Add(insert);
         }
 
-        public async Task<Session> ReadAsync(NpgsqlDataReader reader, Session session, CancellationToken cancellationToken)
-        {
-            var created = await reader.ReadAsync(cancellationToken)
-                ? ReadSession(reader)
-                : throw new InvalidOperationException("The session was not recorded.");
-            await reader.NextResultAsync(cancellationToken);
-            return created;
-        }
+        public Task<Session> ReadAsync(NpgsqlDataReader reader, Session session, CancellationToken cancellationToken) =>
+            GroupedResults.SingleAsync(reader, ReadSession, "session", cancellationToken);
 
         public Exception? Explain(PostgresException failure, Session session) => failure.SqlState switch
         {

@@ -83,10 +83,7 @@ public sealed class PostgresTurnStarts(MaestroDatabase database, PostgresAuthSto
                 await reader.NextResultAsync(cancellationToken);
             }
 
-            var turn = await reader.ReadAsync(cancellationToken)
-                ? PostgresTurnStore.ReadTurn(reader)
-                : throw new InvalidOperationException("The turn was not recorded.");
-            await reader.NextResultAsync(cancellationToken);
+            var turn = await GroupedResults.SingleAsync(reader, PostgresTurnStore.ReadTurn, "turn", cancellationToken);
             ConversationMessage? message = null;
             if (begin.UserContents is not null)
             {
