@@ -40,6 +40,16 @@ public sealed class InboxJourneyTests(PostgresFixture postgres, BrowserFixture b
               addEventListener() {} static get permission() { return "granted"; } static requestPermission() { return Promise.resolve("granted"); } };
             """);
         var inbox = await dashboard.Context.NewPageAsync();
+        var visited = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        inbox.FrameNavigated += (_, frame) =>
+        {
+            if (frame.ParentFrame is null)
+            {
+                visited.Enqueue(frame.Url);
+            }
+        };
+        var consoleLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        inbox.Console += (_, message) => consoleLines.Enqueue($"{message.Type}: {message.Text}");
         await inbox.GotoAsync(_host.Url("/approvals"));
         await Expect(inbox.Locator(".inbox-empty")).ToBeVisibleAsync();
         await inbox.GetByRole(AriaRole.Button, new() { Name = "Notify me when one waits" }).ClickAsync();
@@ -83,6 +93,7 @@ public sealed class InboxJourneyTests(PostgresFixture postgres, BrowserFixture b
         await inbox.Keyboard.TypeAsync("keep my notes");
         await inbox.Keyboard.PressAsync("Enter");
         await Expect(inbox.Locator(".inbox-item")).ToHaveCountAsync(0);
+        visited.ShouldHaveSingleItem($"the inbox never leaves its page (it went to {string.Join(", ", visited)}; console: {string.Join(" | ", consoleLines)})");
         await Expect(inbox.Locator(".inbox-empty")).ToBeVisibleAsync();
         await Expect(inbox).ToHaveTitleAsync(new Regex(@"^Maestro"));
         await Expect(dashboard.Locator("#inbox-count")).ToBeHiddenAsync();

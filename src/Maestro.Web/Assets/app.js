@@ -323,8 +323,16 @@
     if (e.key !== "Enter" || e.isComposing || !e.target.matches("form.approval input[name=reason]")) return;
     e.preventDefault();
     const deny = e.target.form.querySelector("button[value=deny]");
-    if (deny) deny.click();
+    if (deny) submitWith(deny);
   });
+
+  // A decision made from the keyboard right after a live swap brought its form in: htmx binds a swapped-in form only
+  // when the swap settles (a timer, late on a busy machine), and a click before that would submit it as a plain page
+  // request. Processing it first binds it now (htmx never binds an element twice).
+  const submitWith = (button) => {
+    if (window.htmx && button.form) htmx.process(button.form);
+    button.click();
+  };
 
   // The inbox: j/k move between approvals, a approves once, s approves for the session, d goes to the reason (Enter denies).
   const inboxItems = () => [...document.querySelectorAll("[data-inbox-item]")];
@@ -347,7 +355,7 @@
     const at = items.indexOf(item);
     const press = (value) => {
       const button = item && item.querySelector(`form.approval button[value=${value}]`);
-      if (button) { e.preventDefault(); button.click(); }
+      if (button) { e.preventDefault(); submitWith(button); }
     };
     switch (e.key) {
       case "j": e.preventDefault(); select(items[Math.min(at + 1, items.length - 1)]); break;

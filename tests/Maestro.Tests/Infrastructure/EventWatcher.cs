@@ -6,7 +6,10 @@ namespace Maestro.Tests.Infrastructure;
 /// <summary>
 /// Watches a session's event stream (<c>GET /api/sessions/{s}/events</c>) the way a careful client does: the text of
 /// the answer from the snapshot and the text deltas, each delta checked against its offset, so a token lost, repeated
-/// or out of order is reported where it happens. Ends at the first turn_finished.
+/// or out of order is reported where it happens. Ends at the first turn_finished, or at an idle snapshot after the turn
+/// began: a viewer that fell behind gets a snapshot in place of its backlog, and when the turn ended meanwhile the
+/// snapshot is idle (the turn_finished went with the backlog), so the watcher reads the turn's outcome and the stored
+/// answer instead, as a careful client does.
 /// </summary>
 public sealed class EventWatcher
 {
@@ -19,6 +22,12 @@ public sealed class EventWatcher
     public string? TurnStatus { get; private set; }
 
     public int Snapshots { get; private set; }
+
+    /// <summary>The turn ended while this viewer was behind: it learned so from an idle snapshot, not from turn_finished.</summary>
+    public bool EndedWhileBehind { get; private set; }
+
+    /// <summary>The turn being watched (from its turn_started event or a running snapshot).</summary>
+    public Guid? TurnId { get; private set; }
 
     /// <summary>The first event (the snapshot) arrived: the viewer is subscribed.</summary>
     public Task Ready => _ready.Task;
@@ -39,12 +48,21 @@ public sealed class EventWatcher
                 Snapshots++;
                 _ready.TrySetResult();
                 Text.Clear();
-                if (e.Data.GetProperty("turn").GetProperty("status").GetString() == "running" &&
-                    e.Data.TryGetProperty("delta", out var snapshot) && snapshot.TryGetProperty("text", out var so))
+                if (e.Data.GetProperty("turn").GetProperty("status").GetString() != "running")
+                {
+                    EndedWhileBehind = TurnId is not null;
+                    return EndedWhileBehind;
+                }
+
+                TurnId = e.Data.GetProperty("turn_id").GetGuid();
+                if (e.Data.TryGetProperty("delta", out var snapshot) && snapshot.TryGetProperty("text", out var so))
                 {
                     Text.Append(so.GetString());
                 }
 
+                return false;
+            case "turn_started":
+                TurnId = e.Data.GetProperty("turn_id").GetGuid();
                 return false;
             case "delta":
                 var delta = e.Data.GetProperty("delta");
@@ -76,6 +94,11 @@ public sealed class EventWatcher
             {
                 if (Apply(e))
                 {
+                    if (EndedWhileBehind)
+                    {
+                        await ReadOutcomeAsync(http, session, cancellationToken);
+                    }
+
                     return;
                 }
             }
@@ -90,6 +113,14 @@ public sealed class EventWatcher
         {
             _ready.TrySetResult();
         }
+    }
+
+    /// <summary>What a viewer that resynced after the turn reads: the turn's stored status and its stored answer.</summary>
+    private async Task ReadOutcomeAsync(HttpClient http, string session, CancellationToken cancellationToken)
+    {
+        using var turn = JsonDocument.Parse(await http.GetStringAsync($"/api/sessions/{session}/turns/{TurnId}", cancellationToken));
+        TurnStatus = turn.RootElement.GetProperty("status").GetString();
+        Text.Clear().Append((await StoredAnswerAsync(http, session)).Text);
     }
 
     /// <summary>The text of a session's last stored answer.</summary>
