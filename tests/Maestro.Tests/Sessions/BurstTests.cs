@@ -1,5 +1,6 @@
 using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
+using Maestro.Core.Events;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
 using Maestro.Tests.Infrastructure;
@@ -56,6 +57,7 @@ public sealed class BurstTests(PostgresFixture postgres) : IAsyncLifetime
 
         var engine = _bed.Get<TurnEngine>();
         var approvals = _bed.Get<WaitForDecision>();
+        using var seventhEvents = _bed.Get<SessionEventHub>().Subscribe(sessions[7].Id);
         Task<TurnHandle> Start(Guid id, string text) => Task.Run(() => engine.StartAsync(id, new TurnInput(text), approvals, Ct), Ct);
         var starts = sessions.Select((s, i) => Start(s.Id, $"Question {i}")).ToList();
         var twice = Start(sessions[7].Id, "Question 7 again");
@@ -68,6 +70,8 @@ public sealed class BurstTests(PostgresFixture postgres) : IAsyncLifetime
         seventh.Single(t => t.IsFaulted).Exception!.InnerException.ShouldBeOfType<ConflictException>().Message.ShouldStartWith("A turn is already running in this session");
         starts.Where((_, i) => i != 7).ShouldAllBe(t => t.IsCompletedSuccessfully);
 
+        // Stopped once its answer is under way (a stop before the first token would leave no answer to keep).
+        await FirstTextAsync(seventhEvents).WaitAsync(TimeSpan.FromMinutes(1), Ct);
         (await engine.StopAsync(sessions[7].Id, Ct)).ShouldBeTrue();
         var outcomes = await Task.WhenAll(starts.Concat([twice]).Where(t => t.IsCompletedSuccessfully).Select(t => t.Result.Completion))
             .WaitAsync(TimeSpan.FromMinutes(2), Ct);
@@ -82,6 +86,20 @@ public sealed class BurstTests(PostgresFixture postgres) : IAsyncLifetime
             var expected = i == 0 ? new[] { "user", "assistant", "user", "assistant" } : ["user", "assistant"];
             messages.Select(m => m.Role.ToString().ToLowerInvariant()).ShouldBe(expected, $"session {i}: no orphaned question, nothing twice");
             messages.Select(m => m.Seq).ShouldBe(Enumerable.Range(1, expected.Length).Select(n => (long)n), $"session {i}: in order");
+        }
+    }
+
+    private static async Task FirstTextAsync(Subscription events)
+    {
+        while (await events.Reader.WaitToReadAsync(Ct))
+        {
+            while (events.Reader.TryRead(out var e))
+            {
+                if (e is { Type: SessionEventTypes.Delta, Delta.Type: "text" })
+                {
+                    return;
+                }
+            }
         }
     }
 }
