@@ -112,6 +112,15 @@
     if (e.target.matches("textarea[data-enter-submits]")) autosize(e.target);
   });
 
+  // A key that clicks a button a live swap has just brought in (Stop, an approval's decision): htmx binds swapped-in
+  // elements only when the swap settles (a timer, late on a busy machine), and a click before that would do nothing
+  // (Stop) or send the form as a plain page request (a decision). Processing the button's form (or the button) first
+  // binds it now; htmx skips what it has already processed, so the settle step does not bind it twice.
+  const clickBound = (button) => {
+    if (window.htmx) htmx.process(button.form || button);
+    button.click();
+  };
+
   // Enter sends, Shift+Enter adds a line (and so does Enter while an input method composes); Esc stops a running turn.
   document.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target.matches("textarea[data-enter-submits]")) {
@@ -123,11 +132,7 @@
       const stop = document.getElementById("stop-button");
       if (stop) {
         e.preventDefault();
-        // A Stop button a live fragment has just swapped in gets its htmx click handler only when the swap settles (a
-        // timer, late on a busy machine): a click before that would do nothing. Processing it now binds the handler;
-        // htmx skips an element it has already processed, so the settle step does not bind it twice.
-        htmx.process(stop);
-        stop.click();
+        clickBound(stop);
       }
     }
   });
@@ -323,16 +328,8 @@
     if (e.key !== "Enter" || e.isComposing || !e.target.matches("form.approval input[name=reason]")) return;
     e.preventDefault();
     const deny = e.target.form.querySelector("button[value=deny]");
-    if (deny) submitWith(deny);
+    if (deny) clickBound(deny);
   });
-
-  // A decision made from the keyboard right after a live swap brought its form in: htmx binds a swapped-in form only
-  // when the swap settles (a timer, late on a busy machine), and a click before that would submit it as a plain page
-  // request. Processing it first binds it now (htmx never binds an element twice).
-  const submitWith = (button) => {
-    if (window.htmx && button.form) htmx.process(button.form);
-    button.click();
-  };
 
   // The inbox: j/k move between approvals, a approves once, s approves for the session, d goes to the reason (Enter denies).
   const inboxItems = () => [...document.querySelectorAll("[data-inbox-item]")];
@@ -355,7 +352,7 @@
     const at = items.indexOf(item);
     const press = (value) => {
       const button = item && item.querySelector(`form.approval button[value=${value}]`);
-      if (button) { e.preventDefault(); submitWith(button); }
+      if (button) { e.preventDefault(); clickBound(button); }
     };
     switch (e.key) {
       case "j": e.preventDefault(); select(items[Math.min(at + 1, items.length - 1)]); break;

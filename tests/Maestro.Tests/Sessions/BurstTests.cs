@@ -4,6 +4,7 @@ using Maestro.Core.Events;
 using Maestro.Core.Sessions;
 using Maestro.Core.Turns;
 using Maestro.Tests.Infrastructure;
+using Maestro.Tests.Turns;
 
 namespace Maestro.Tests.Sessions;
 
@@ -71,7 +72,7 @@ public sealed class BurstTests(PostgresFixture postgres) : IAsyncLifetime
         starts.Where((_, i) => i != 7).ShouldAllBe(t => t.IsCompletedSuccessfully);
 
         // Stopped once its answer is under way (a stop before the first token would leave no answer to keep).
-        await FirstTextAsync(seventhEvents).WaitAsync(TimeSpan.FromMinutes(1), Ct);
+        await TurnEngineTests.WaitFor(seventhEvents, e => e is { Type: SessionEventTypes.Delta, Delta.Type: "text" });
         (await engine.StopAsync(sessions[7].Id, Ct)).ShouldBeTrue();
         var outcomes = await Task.WhenAll(starts.Concat([twice]).Where(t => t.IsCompletedSuccessfully).Select(t => t.Result.Completion))
             .WaitAsync(TimeSpan.FromMinutes(2), Ct);
@@ -86,20 +87,6 @@ public sealed class BurstTests(PostgresFixture postgres) : IAsyncLifetime
             var expected = i == 0 ? new[] { "user", "assistant", "user", "assistant" } : ["user", "assistant"];
             messages.Select(m => m.Role.ToString().ToLowerInvariant()).ShouldBe(expected, $"session {i}: no orphaned question, nothing twice");
             messages.Select(m => m.Seq).ShouldBe(Enumerable.Range(1, expected.Length).Select(n => (long)n), $"session {i}: in order");
-        }
-    }
-
-    private static async Task FirstTextAsync(Subscription events)
-    {
-        while (await events.Reader.WaitToReadAsync(Ct))
-        {
-            while (events.Reader.TryRead(out var e))
-            {
-                if (e is { Type: SessionEventTypes.Delta, Delta.Type: "text" })
-                {
-                    return;
-                }
-            }
         }
     }
 }
