@@ -65,7 +65,8 @@ internal static class McpDefinitionUpgrade
         try
         {
             // Updated rows leave their old versions in the table's pages until it is rewritten, and a rewrite keeps
-            // the versions that a snapshot taken before the update may still read: wait (briefly) for those to end.
+            // the versions that a transaction older than the update may still read (one with an older snapshot, or one
+            // that holds an older transaction id between statements): wait (briefly) for those to end.
             await WaitForOlderSnapshotsAsync(connection, xid, cancellationToken);
             await using var vacuum = new NpgsqlCommand("VACUUM FULL mcp_servers", connection);
             await vacuum.ExecuteNonQueryAsync(cancellationToken);
@@ -83,8 +84,8 @@ internal static class McpDefinitionUpgrade
     {
         await using var older = new NpgsqlCommand("""
             SELECT count(*) FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
-              AND age(backend_xmin) >= age(xid($1::xid8))
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+              AND (age(backend_xmin) >= age(xid($1::xid8)) OR age(backend_xid) >= age(xid($1::xid8)))
             """, connection);
         older.Parameters.AddWithValue(xid);
         for (var attempt = 0; attempt < 100 && (long)(await older.ExecuteScalarAsync(cancellationToken))! > 0; attempt++)
