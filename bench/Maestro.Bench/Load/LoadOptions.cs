@@ -28,7 +28,7 @@ public sealed record LoadOptions
     /// <summary>Direct requests to the emulator sent with the turns, for its own first-byte time under the same load.</summary>
     public int Probes { get; init; } = 20;
 
-    /// <summary>Short turns run before the measured ones, so the processes are warm.</summary>
+    /// <summary>Turns of the measured answer run before the measured ones, so the processes are warm.</summary>
     public int Warmup { get; init; } = 50;
 
     public string? Checkout { get; init; }
@@ -59,7 +59,8 @@ public sealed record LoadOptions
           --in-flight N         session creations in flight at once (default 100)
           --start-in-flight N   turn starts in flight at once (default 0: every turn at the same moment)
           --probes N            direct requests to the emulator during the start, for its own first byte (default 20)
-          --warmup N            short unmeasured turns first, so the processes are warm (JIT) (default 50)
+          --warmup N            unmeasured turns of the same answer first, twice, so the processes are warm
+                                (JIT) (default 50)
           --maestro PATH        run the servers from another checkout (default: this one)
           --server-env K=V      extra environment for the servers (repeatable)
           --timeout S           seconds to wait for the turns (default 3 × the answer's duration + 120)

@@ -231,8 +231,10 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
     }
 
     /// <summary>
-    /// A few short turns first, so the measured run sees warm processes (JIT, connection pools), as a server that has
-    /// been up for a while is.
+    /// Turns of the measured answer first, so the measured run sees warm processes (JIT, connection pools), as a server
+    /// that has been up for a while is. They stream the same answer at the same pace as the measured turns: short
+    /// answers as fast as possible left the paced reads, the viewers' paced flushes, the heartbeats and the periodic
+    /// saves cold, and the runtime then spent about a tenth of the measured run compiling them.
     /// </summary>
     private async Task WarmUpAsync(HttpClient http, List<MaestroProcess> servers, CancellationToken ct)
     {
@@ -243,8 +245,8 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
 
         var measured = _errors;
         _errors = new ErrorTally();
-        progress.WriteLine($"Warming up with {options.Warmup} short turns, twice …");
-        var (sessions, _) = await CreateSessionsAsync(http, servers, options.Warmup, "warm", "synthetic:400", ct);
+        progress.WriteLine($"Warming up with {options.Warmup} turns of {options.EffectiveModel}, twice …");
+        var (sessions, _) = await CreateSessionsAsync(http, servers, options.Warmup, "warm", options.EffectiveModel, ct);
         for (var wave = 0; wave < 2; wave++)
         {
             using var run = CancellationTokenSource.CreateLinkedTokenSource(ct);

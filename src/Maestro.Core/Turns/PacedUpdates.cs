@@ -1,13 +1,14 @@
-using System.Diagnostics;
+using Maestro.Core.Events;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Core.Turns;
 
 /// <summary>
-/// Reads a provider's stream at most once per <c>cadence</c> after it had to wait for the network: the tokens that
-/// arrive meanwhile wait in the socket and are then read, parsed and published together, without a wake-up, a thread
-/// hop and a read per token. The first token is never delayed, and nothing is lost or reordered; a token waits at most
-/// one cadence. With thousands of streams this is most of the CPU a token costs.
+/// Reads a provider's stream at most once per tick of the process's <see cref="PacingClock"/> after it had to wait for
+/// the network: the tokens that arrive meanwhile wait in the socket and are then read, parsed and published together,
+/// without a wake-up, a thread hop and a read per token. The first token is never delayed, and nothing is lost or
+/// reordered; a token waits at most one cadence. With thousands of streams this is most of the CPU a token costs, and
+/// all of them wait on one shared clock rather than a timer each.
 /// </summary>
 internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, TimeSpan cadence) : IAsyncEnumerable<ChatResponseUpdate>
 {
@@ -17,20 +18,23 @@ internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, T
     private sealed class Enumerator(IAsyncEnumerator<ChatResponseUpdate> inner, TimeSpan cadence, CancellationToken cancellationToken)
         : IAsyncEnumerator<ChatResponseUpdate>
     {
-        // When the last wait for the network ended; 0 while the reads are served from what is already buffered.
-        private long _wokeAt;
+        private readonly PacingClock? _clock = cadence > TimeSpan.Zero ? PacingClock.Every(cadence) : null;
+
+        // The clock's tick when the last wait for the network ended; -1 while the reads are served from what is
+        // already buffered.
+        private long _wokeAt = -1;
 
         public ChatResponseUpdate Current => inner.Current;
 
         public ValueTask<bool> MoveNextAsync()
         {
-            if (_wokeAt != 0 && cadence > TimeSpan.Zero)
+            if (_wokeAt >= 0 && _clock is not null)
             {
-                var wait = cadence - Stopwatch.GetElapsedTime(_wokeAt);
-                _wokeAt = 0;
-                if (wait > TimeSpan.Zero)
+                var wokeAt = _wokeAt;
+                _wokeAt = -1;
+                if (_clock.Tick == wokeAt)
                 {
-                    return DelayThenMoveAsync(wait);
+                    return NextTickThenMoveAsync(_clock);
                 }
             }
 
@@ -48,13 +52,15 @@ internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, T
         private async ValueTask<bool> AwaitNetworkAsync(ValueTask<bool> move)
         {
             var more = await move;
-            _wokeAt = Stopwatch.GetTimestamp();
+            _wokeAt = _clock?.Tick ?? -1;
             return more;
         }
 
-        private async ValueTask<bool> DelayThenMoveAsync(TimeSpan wait)
+        private async ValueTask<bool> NextTickThenMoveAsync(PacingClock clock)
         {
-            await Task.Delay(wait, cancellationToken);
+            // Not cancellable: the wait ends within one tick, and the read after it sees the cancellation.
+            await clock.NextTickAsync();
+            cancellationToken.ThrowIfCancellationRequested();
             return await Move();
         }
     }

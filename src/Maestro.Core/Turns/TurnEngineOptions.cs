@@ -6,9 +6,9 @@ public sealed class TurnEngineOptions
     public TimeSpan PersistInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// A provider's stream is read at most this often once it had to wait for the network (MAESTRO_STREAM_READ_MS,
-    /// default 100 ms; 0 reads every token as it comes): tokens arriving meanwhile are handled together. See
-    /// <see cref="PacedUpdates"/>.
+    /// A provider's stream is read at most once per tick of a process-wide clock with this interval once it had to wait
+    /// for the network (MAESTRO_STREAM_READ_MS, default 100 ms; 0 reads every token as it comes): tokens arriving
+    /// meanwhile are handled together. See <see cref="PacedUpdates"/>.
     /// </summary>
     public TimeSpan ReadCadence { get; init; } = TimeSpan.FromMilliseconds(100);
 

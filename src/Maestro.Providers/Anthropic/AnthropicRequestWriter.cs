@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Maestro.Core.Errors;
+using Maestro.Core.Text;
 using Maestro.Providers.Shared;
 using Microsoft.Extensions.AI;
 

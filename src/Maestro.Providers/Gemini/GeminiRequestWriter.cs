@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Maestro.Core.Errors;
+using Maestro.Core.Text;
 using Maestro.Providers.Shared;
 using Microsoft.Extensions.AI;
 

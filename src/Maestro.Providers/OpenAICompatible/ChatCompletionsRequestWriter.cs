@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Maestro.Core.Text;
 using Maestro.Providers.OpenAI;
 using Maestro.Providers.Shared;
 using Microsoft.Extensions.AI;

@@ -4,8 +4,9 @@ namespace Maestro.Web.Api;
 public sealed record EventStreamOptions
 {
     /// <summary>
-    /// A viewer is flushed at most this often (MAESTRO_STREAM_FLUSH_MS, default 100 ms; 0 flushes every event): tokens
-    /// that arrive meanwhile go out in one write, as one text delta. The first event after a quiet spell is not delayed.
+    /// A viewer is flushed at most once per tick of a process-wide clock with this interval (MAESTRO_STREAM_FLUSH_MS,
+    /// default 100 ms; 0 flushes every event): tokens that arrive meanwhile go out in one write, as one text delta. The
+    /// first event after a quiet spell is not delayed.
     /// </summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 }

@@ -8,6 +8,7 @@ using System.Text.Json.Serialization;
 using Maestro.Core.Diagnostics;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
+using Maestro.Core.Text;
 using Maestro.Core.Turns;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -22,10 +23,11 @@ namespace Maestro.Web.Api;
 /// a viewer that reconnects with Last-Event-ID gets exactly the events it missed. Nothing is lost or repeated: text
 /// deltas carry their offset in the message, and those the snapshot already holds are skipped.
 /// <para>
-/// Cheap per token: an event is serialized once for all the session's viewers (or straight into the response when it
-/// has one), a viewer is flushed at most once per <see cref="EventStreamOptions.FlushInterval"/> with whatever came
-/// meanwhile, and consecutive text deltas of a message then go out as one. A viewer that stops reading never slows the turn or other viewers: past a bounded backlog its queue
-/// is dropped and it resumes from a fresh snapshot.
+/// Cheap per token: an event is serialized once for all the session's viewers (or straight into the viewer's batch
+/// when it has one), a viewer is flushed at most once per tick of the process's <see cref="PacingClock"/> (every
+/// <see cref="EventStreamOptions.FlushInterval"/>) with whatever came meanwhile, and consecutive text deltas of a
+/// message then go out as one. A viewer that stops reading never slows the turn or other viewers: past a bounded
+/// backlog its queue is dropped and it resumes from a fresh snapshot.
 /// </para>
 /// </summary>
 public sealed class SessionEventStream(
@@ -63,17 +65,19 @@ public sealed class SessionEventStream(
                 skip = await SnapshotAsync(writer, session.Id, cancellationToken);
             }
 
-            await response.BodyWriter.FlushAsync(cancellationToken);
+            await writer.FlushAsync(cancellationToken);
             var reader = subscription.Reader;
-            var flushed = 0L;
+            // At most one flush per tick of the process's pacing clock: what arrives meanwhile goes out together, text
+            // deltas as one frame. The first event after a quiet spell goes out at once.
+            var clock = options.FlushInterval > TimeSpan.Zero ? PacingClock.Every(options.FlushInterval) : null;
+            var flushedAt = -1L;
             while (await reader.WaitToReadAsync(CancellationToken.None))
             {
-                // At most one flush per interval: what arrives meanwhile goes out together, text deltas as one frame.
-                // The first event after a quiet spell goes out at once.
-                var since = Stopwatch.GetElapsedTime(flushed);
-                if (flushed != 0 && since < options.FlushInterval)
+                if (clock is not null && clock.Tick == flushedAt)
                 {
-                    await Task.Delay(options.FlushInterval - since, cancellationToken);
+                    // Not cancellable (no registration per wait): it ends within one tick, and the check follows.
+                    await clock.NextTickAsync();
+                    cancellationToken.ThrowIfCancellationRequested();
                 }
 
                 if (subscription.TakeOverflow())
@@ -105,16 +109,16 @@ public sealed class SessionEventStream(
 
                     if (writer.Unflushed >= FlushThreshold)
                     {
-                        await FlushAsync(writer, cancellationToken);
+                        await writer.FlushAsync(cancellationToken);
                     }
                 }
 
-                if (!await FlushAsync(writer, cancellationToken))
+                if (!await writer.FlushAsync(cancellationToken))
                 {
                     return;
                 }
 
-                flushed = Stopwatch.GetTimestamp();
+                flushedAt = clock?.Tick ?? -1;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -132,13 +136,6 @@ public sealed class SessionEventStream(
         var snapshot = await snapshots.TakeAsync(sessionId, cancellationToken);
         writer.Write(snapshot, TurnSnapshots.Type);
         return new Skip(snapshot.Id, snapshot.MessageId, snapshot.Delta?.Text?.Length ?? 0);
-    }
-
-    private static async Task<bool> FlushAsync(FrameWriter writer, CancellationToken cancellationToken)
-    {
-        writer.Flushed();
-        var result = await writer.Pipe.FlushAsync(cancellationToken);
-        return !result.IsCompleted && !result.IsCanceled;
     }
 
     private static bool IsText(SessionEvent e) => e.Type == SessionEventTypes.Delta && e.Delta is { Type: "text", Offset: not null, Text: not null };
@@ -187,30 +184,54 @@ public sealed class SessionEventStream(
         }
     }
 
-    /// <summary>Server-sent-event frames written straight into the response pipe.</summary>
-    private sealed class FrameWriter(PipeWriter pipe, JsonSerializerOptions options) : IDisposable
+    /// <summary>
+    /// Server-sent-event frames, gathered in a pooled buffer and handed to the response pipe in one write per flush:
+    /// the pipe's lock, which the connection's sender also takes, is taken once per batch instead of several times per
+    /// frame.
+    /// </summary>
+    private sealed class FrameWriter : IDisposable
     {
         private static readonly byte[] EventPrefix = "event: "u8.ToArray();
         private static readonly byte[] DataPrefix = "\ndata: "u8.ToArray();
         private static readonly byte[] IdPrefix = "\nid: "u8.ToArray();
         private static readonly byte[] End = "\n\n"u8.ToArray();
-        private readonly Utf8JsonWriter _json = new(pipe, new JsonWriterOptions { SkipValidation = true });
+        private readonly PipeWriter _pipe;
+        private readonly JsonSerializerOptions _options;
+        private readonly PooledBufferWriter _batch = new(2048);
+        private readonly Utf8JsonWriter _json;
 
-        public PipeWriter Pipe => pipe;
+        public FrameWriter(PipeWriter pipe, JsonSerializerOptions options)
+        {
+            _pipe = pipe;
+            _options = options;
+            _json = new Utf8JsonWriter(_batch, new JsonWriterOptions { SkipValidation = true });
+        }
 
-        public void Dispose() => _json.Dispose();
+        public void Dispose()
+        {
+            _json.Dispose();
+            _batch.Dispose();
+        }
 
         /// <summary>Bytes written since the last flush.</summary>
-        public long Unflushed { get; private set; }
+        public long Unflushed => _batch.WrittenCount;
 
-        public void Flushed() => Unflushed = 0;
+        public void Write(SessionEvent e, string? type = null) => WriteFrame(_batch, _json, e, type ?? e.Type, _options);
 
-        public void Write(SessionEvent e, string? type = null) => Unflushed += WriteFrame(pipe, _json, e, type ?? e.Type, options);
+        public void WriteBytes(byte[] frame) => _batch.Write(frame);
 
-        public void WriteBytes(byte[] frame)
+        /// <summary>Sends the batch; false once the viewer's connection is done.</summary>
+        public async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
         {
-            pipe.Write(frame);
-            Unflushed += frame.Length;
+            if (_batch.WrittenCount > 0)
+            {
+                _pipe.Write(_batch.WrittenSpan);
+                // The buffer goes back to the pool between batches: a quiet viewer holds none.
+                _batch.Clear();
+            }
+
+            var result = await _pipe.FlushAsync(cancellationToken);
+            return !result.IsCompleted && !result.IsCanceled;
         }
 
         /// <summary>The whole frame as bytes, for the session's other viewers to reuse.</summary>
@@ -218,12 +239,12 @@ public sealed class SessionEventStream(
         {
             var buffer = new ArrayBufferWriter<byte>(512);
             using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-            WriteFrame(buffer, json, e, e.Type, options);
+            WriteFrame(buffer, json, e, e.Type, _options);
             return buffer.WrittenSpan.ToArray();
         }
 
-        /// <summary>Writes "event: T\ndata: JSON\nid: N\n\n"; returns the bytes written.</summary>
-        private static long WriteFrame(IBufferWriter<byte> output, Utf8JsonWriter json, SessionEvent e, string type, JsonSerializerOptions options)
+        /// <summary>Writes "event: T\ndata: JSON\nid: N\n\n".</summary>
+        private static void WriteFrame(IBufferWriter<byte> output, Utf8JsonWriter json, SessionEvent e, string type, JsonSerializerOptions options)
         {
             output.Write(EventPrefix);
             var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(type.Length));
@@ -233,18 +254,15 @@ public sealed class SessionEventStream(
             json.Reset(output);
             JsonSerializer.Serialize(json, e, options);
             json.Flush();
-            var written = EventPrefix.Length + typeBytes + DataPrefix.Length + json.BytesCommitted + End.Length;
             if (e.Id > 0)
             {
                 output.Write(IdPrefix);
                 span = output.GetSpan(20);
                 Utf8Formatter.TryFormat(e.Id, span, out var digits);
                 output.Advance(digits);
-                written += IdPrefix.Length + digits;
             }
 
             output.Write(End);
-            return written;
         }
     }
 

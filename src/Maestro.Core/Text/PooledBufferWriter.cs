@@ -1,23 +1,20 @@
 using System.Buffers;
 
-namespace Maestro.Providers.Shared;
+namespace Maestro.Core.Text;
 
 /// <summary>
-/// Scratch space for writing a request body: grows in buffers rented from <see cref="ArrayPool{T}"/> and returned on
-/// dispose, so the only allocation is the finished body from <see cref="ToArray"/>, at its exact size (it must outlive
-/// the writer: every retry attempt sends it again).
+/// Scratch space for bytes being written (a request body, a viewer's batch of event frames): grows in buffers rented
+/// from <see cref="ArrayPool{T}"/> and gives them back on <see cref="Clear"/> and dispose, so it holds no memory between
+/// uses and its only allocation is the copy <see cref="ToArray"/> makes when the bytes must outlive it.
 /// </summary>
-internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
+public sealed class PooledBufferWriter(int initialCapacity = 4096) : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer;
+    private byte[] _buffer = [];
     private int _written;
 
-    public PooledBufferWriter(int initialCapacity = 4096)
-    {
-        _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
-    }
-
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
+
+    public int WrittenCount => _written;
 
     public byte[] ToArray() => WrittenSpan.ToArray();
 
@@ -40,7 +37,8 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_written);
     }
 
-    public void Dispose()
+    /// <summary>Forgets what was written and gives the buffer back; the next write rents one again.</summary>
+    public void Clear()
     {
         var buffer = _buffer;
         _buffer = [];
@@ -51,6 +49,8 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
     }
 
+    public void Dispose() => Clear();
+
     private void Reserve(int sizeHint)
     {
         var needed = Math.Max(sizeHint, 1);
@@ -59,9 +59,13 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
             return;
         }
 
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _written + needed));
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, Math.Max(_buffer.Length * 2, _written + needed)));
         _buffer.AsSpan(0, _written).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = bigger;
     }
 }
