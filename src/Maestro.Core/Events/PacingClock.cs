@@ -7,7 +7,7 @@ namespace Maestro.Core.Events;
 /// provider stream read at most once per tick, a viewer flushed at most once per tick). Thousands of streams waiting
 /// for the next tick share one timer and one task, instead of each arming its own <see cref="Task.Delay(TimeSpan)"/>:
 /// with a timer per wait, the timer thread woke for every one of them and the timer queue's lock was contended on every
-/// token. The clock stops when nobody waited for a whole interval and starts again with the next wait.
+/// paced read and flush. The clock stops when nobody waited for a whole interval and starts again with the next wait.
 /// </summary>
 public sealed class PacingClock
 {
