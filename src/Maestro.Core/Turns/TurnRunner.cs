@@ -152,30 +152,59 @@ internal sealed class TurnRunner(
         int? firstToken = null;
         long textOffset = 0;
         var deltas = new List<StreamEvent>(2);
+        var burst = new TextBurst();
         MessageStatus status;
         string? error = null;
         try
         {
-            await foreach (var update in new PacedUpdates(client.GetStreamingResponseAsync(context.Messages, context.Options, ct), services.Options.ReadCadence).WithCancellation(ct))
+            await using var updates = new PacedUpdates(client.GetStreamingResponseAsync(context.Messages, context.Options, ct), services.Options.ReadCadence)
+                .GetAsyncEnumerator(ct);
+            while (true)
             {
+                var next = updates.MoveNextAsync();
+                if (!next.IsCompleted)
+                {
+                    // Everything this read brought is in: its text goes to the viewers now, as one delta.
+                    PublishText(burst, live, message.Id);
+                }
+
+                if (!await next)
+                {
+                    break;
+                }
+
+                var update = updates.Current;
                 builder.Add(update);
                 if (firstToken is null && builder.HasContent)
                 {
                     firstToken = (int)clock.ElapsedMilliseconds;
                 }
 
-                deltas.Clear();
                 // Text deltas carry where they go in the message, so a viewer resuming from a snapshot skips what it has.
-                StreamEvent.AddTo(deltas, update, ref textOffset);
-                for (var i = 0; i < deltas.Count; i++)
+                if (update is { FinishReason: null, Contents: [TextContent { Text: { Length: > 0 } token }] })
                 {
-                    var delta = deltas[i];
-                    if (delta is { Type: "text", Text: { } text })
+                    burst.Add(token, textOffset);
+                    textOffset += token.Length;
+                    if (burst.IsFull)
                     {
-                        live.Append(text);
+                        PublishText(burst, live, message.Id);
                     }
+                }
+                else
+                {
+                    PublishText(burst, live, message.Id);
+                    deltas.Clear();
+                    StreamEvent.AddTo(deltas, update, ref textOffset);
+                    for (var i = 0; i < deltas.Count; i++)
+                    {
+                        var delta = deltas[i];
+                        if (delta is { Type: "text", Text: { } text })
+                        {
+                            live.Append(text);
+                        }
 
-                    services.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = message.Id, Delta = delta });
+                        PublishDelta(message.Id, delta);
+                    }
                 }
 
                 if (clock.Elapsed - lastSave >= services.Options.PersistInterval)
@@ -206,6 +235,8 @@ internal sealed class TurnRunner(
             error = $"Unexpected failure: {ex.Message}";
         }
 
+        // What the last read brought when the stream ended or failed.
+        PublishText(burst, live, message.Id);
         var contents = builder.Complete();
         if (builder.Usage is { } u)
         {
@@ -245,6 +276,26 @@ internal sealed class TurnRunner(
         await services.Journal.EndTurnAsync(new Persistence.TurnEnd(turn.Id, outcome.Status, outcome.Rounds, outcome.Usage, outcome.Error));
         Publish(SessionEventTypes.TurnFinished, null, turnInfo: new TurnInfo(outcome.Status.ToWire(), outcome.Rounds, null, outcome.Error, outcome.Usage));
     }
+
+    /// <summary>
+    /// The burst's text as one delta. The live text grows right before the delta is published, as for every delta: a
+    /// snapshot that has the text is then sure to skip the delta, and one that lacks it to get it.
+    /// </summary>
+    private void PublishText(TextBurst burst, LiveText live, Guid messageId)
+    {
+        if (burst.IsEmpty)
+        {
+            return;
+        }
+
+        var offset = burst.Offset;
+        var text = burst.Take();
+        live.Append(text);
+        PublishDelta(messageId, new StreamEvent { Type = "text", Text = text, Offset = offset });
+    }
+
+    private void PublishDelta(Guid messageId, StreamEvent delta) =>
+        services.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = messageId, Delta = delta });
 
     private void Notice(string text) => Publish(SessionEventTypes.Notice, null, notice: text);
 

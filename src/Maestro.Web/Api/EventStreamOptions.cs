@@ -1,3 +1,5 @@
+using Maestro.Core.Events;
+
 namespace Maestro.Web.Api;
 
 /// <summary>Settings of the API's event streams (<c>GET /api/sessions/{s}/events</c>).</summary>
@@ -9,4 +11,10 @@ public sealed record EventStreamOptions
     /// first event after a quiet spell is not delayed.
     /// </summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Events that may wait for a viewer that stopped reading; past it the backlog is dropped and the viewer gets a
+    /// snapshot when it reads again, so a stalled viewer never makes the server hold unbounded memory.
+    /// </summary>
+    public int MaxBacklog { get; init; } = SubscriptionOptions.Viewer.MaxBacklog;
 }

@@ -38,6 +38,9 @@ public sealed class SessionEventStream(
     // The API's JSON, without members that do not apply to the event (a token's frame stays small).
     private readonly JsonSerializerOptions _json = new(json.Value.SerializerOptions) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
+    /// <summary>The options a frame's JSON is written with.</summary>
+    internal JsonSerializerOptions FrameOptions => _json;
+
     public IResult Result(Session session, long? afterId) => new StreamResult(this, session, afterId);
 
     private async Task WriteAsync(HttpContext http, Session session, long? afterId)
@@ -52,7 +55,7 @@ public sealed class SessionEventStream(
 
         // Inline: this loop only writes frames into its connection's buffer and never waits for the network while a
         // publisher runs it (a flush that would wait returns at once and the rest continues on the pipe's thread).
-        using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer with { Inline = true });
+        using var subscription = hub.Subscribe(session.Id, afterId, SubscriptionOptions.Viewer with { Inline = true, MaxBacklog = options.MaxBacklog });
         // The viewer going away ends the feed: no per-read cancellation to register and unregister.
         await using var closing = cancellationToken.UnsafeRegister(static s => ((Subscription)s!).Close(), subscription);
         counters.ViewerOpened("api");
@@ -252,7 +255,11 @@ public sealed class SessionEventStream(
             output.Advance(typeBytes);
             output.Write(DataPrefix);
             json.Reset(output);
-            JsonSerializer.Serialize(json, e, options);
+            if (!TextDeltaJson.TryWrite(json, e))
+            {
+                JsonSerializer.Serialize(json, e, options);
+            }
+
             json.Flush();
             if (e.Id > 0)
             {

@@ -80,7 +80,7 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
             }
         }
 
-        await TextDeltasAsync(session, 20); // Events keep coming while nobody listens.
+        await StreamedTextAsync(session, 100); // Events keep coming while nobody listens.
         using (var second = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             await foreach (var e in SseClient.ReadAsync(Http, $"/api/sessions/{session}/events", lastId, second.Token))
@@ -106,10 +106,45 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_tokens_of_one_read_are_published_as_one_text_delta()
+    {
+        // 300 tokens a second, read at most once per 100 ms tick: a few dozen tokens per read.
+        var session = await CreateAsync("burst", "synthetic:300@300");
+        var id = (await _server.App.Services.GetRequiredService<SessionService>().GetAsync(session, CancellationToken.None)).Id;
+        using var events = _server.App.Services.GetRequiredService<SessionEventHub>().Subscribe(id);
+        (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        var text = new StringBuilder();
+        var deltas = 0;
+        long expectedOffset = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var e in events.Reader.ReadAllAsync(timeout.Token))
+        {
+            if (e is { Type: SessionEventTypes.Delta, Delta: { Type: "text", Text: { } piece, Offset: { } offset } })
+            {
+                offset.ShouldBe(expectedOffset, "each delta starts where the previous one ended");
+                expectedOffset += piece.Length;
+                text.Append(piece);
+                deltas++;
+            }
+            else if (e.Type == SessionEventTypes.TurnFinished)
+            {
+                break;
+            }
+        }
+
+        using var messages = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}/messages"));
+        var answer = messages.RootElement.EnumerateArray().Last();
+        var stored = string.Concat(answer.GetProperty("blocks").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "text").Select(b => b.GetProperty("text").GetString()));
+        text.ToString().ShouldBe(stored);
+        deltas.ShouldBeInRange(1, 150, "tokens that arrive together go out together, not one event each");
+    }
+
+    [Fact]
     public async Task A_viewer_joining_mid_stream_gets_the_text_so_far_then_the_rest()
     {
         var session = await CreateAsync("join", "synthetic:300@150");
-        var streaming = TextDeltasAsync(session, 20);
+        var streaming = StreamedTextAsync(session, 100);
         await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" });
         await streaming;
 
@@ -212,8 +247,8 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         return name;
     }
 
-    /// <summary>Waits until the server has published <paramref name="count"/> more text deltas of the session's answer.</summary>
-    private async Task TextDeltasAsync(string session, int count)
+    /// <summary>Waits until the running turn has published this many characters of text (in however many deltas).</summary>
+    private async Task StreamedTextAsync(string session, int characters)
     {
         var services = _server.App.Services;
         var id = (await services.GetRequiredService<SessionService>().GetAsync(session, CancellationToken.None)).Id;
@@ -222,7 +257,7 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         var seen = 0;
         await foreach (var e in events.Reader.ReadAllAsync(timeout.Token))
         {
-            if (e.Type == SessionEventTypes.Delta && e.Delta is { Type: "text" } && ++seen == count)
+            if (e.Type == SessionEventTypes.Delta && e.Delta is { Type: "text", Text: { } text } && (seen += text.Length) >= characters)
             {
                 return;
             }

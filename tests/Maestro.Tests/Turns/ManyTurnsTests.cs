@@ -6,6 +6,7 @@ using System.Text.Json;
 using Maestro.Core.Diagnostics;
 using Maestro.Data.Notifications;
 using Maestro.Tests.Infrastructure;
+using Maestro.Web.Api;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.Tests.Turns;
@@ -70,6 +71,10 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_viewer_that_stops_reading_delays_nobody_and_resumes_from_a_snapshot()
     {
+        // A small backlog: a turn publishes one text delta per read of the provider's stream (a few per tick), so the
+        // default bound would take a long answer to pass.
+        await _server.DisposeAsync();
+        _server = await WebServer.StartAsync(_bed.Env, configureServices: services => services.AddSingleton(new EventStreamOptions { MaxBacklog = 16 }));
         var name = (await CreateSessionsAsync("stall", 1, "synthetic:60000"))[0];
         var counters = _server.App.Services.GetRequiredService<LoadCounters>();
         var resyncs = counters.ViewerResyncs;

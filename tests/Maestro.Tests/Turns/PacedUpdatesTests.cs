@@ -1,0 +1,149 @@
+using Maestro.Core.Events;
+using Maestro.Core.Turns;
+using Microsoft.Extensions.AI;
+
+namespace Maestro.Tests.Turns;
+
+/// <summary>
+/// How a provider's stream is read against the pacing clock: the first token after a quiet spell is handed on at once,
+/// and afterwards the stream is read once per tick, so the tokens of a tick reach the turn together. Each test uses its
+/// own long interval, so "within one tick" holds even on a loaded machine.
+/// </summary>
+public sealed class PacedUpdatesTests
+{
+    [Fact]
+    public async Task The_first_token_comes_at_once_and_what_follows_waits_for_the_next_tick()
+    {
+        var interval = TimeSpan.FromMilliseconds(1009);
+        var clock = PacingClock.Every(interval);
+        var network = new ScriptedStream();
+        await using var updates = new PacedUpdates(network, interval).GetAsyncEnumerator();
+
+        var first = updates.MoveNextAsync();
+        first.IsCompleted.ShouldBeFalse("nothing has arrived yet");
+        network.Arrive("a");
+        (await first).ShouldBeTrue();
+        updates.Current.Text.ShouldBe("a");
+        var quietTick = clock.Tick;
+
+        // Already here, yet read at the next tick: the reads after a wake-up wait for the clock.
+        network.Arrive("b");
+        var second = updates.MoveNextAsync();
+        second.IsCompleted.ShouldBeFalse("the stream is read again at the next tick");
+        (await second).ShouldBeTrue();
+        updates.Current.Text.ShouldBe("b");
+        clock.Tick.ShouldBeGreaterThan(quietTick);
+    }
+
+    [Fact]
+    public async Task A_token_arriving_in_the_tick_its_stream_was_read_waits_for_the_next_tick_with_those_after_it()
+    {
+        var interval = TimeSpan.FromMilliseconds(1019);
+        var clock = PacingClock.Every(interval);
+        var network = new ScriptedStream();
+        await using var updates = new PacedUpdates(network, interval).GetAsyncEnumerator();
+
+        var first = updates.MoveNextAsync();
+        network.Arrive("a");
+        (await first).ShouldBeTrue();
+        network.Arrive("b");
+        (await updates.MoveNextAsync()).ShouldBeTrue();
+        updates.Current.Text.ShouldBe("b");
+        var readAt = clock.Tick;
+
+        // The buffer is empty: the next read waits for the network, and what it brings in this tick waits for the next.
+        var third = updates.MoveNextAsync();
+        await network.ReadPending.WaitAsync(TimeSpan.FromSeconds(30));
+        network.Arrive("c");
+        (await third).ShouldBeTrue();
+        updates.Current.Text.ShouldBe("c");
+        clock.Tick.ShouldBeGreaterThan(readAt);
+
+        // What came meanwhile is read right away, in the same batch.
+        network.Arrive("d");
+        var fourth = updates.MoveNextAsync();
+        fourth.IsCompleted.ShouldBeTrue();
+        (await fourth).ShouldBeTrue();
+        updates.Current.Text.ShouldBe("d");
+
+        var end = updates.MoveNextAsync();
+        await network.ReadPending.WaitAsync(TimeSpan.FromSeconds(30));
+        network.End();
+        (await end).ShouldBeFalse();
+    }
+
+    /// <summary>A provider stream whose tokens the test delivers: buffered ones are read at once, others when they arrive.</summary>
+    private sealed class ScriptedStream : IAsyncEnumerable<ChatResponseUpdate>, IAsyncEnumerator<ChatResponseUpdate>
+    {
+        private readonly Lock _lock = new();
+        private readonly Queue<string> _buffered = new();
+        private TaskCompletionSource<bool>? _pending;
+        private TaskCompletionSource _readPending = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ChatResponseUpdate Current { get; private set; } = null!;
+
+        /// <summary>Completes when a read is waiting for the network.</summary>
+        public Task ReadPending
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _readPending.Task;
+                }
+            }
+        }
+
+        public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default) => this;
+
+        public void Arrive(string token)
+        {
+            TaskCompletionSource<bool>? waiting;
+            lock (_lock)
+            {
+                waiting = _pending;
+                _pending = null;
+                if (waiting is null)
+                {
+                    _buffered.Enqueue(token);
+                    return;
+                }
+
+                Current = new ChatResponseUpdate(ChatRole.Assistant, token);
+                _readPending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            waiting.SetResult(true);
+        }
+
+        public void End()
+        {
+            TaskCompletionSource<bool>? waiting;
+            lock (_lock)
+            {
+                waiting = _pending;
+                _pending = null;
+            }
+
+            waiting?.SetResult(false);
+        }
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            lock (_lock)
+            {
+                if (_buffered.TryDequeue(out var token))
+                {
+                    Current = new ChatResponseUpdate(ChatRole.Assistant, token);
+                    return ValueTask.FromResult(true);
+                }
+
+                _pending = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _readPending.TrySetResult();
+                return new ValueTask<bool>(_pending.Task);
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
