@@ -181,10 +181,19 @@ internal sealed class TurnRunner(
                 }
 
                 // Text deltas carry where they go in the message, so a viewer resuming from a snapshot skips what it has.
-                if (update is { FinishReason: null, Contents: [TextContent { Text: { Length: > 0 } token }] })
+                if (update is { FinishReason: null, Contents: [var only] } && Token(only) is ({ } kind, { } token))
                 {
-                    burst.Add(token, textOffset);
-                    textOffset += token.Length;
+                    if (!burst.IsEmpty && burst.Kind != kind)
+                    {
+                        PublishText(burst, live, message.Id);
+                    }
+
+                    burst.Add(kind, token, kind == "text" ? textOffset : null);
+                    if (kind == "text")
+                    {
+                        textOffset += token.Length;
+                    }
+
                     if (burst.IsFull)
                     {
                         PublishText(burst, live, message.Id);
@@ -288,11 +297,23 @@ internal sealed class TurnRunner(
             return;
         }
 
-        var offset = burst.Offset;
+        var (kind, offset) = (burst.Kind, burst.Offset);
         var text = burst.Take();
-        live.Append(text);
-        PublishDelta(messageId, new StreamEvent { Type = "text", Text = text, Offset = offset });
+        if (kind == "text")
+        {
+            live.Append(text);
+        }
+
+        PublishDelta(messageId, new StreamEvent { Type = kind, Text = text, Offset = offset });
     }
+
+    /// <summary>A plain token of answer or reasoning text (what a burst gathers); (null, null) for anything else.</summary>
+    private static (string? Kind, string? Text) Token(AIContent content) => content switch
+    {
+        TextContent { Text: { Length: > 0 } text } => ("text", text),
+        TextReasoningContent { Text: { Length: > 0 } thought, ProtectedData: null, AdditionalProperties: null } => ("reasoning", thought),
+        _ => (null, null),
+    };
 
     private void PublishDelta(Guid messageId, StreamEvent delta) =>
         services.Events.Publish(new SessionEvent { SessionId = session.Id, Type = SessionEventTypes.Delta, TurnId = turn.Id, MessageId = messageId, Delta = delta });

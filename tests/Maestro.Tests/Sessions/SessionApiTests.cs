@@ -110,9 +110,7 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
     {
         // 300 tokens a second, read at most once per 100 ms tick: a few dozen tokens per read.
         var session = await CreateAsync("burst", "synthetic:300@300");
-        var id = (await _server.App.Services.GetRequiredService<SessionService>().GetAsync(session, CancellationToken.None)).Id;
-        using var events = _server.App.Services.GetRequiredService<SessionEventHub>().Subscribe(id);
-        (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        using var events = await StartWatchedTurnAsync(session, "Go");
 
         var text = new StringBuilder();
         var deltas = 0;
@@ -133,11 +131,43 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
             }
         }
 
-        using var messages = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}/messages"));
-        var answer = messages.RootElement.EnumerateArray().Last();
-        var stored = string.Concat(answer.GetProperty("blocks").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "text").Select(b => b.GetProperty("text").GetString()));
-        text.ToString().ShouldBe(stored);
+        text.ToString().ShouldBe(await StoredAsync(session, "text"));
         deltas.ShouldBeInRange(1, 150, "tokens that arrive together go out together, not one event each");
+    }
+
+    [Fact]
+    public async Task Reasoning_tokens_that_arrive_together_are_published_together_and_apart_from_the_text()
+    {
+        // A recorded answer with extended thinking (14 thinking deltas, then the text), replayed at 140 events a second.
+        var session = await CreateAsync("thoughts", "fixture:thinking-budget-sonnet-4@140");
+        using var events = await StartWatchedTurnAsync(session, "Think first");
+
+        var reasoning = new StringBuilder();
+        var text = new StringBuilder();
+        var reasoningDeltas = 0;
+        var kinds = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var e in events.Reader.ReadAllAsync(timeout.Token))
+        {
+            if (e is { Type: SessionEventTypes.Delta, Delta: { Type: "reasoning" or "text", Text: { } piece } delta })
+            {
+                (delta.Type == "text" ? text : reasoning).Append(piece);
+                reasoningDeltas += delta.Type == "reasoning" ? 1 : 0;
+                if (kinds.Count == 0 || kinds[^1] != delta.Type)
+                {
+                    kinds.Add(delta.Type);
+                }
+            }
+            else if (e.Type == SessionEventTypes.TurnFinished)
+            {
+                break;
+            }
+        }
+
+        reasoning.ToString().ShouldBe(await StoredAsync(session, "reasoning"));
+        text.ToString().ShouldBe(await StoredAsync(session, "text"));
+        kinds.ShouldBe(["reasoning", "text"], "the thinking comes first, then the answer, never mixed in one delta");
+        reasoningDeltas.ShouldBeInRange(1, 7, "thinking tokens that arrive together go out together");
     }
 
     [Fact]
@@ -245,6 +275,23 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         var response = await Http.PostAsJsonAsync("/api/sessions", new { name, auth = $"{provider}/bed", model, force_model = true, working_directory = _bed.Workdir });
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return name;
+    }
+
+    /// <summary>Follows the session's events in the server itself (every event as published), then starts a turn.</summary>
+    private async Task<Subscription> StartWatchedTurnAsync(string session, string text)
+    {
+        var id = (await _server.App.Services.GetRequiredService<SessionService>().GetAsync(session, CancellationToken.None)).Id;
+        var events = _server.App.Services.GetRequiredService<SessionEventHub>().Subscribe(id);
+        (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        return events;
+    }
+
+    /// <summary>The stored text of the session's last message: its blocks of one type, joined.</summary>
+    private async Task<string> StoredAsync(string session, string blockType)
+    {
+        using var messages = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}/messages"));
+        var blocks = messages.RootElement.EnumerateArray().Last().GetProperty("blocks").EnumerateArray();
+        return string.Concat(blocks.Where(b => b.GetProperty("type").GetString() == blockType).Select(b => b.GetProperty("text").GetString()));
     }
 
     /// <summary>Waits until the running turn has published this many characters of text (in however many deltas).</summary>
