@@ -27,6 +27,9 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
         ["LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME",
          "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR"];
 
+    /// <summary>How long an SDK step gets, after its token fires, to end on its own before we stop waiting for it.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
+
     private static readonly string ClientVersion = typeof(McpConnector).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<McpConnector>();
@@ -58,14 +61,14 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
         timeout.CancelAfter(settings.ConnectTimeout);
         try
         {
-            connection.Attach(await McpClient.CreateAsync(transport, options, sdkLogging, timeout.Token));
+            connection.Attach(await Bounded(() => CreateClient(transport, options, sdkLogging, timeout.Token), server, timeout.Token));
             return connection;
         }
         catch (Exception ex) when (ex is not McpConnectionException)
         {
             if (transport is IAsyncDisposable disposable)
             {
-                await disposable.DisposeAsync();
+                await DisposeBoundedAsync(disposable, server, "after it failed to connect");
             }
 
             if (cancellationToken.IsCancellationRequested)
@@ -80,6 +83,68 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
             }
 
             throw Explain(server, ex, connection.StderrTail, timedOut: timeout.IsCancellationRequested);
+        }
+    }
+
+    /// <summary>How the SDK client is created; a test swaps it for one that misbehaves.</summary>
+    internal Func<IClientTransport, McpClientOptions, ILoggerFactory, CancellationToken, Task<McpClient>> CreateClient { get; init; } = McpClient.CreateAsync;
+
+    /// <summary>
+    /// Runs an SDK step on a thread of its own and stops waiting for it when <paramref name="cancellationToken"/> fires,
+    /// whether or not the step honours it. On Linux a process that exits while its first stdin write is under way can
+    /// leave that write spinning forever inside the runtime (the pipe's socket is disposed during its creation), and the
+    /// SDK makes that write synchronously within the call; without this, the caller (a Test button, a turn) would wait
+    /// with it. A client that arrives after we stopped waiting is disposed.
+    /// </summary>
+    private async Task<T> Bounded<T>(Func<Task<T>> step, McpServer server, CancellationToken cancellationToken)
+    {
+        var running = Task.Run(step, CancellationToken.None);
+        try
+        {
+            return await running.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (!running.IsCompleted)
+        {
+            // A step that honours the token ends within moments, and what it throws says more than our cancellation.
+            try
+            {
+                return await running.WaitAsync(StopGrace, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            _logger.LogWarning("MCP server '{Server}': an SDK call did not stop when asked; no longer waiting for it.", server.Name);
+            _ = running.ContinueWith(
+                static async t =>
+                {
+                    if (t.IsCompletedSuccessfully && t.Result is IAsyncDisposable late)
+                    {
+                        await late.DisposeAsync();
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    /// <summary>Lets a connection or transport go, waiting for it at most <see cref="McpSettings.ConnectTimeout"/>.</summary>
+    private async Task DisposeBoundedAsync(IAsyncDisposable disposable, McpServer server, string when)
+    {
+        using var deadline = new CancellationTokenSource(settings.ConnectTimeout);
+        try
+        {
+            await Bounded(async () =>
+            {
+                await disposable.DisposeAsync();
+                return true;
+            }, server, deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("MCP server '{Server}' was still shutting down {Timeout} {When}; left to finish on its own.", server.Name, settings.ConnectTimeout, when);
         }
     }
 
@@ -100,7 +165,7 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
             IReadOnlyList<Tool> tools;
             try
             {
-                tools = await connection.GetToolsAsync(deadline.Token);
+                tools = await Bounded(() => connection.GetToolsAsync(deadline.Token), server, deadline.Token);
             }
             catch (Exception ex) when (ex is not McpConnectionException && !cancellationToken.IsCancellationRequested)
             {
@@ -118,14 +183,7 @@ public sealed partial class McpConnector(McpSettings settings, IHttpClientFactor
         }
         finally
         {
-            try
-            {
-                await connection.DisposeAsync().AsTask().WaitAsync(settings.ConnectTimeout, CancellationToken.None);
-            }
-            catch (TimeoutException)
-            {
-                _logger.LogWarning("MCP server '{Server}' was still shutting down {Timeout} after its test; left to finish on its own.", server.Name, settings.ConnectTimeout);
-            }
+            await DisposeBoundedAsync(connection, server, "after its test");
         }
     }
 

@@ -12,7 +12,8 @@ public sealed class ServerLifecycleTests
     {
         var ct = TestContext.Current.CancellationToken;
         var lines = new ConcurrentQueue<string>();
-        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new CapturingProvider(lines)).SetMinimumLevel(LogLevel.Information));
+        using var requestLogged = new SemaphoreSlim(0);
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new CapturingProvider(lines, requestLogged)).SetMinimumLevel(LogLevel.Information));
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { LoggerFactory = loggerFactory }, ct);
         using var http = new HttpClient();
         const string Key = "AIza-very-secret-key-123";
@@ -31,6 +32,10 @@ public sealed class ServerLifecycleTests
             response.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         }
 
+        // The line is written when the request's pipeline ends, which can be just after the client has read a
+        // fixed-length answer: wait for both lines rather than assume they are there.
+        await requestLogged.WaitAsync(ct);
+        await requestLogged.WaitAsync(ct);
         var requestLines = lines.Where(l => l.StartsWith("POST ", StringComparison.Ordinal)).ToList();
         requestLines.Count.ShouldBe(2);
         requestLines[0].ShouldBe("POST /gemini/v1beta/models/synthetic:3:streamGenerateContent?alt=sse&key=[redacted] model=synthetic:3 scenario=synthetic:3 status=200");
@@ -79,23 +84,30 @@ public sealed class ServerLifecycleTests
         await Should.ThrowAsync<ArgumentOutOfRangeException>(() => EmulatorServer.StartAsync(new EmulatorOptions { Port = 70000 }, ct));
     }
 
-    private sealed class CapturingProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    private sealed class CapturingProvider(ConcurrentQueue<string> lines, SemaphoreSlim requestLogged) : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(lines);
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(lines, requestLogged);
 
         public void Dispose()
         {
         }
     }
 
-    private sealed class CapturingLogger(ConcurrentQueue<string> lines) : ILogger
+    private sealed class CapturingLogger(ConcurrentQueue<string> lines, SemaphoreSlim requestLogged) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = formatter(state, exception);
+            lines.Enqueue(line);
+            if (line.StartsWith("POST ", StringComparison.Ordinal))
+            {
+                requestLogged.Release();
+            }
+        }
     }
 }

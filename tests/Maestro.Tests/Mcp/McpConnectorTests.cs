@@ -66,6 +66,26 @@ public sealed class McpConnectorTests
     }
 
     [Fact]
+    public async Task A_connect_that_blocks_its_thread_and_ignores_cancellation_still_answers_as_a_timeout()
+    {
+        // What a runtime race on Linux does to the SDK's first stdin write when the process exits at that moment: the
+        // call spins on the caller's thread and never returns. The Test must answer anyway.
+        using var release = new ManualResetEventSlim();
+        var connector = Connector(new McpSettings { ConnectTimeout = TimeSpan.FromSeconds(1) }, _ =>
+        {
+            release.Wait(TestContext.Current.CancellationToken);
+            throw new InvalidOperationException("released by the test");
+        });
+
+        var error = await Should.ThrowAsync<McpConnectionException>(() => connector.TestAsync(Server("stuck", "cat"), CancellationToken.None));
+
+        release.IsSet.ShouldBeFalse();
+        release.Set();
+        error.Failure.ShouldBe(McpFailure.Timeout);
+        error.Message.ShouldStartWith("MCP server 'stuck' did not finish initializing within 1 s.");
+    }
+
+    [Fact]
     public async Task Env_values_reach_the_server_but_the_hosts_secrets_do_not()
     {
         await EverythingServer.EnsureInstalledAsync();

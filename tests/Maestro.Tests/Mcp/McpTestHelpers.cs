@@ -14,6 +14,10 @@ public static class McpTestHelpers
     public static McpConnector Connector(McpSettings? settings = null, ILoggerFactory? loggers = null) =>
         new(settings ?? new McpSettings { ConnectTimeout = TimeSpan.FromSeconds(30) }, Http.GetRequiredService<IHttpClientFactory>(), loggers ?? NullLoggerFactory.Instance);
 
+    /// <summary>A connector whose SDK client is created by <paramref name="createClient"/> instead of the SDK.</summary>
+    public static McpConnector Connector(McpSettings settings, Func<CancellationToken, Task<ModelContextProtocol.Client.McpClient>> createClient) =>
+        new(settings, Http.GetRequiredService<IHttpClientFactory>(), NullLoggerFactory.Instance) { CreateClient = (_, _, _, ct) => createClient(ct) };
+
     /// <summary>A server configuration as the store would return it.</summary>
     public static McpServer Server(
         string name,
