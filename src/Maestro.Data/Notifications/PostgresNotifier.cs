@@ -48,6 +48,7 @@ public sealed class PostgresNotifier(MaestroDatabase database, LoadCounters coun
     private int _armed = 1;
     private long _graceUntil;
     private Task? _running;
+    private Task? _signalLoop;
     private int _disposed;
 
     public static readonly JsonSerializerOptions Json = StreamEvent.JsonOptions;
@@ -90,9 +91,10 @@ public sealed class PostgresNotifier(MaestroDatabase database, LoadCounters coun
             if (_running is null)
             {
                 Volatile.Write(ref _graceUntil, Environment.TickCount64 + (long)StartGrace.TotalMilliseconds);
+                _signalLoop = Task.Run(() => SignalLoopAsync(_stop.Token), CancellationToken.None);
                 _running = Task.WhenAll(
                     Task.Run(() => SendLoopAsync(_stop.Token), CancellationToken.None),
-                    Task.Run(() => SignalLoopAsync(_stop.Token), CancellationToken.None),
+                    _signalLoop,
                     Task.Run(() => PresenceLoopAsync(_stop.Token), CancellationToken.None),
                     Task.Run(() => ListenLoopAsync(hub, signals, _stop.Token), CancellationToken.None));
             }
@@ -111,11 +113,19 @@ public sealed class PostgresNotifier(MaestroDatabase database, LoadCounters coun
 
         if (_running is not null)
         {
+            // The signal loop ends once it has sent what is queued, the goodbye last; stopping then makes the send loop
+            // send the events it holds at once and the listener let go. Waiting for the loops rather than for a fixed
+            // batch window keeps shutdown as short as the work left.
             _signals.Writer.TryWrite(new SignalEnvelope(_instance, null, Presence.Bye));
             _signals.Writer.TryComplete();
-            // Let the last batch go out, then stop listening.
-            _wake.Release();
-            await Task.Delay(BatchWindow * 2);
+            try
+            {
+                await _signalLoop!.WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (TimeoutException)
+            {
+            }
+
             await _stop.CancelAsync();
             try
             {

@@ -14,6 +14,8 @@ namespace Maestro.Tests.Infrastructure;
 /// </summary>
 public sealed class WebServer : IAsyncDisposable
 {
+    private int _disposed;
+
     private WebServer(WebApplication app, Uri baseUrl, string? accessToken)
     {
         App = app;
@@ -87,6 +89,12 @@ public sealed class WebServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test may stop a server before the end of its `await using` scope (to see what its peers make of that).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();

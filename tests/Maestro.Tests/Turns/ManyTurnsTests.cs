@@ -162,6 +162,10 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
             watcher.TurnStatus.ShouldBe("completed");
             watcher.Text.ToString().ShouldBe(expected);
         }
+
+        // Stopping says goodbye: the instance left behind stops forwarding live events at once, not after a timeout.
+        await other.DisposeAsync();
+        await WaitUntilAsync(() => notifier.Peers == 0);
     }
 
     private async Task<string[]> CreateSessionsAsync(string prefix, int count, string model)
