@@ -45,6 +45,7 @@ public static class Extensions
             RetryBaseDelay = TimeSpan.FromMilliseconds(configuration.GetInt("MAESTRO_PROVIDER_RETRY_DELAY_MS", 500, min: 0)),
             StreamIdleTimeout = configuration.GetSeconds("MAESTRO_STREAM_IDLE_TIMEOUT", TimeSpan.FromMinutes(5)),
             LogUnknownEvents = configuration.GetFlag("STREAM_LOG_UNKNOWN_EVENTS"),
+            KeepRawEvents = configuration.GetFlag("STREAM_RAW_EVENTS"),
             CircuitBreaker = configuration.GetFlag("MAESTRO_CIRCUIT_BREAKER", defaultValue: true),
         });
         services.AddSingleton<ProviderRuntime>();

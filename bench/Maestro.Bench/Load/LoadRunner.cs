@@ -79,7 +79,10 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
 
         progress.WriteLine($"Creating {options.Sessions} sessions ({options.InFlight} in flight) …");
         await WarmUpAsync(http, servers, ct);
+        // What each create costs the server, PostgreSQL and this process: at N in flight, their sum sets the latency.
+        var createCpuBefore = CreateCpu(servers, database);
         var (sessions, createMs) = await CreateSessionsAsync(http, servers, options.Sessions, "load", options.EffectiveModel, ct);
+        var createCpu = CreateCpu(servers, database).PerItemSince(createCpuBefore, Math.Max(1, sessions.Count));
 
         using var run = CancellationTokenSource.CreateLinkedTokenSource(ct);
         progress.WriteLine($"Opening {sessions.Count * options.ViewersPerSession} viewers …");
@@ -174,6 +177,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         Row(report, $"emulator's own first byte p50 / p99 ({emulatorFirstByte.Count} direct requests in the same storm)", Pair(emulatorFirstByte));
         Row(report, "turn start p50 / p99", Pair([.. started.Select(s => s.StartMs)]));
         Row(report, $"session create p50 / p99 ({options.InFlight} in flight)", Pair(createMs));
+        Row(report, "CPU per session create: server / database / this bench", string.Create(CultureInfo.InvariantCulture, $"{createCpu.Server:0} µs / {createCpu.Database:0} µs / {createCpu.Bench:0} µs"));
         Row(report, "all turns started in / finished in", $"{startedIn.TotalSeconds:0.00} s / {turnsTook.TotalSeconds:0.00} s");
         var serverCpu = cpuAfter.Zip(cpuBefore, (a, b) => a - b).Aggregate(TimeSpan.Zero, (a, b) => a + b);
         var emulatorCpu = emulatorCpuAfter - emulatorCpuBefore;
@@ -508,6 +512,18 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         {
             return $"HTTP {(int)response.StatusCode}: {Short(text)}";
         }
+    }
+
+    private static CpuSplit CreateCpu(List<MaestroProcess> servers, DatabaseProbe database) => new(
+        servers.Sum(s => ProcStat.Cpu(s.Pid).TotalMicroseconds),
+        database.Cpu.TotalMicroseconds,
+        ProcStat.Cpu(Environment.ProcessId).TotalMicroseconds);
+
+    /// <summary>CPU time in µs of the servers, of PostgreSQL's process tree and of this benchmark.</summary>
+    private readonly record struct CpuSplit(double Server, double Database, double Bench)
+    {
+        public CpuSplit PerItemSince(CpuSplit before, int items) =>
+            new((Server - before.Server) / items, (Database - before.Database) / items, (Bench - before.Bench) / items);
     }
 
     private static string Short(string? text) => text is null ? "" : text.Length <= 90 ? text : text[..90] + "…";

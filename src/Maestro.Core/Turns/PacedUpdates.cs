@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 using Maestro.Core.Events;
 using Microsoft.Extensions.AI;
 
@@ -18,9 +20,16 @@ internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, T
         new Enumerator(inner.GetAsyncEnumerator(cancellationToken), cadence, cancellationToken);
 
     private sealed class Enumerator(IAsyncEnumerator<ChatResponseUpdate> inner, TimeSpan cadence, CancellationToken cancellationToken)
-        : IAsyncEnumerator<ChatResponseUpdate>
+        : IAsyncEnumerator<ChatResponseUpdate>, IValueTaskSource<bool>
     {
         private readonly PacingClock? _clock = cadence > TimeSpan.Zero ? PacingClock.Every(cadence) : null;
+
+        // The wait in progress (one at a time, as for any enumerator) and the source its caller awaits.
+        private ManualResetValueTaskSourceCore<bool> _pending;
+        private ConfiguredValueTaskAwaitable<bool>.ConfiguredValueTaskAwaiter _move;
+        private ConfiguredTaskAwaitable.ConfiguredTaskAwaiter _tick;
+        private Action? _onMoved;
+        private Action? _onTick;
 
         // The clock's tick when the last wait for the network ended; -1 while the reads are served from what is
         // already buffered.
@@ -52,24 +61,67 @@ internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, T
         private ValueTask<bool> Move()
         {
             var move = inner.MoveNextAsync();
-            return move.IsCompleted ? move : AwaitNetworkAsync(move);
+            return move.IsCompleted ? move : AwaitNetwork(move);
         }
 
-        private async ValueTask<bool> AwaitNetworkAsync(ValueTask<bool> move)
+        // A move that waits for the network (every tick of a paced stream) completes through this enumerator's one
+        // reusable source rather than a state machine boxed per wait: a thousand streams wait at the same tick, so a
+        // pool of boxes would miss nearly always.
+        private ValueTask<bool> AwaitNetwork(ValueTask<bool> move)
         {
-            var more = await move;
-            if (more && _clock is not null && _clock.Tick == _readAt)
-            {
-                // This tick's batch went out already: the token joins the next tick's, and the reads after it are
-                // served from what arrived meanwhile.
-                await _clock.NextTickAsync();
-                AfterTick(_clock);
-                return true;
-            }
-
-            _wokeAt = _clock?.Tick ?? -1;
-            return more;
+            _pending.Reset();
+            _move = move.ConfigureAwait(false).GetAwaiter();
+            _move.UnsafeOnCompleted(_onMoved ??= OnMoved);
+            return new ValueTask<bool>(this, _pending.Version);
         }
+
+        private void OnMoved()
+        {
+            var move = _move;
+            _move = default;
+            try
+            {
+                var more = move.GetResult();
+                if (more && _clock is not null && _clock.Tick == _readAt)
+                {
+                    // This tick's batch went out already: the token joins the next tick's, and the reads after it are
+                    // served from what arrived meanwhile.
+                    _tick = _clock.NextTickAsync().ConfigureAwait(false).GetAwaiter();
+                    _tick.UnsafeOnCompleted(_onTick ??= OnTick);
+                    return;
+                }
+
+                _wokeAt = _clock?.Tick ?? -1;
+                _pending.SetResult(more);
+            }
+            catch (Exception ex)
+            {
+                _pending.SetException(ex);
+            }
+        }
+
+        private void OnTick()
+        {
+            var tick = _tick;
+            _tick = default;
+            try
+            {
+                tick.GetResult();
+                AfterTick(_clock!);
+                _pending.SetResult(true);
+            }
+            catch (Exception ex)
+            {
+                _pending.SetException(ex);
+            }
+        }
+
+        bool IValueTaskSource<bool>.GetResult(short token) => _pending.GetResult(token);
+
+        ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _pending.GetStatus(token);
+
+        void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _pending.OnCompleted(continuation, state, token, flags);
 
         private async ValueTask<bool> NextTickThenMoveAsync(PacingClock clock)
         {

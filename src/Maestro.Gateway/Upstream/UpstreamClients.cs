@@ -40,6 +40,7 @@ public sealed class UpstreamClients
                 MaxRetries = 0,
                 StreamIdleTimeout = runtime.Options.StreamIdleTimeout,
                 LogUnknownEvents = runtime.Options.LogUnknownEvents,
+                KeepRawEvents = runtime.Options.KeepRawEvents,
                 CircuitBreaker = runtime.Options.CircuitBreaker,
             },
             time,

@@ -333,7 +333,7 @@ internal sealed class AnthropicStreamReader(ProviderRequestContext context, Stre
         ResponseId = _messageId,
         ModelId = _model,
         Contents = contents,
-        RawRepresentation = new RawProviderEvent(eventType, data.ToArray()),
+        RawRepresentation = Raw(eventType, data),
     };
 
     private void SetBlock(int index, Block block)

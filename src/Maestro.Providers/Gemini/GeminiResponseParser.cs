@@ -135,7 +135,7 @@ internal sealed class GeminiResponseParser(string requestedModel, StreamDiagnost
     }
 
     /// <summary>An update carrying one chunk's contents, with the ids Gemini gave.</summary>
-    public ChatResponseUpdate Update(IList<AIContent> contents, RawProviderEvent raw) => new()
+    public ChatResponseUpdate Update(IList<AIContent> contents, RawProviderEvent? raw) => new()
     {
         Role = ChatRole.Assistant,
         Contents = contents,

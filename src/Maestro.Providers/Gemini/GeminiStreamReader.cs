@@ -54,7 +54,7 @@ internal class GeminiStreamReader(ProviderConnection connection, string model, I
         }
 
         Completed |= _parser.Finished;
-        var raw = new RawProviderEvent(eventType, data.ToArray());
+        var raw = Raw(eventType, data);
         _last = raw;
         return contents is null ? null : _parser.Update(contents, raw);
     }

@@ -296,7 +296,7 @@ public sealed class OpenAIStreamReader : SseChatStream
             FinishReason = finish,
             Contents = usage is null ? [] : [new UsageContent(usage)],
             AdditionalProperties = new() { ["finish_reason"] = raw },
-            RawRepresentation = new RawProviderEvent(eventType, data.ToArray()),
+            RawRepresentation = Raw(eventType, data),
         };
     }
 
@@ -318,7 +318,7 @@ public sealed class OpenAIStreamReader : SseChatStream
         ModelId = _modelId,
         CreatedAt = _createdAt,
         Contents = [content],
-        RawRepresentation = new RawProviderEvent(eventType, data.ToArray()),
+        RawRepresentation = Raw(eventType, data),
     };
 
     /// <summary>The item id of a delta, allocated once per item rather than once per token.</summary>

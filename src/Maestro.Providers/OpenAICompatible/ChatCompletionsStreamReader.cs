@@ -373,7 +373,7 @@ public sealed class ChatCompletionsStreamReader : SseChatStream
         ModelId = _model,
         CreatedAt = _createdAt,
         Contents = contents,
-        RawRepresentation = new RawProviderEvent(eventType, data.ToArray()),
+        RawRepresentation = Raw(eventType, data),
     };
 
     private static UsageDetails? Usage(ReadOnlySpan<byte> json)

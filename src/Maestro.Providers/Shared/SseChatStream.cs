@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Maestro.Core.Providers;
@@ -21,6 +20,12 @@ public abstract class SseChatStream
     /// <summary>An error the provider reported inside the stream; the driver yields it and stops.</summary>
     protected ProviderException? StreamError { get; set; }
 
+    /// <summary>Whether updates carry a copy of their event (<see cref="ProviderRuntimeOptions.KeepRawEvents"/>).</summary>
+    protected bool KeepRaw { get; private set; }
+
+    /// <summary>The update's <c>RawRepresentation</c>: a copy of the event when asked for, else nothing (no copy per token).</summary>
+    protected RawProviderEvent? Raw(string? eventType, ReadOnlySpan<byte> data) => KeepRaw ? new RawProviderEvent(eventType, data.ToArray()) : null;
+
     /// <summary>Parses one event. Return null when the event carries nothing for the caller (pings, bookkeeping).</summary>
     protected abstract ChatResponseUpdate? OnEvent(string eventType, ReadOnlySpan<byte> data);
 
@@ -30,20 +35,26 @@ public abstract class SseChatStream
     public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync(
         Stream body, ProviderConnection connection, string? model, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var parser = SseParser.Create(body, (type, data) => OnEvent(type, data));
-        await using var events = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        KeepRaw = connection.Runtime.Options.KeepRawEvents;
+        using var events = new SseEventReader();
         ProviderException? failure = null;
         while (true)
         {
             ChatResponseUpdate? update;
             try
             {
-                if (!await events.MoveNextAsync())
+                if (!events.TryRead())
                 {
-                    break;
+                    if (events.Ended)
+                    {
+                        break;
+                    }
+
+                    events.Filled(await body.ReadAsync(events.Space(), cancellationToken));
+                    continue;
                 }
 
-                update = events.Current.Data;
+                update = OnEvent(events.EventType, events.Data);
             }
             catch (JsonException ex)
             {

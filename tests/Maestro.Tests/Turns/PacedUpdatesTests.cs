@@ -72,6 +72,30 @@ public sealed class PacedUpdatesTests
         (await end).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task A_stream_that_breaks_while_waiting_fails_the_awaited_move_and_can_still_be_disposed()
+    {
+        var interval = TimeSpan.FromMilliseconds(1021);
+        var network = new ScriptedStream();
+        var updates = new PacedUpdates(network, interval).GetAsyncEnumerator();
+
+        // Several waits in a row go through the same reusable source.
+        foreach (var token in new[] { "a", "b", "c" })
+        {
+            var move = updates.MoveNextAsync();
+            await network.ReadPending.WaitAsync(TimeSpan.FromSeconds(30));
+            network.Arrive(token);
+            (await move).ShouldBeTrue();
+            updates.Current.Text.ShouldBe(token);
+        }
+
+        var broken = updates.MoveNextAsync();
+        await network.ReadPending.WaitAsync(TimeSpan.FromSeconds(30));
+        network.Fail(new IOException("connection reset"));
+        (await Should.ThrowAsync<IOException>(broken.AsTask())).Message.ShouldBe("connection reset");
+        await updates.DisposeAsync();
+    }
+
     /// <summary>A provider stream whose tokens the test delivers: buffered ones are read at once, others when they arrive.</summary>
     private sealed class ScriptedStream : IAsyncEnumerable<ChatResponseUpdate>, IAsyncEnumerator<ChatResponseUpdate>
     {
@@ -114,6 +138,18 @@ public sealed class PacedUpdatesTests
             }
 
             waiting.SetResult(true);
+        }
+
+        public void Fail(Exception error)
+        {
+            TaskCompletionSource<bool>? waiting;
+            lock (_lock)
+            {
+                waiting = _pending;
+                _pending = null;
+            }
+
+            waiting?.SetException(error);
         }
 
         public void End()

@@ -1,12 +1,14 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 
 namespace Maestro.Core.Providers.Http;
 
 /// <summary>
 /// Wraps a response stream so that a stream sending nothing for <c>idleTimeout</c> fails instead of hanging for ever.
-/// One timer per stream checks a timestamp that each read updates, so a read costs no allocation.
+/// One timer per stream checks a timestamp that each read updates, and a read that waits completes through one reusable
+/// source per stream, so a read costs no allocation.
 /// </summary>
-public sealed class IdleTimeoutStream : Stream
+public sealed class IdleTimeoutStream : Stream, IValueTaskSource<int>
 {
     private readonly Stream _inner;
     private readonly TimeSpan _idleTimeout;
@@ -14,8 +16,13 @@ public sealed class IdleTimeoutStream : Stream
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenSource _cancel;
     private readonly ITimer _timer;
+    private readonly Action _onReadCompleted;
     private long _lastActivity;
     private volatile bool _timedOut;
+
+    // The read in progress (a stream has one at a time) and the source its caller awaits.
+    private ManualResetValueTaskSourceCore<int> _pending;
+    private ConfiguredValueTaskAwaitable<int>.ConfiguredValueTaskAwaiter _pendingRead;
 
     public IdleTimeoutStream(Stream inner, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -27,6 +34,7 @@ public sealed class IdleTimeoutStream : Stream
         _lastActivity = time.GetTimestamp();
         var period = TimeSpan.FromMilliseconds(Math.Max(250, idleTimeout.TotalMilliseconds / 4));
         _timer = time.CreateTimer(static s => ((IdleTimeoutStream)s!).Check(), this, period, period);
+        _onReadCompleted = OnReadCompleted;
     }
 
     public override bool CanRead => true;
@@ -39,34 +47,53 @@ public sealed class IdleTimeoutStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    // A read that waits for the network (every token of a paced stream) would box this state machine each time; the
-    // pooling builder reuses the boxes, so a streamed token costs no allocation here.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        // The caller's token was linked at construction (readers pass it again with every read); a different one (rare)
+        // is linked for that read.
+        if (cancellationToken.CanBeCanceled && cancellationToken != _callerToken && cancellationToken != _cancel.Token)
+        {
+            return ReadLinkedAsync(buffer, cancellationToken);
+        }
+
+        ValueTask<int> read;
         try
         {
-            // The caller's token was linked at construction (readers pass it again with every read); a different one
-            // (rare) is linked here.
-            int read;
-            if (cancellationToken.CanBeCanceled && cancellationToken != _callerToken && cancellationToken != _cancel.Token)
-            {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancel.Token);
-                read = await _inner.ReadAsync(buffer, linked.Token);
-            }
-            else
-            {
-                read = await _inner.ReadAsync(buffer, _cancel.Token);
-            }
-
-            Volatile.Write(ref _lastActivity, _time.GetTimestamp());
-            return read;
+            read = _inner.ReadAsync(buffer, _cancel.Token);
         }
-        catch (OperationCanceledException) when (_timedOut)
+        catch (Exception ex)
         {
-            throw new TimeoutException($"no data arrived for {_idleTimeout.TotalSeconds:0} s");
+            return ValueTask.FromException<int>(Failure(ex));
         }
+
+        if (read.IsCompleted)
+        {
+            try
+            {
+                return new ValueTask<int>(Touch(read.Result));
+            }
+            catch (Exception ex)
+            {
+                // As from an async method: the failure is in the returned task, not thrown by the call.
+                return ValueTask.FromException<int>(Failure(ex));
+            }
+        }
+
+        // A read that waits for the network (every tick of a paced stream) completes through this stream's one reusable
+        // source instead of a state machine boxed per read: a pooled box was rented by a thousand streams at the same
+        // tick, so the pool missed nearly always.
+        _pending.Reset();
+        _pendingRead = read.ConfigureAwait(false).GetAwaiter();
+        _pendingRead.UnsafeOnCompleted(_onReadCompleted);
+        return new ValueTask<int>(this, _pending.Version);
     }
+
+    int IValueTaskSource<int>.GetResult(short token) => _pending.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _pending.GetStatus(token);
+
+    void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _pending.OnCompleted(continuation, state, token, flags);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -82,6 +109,44 @@ public sealed class IdleTimeoutStream : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private void OnReadCompleted()
+    {
+        var read = _pendingRead;
+        _pendingRead = default;
+        try
+        {
+            _pending.SetResult(Touch(read.GetResult()));
+        }
+        catch (Exception ex)
+        {
+            _pending.SetException(Failure(ex));
+        }
+    }
+
+    private async ValueTask<int> ReadLinkedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancel.Token);
+            return Touch(await _inner.ReadAsync(buffer, linked.Token));
+        }
+        catch (OperationCanceledException) when (_timedOut)
+        {
+            throw IdleTimeout();
+        }
+    }
+
+    private int Touch(int read)
+    {
+        Volatile.Write(ref _lastActivity, _time.GetTimestamp());
+        return read;
+    }
+
+    private TimeoutException IdleTimeout() => new($"no data arrived for {_idleTimeout.TotalSeconds:0} s");
+
+    /// <summary>A read cancelled by the idle check is a timeout; anything else is the read's own failure.</summary>
+    private Exception Failure(Exception ex) => ex is OperationCanceledException && _timedOut ? IdleTimeout() : ex;
 
     protected override void Dispose(bool disposing)
     {

@@ -20,6 +20,13 @@ public sealed class ProviderRuntimeOptions
     /// <summary>STREAM_LOG_UNKNOWN_EVENTS=1: log stream event types an adapter does not know.</summary>
     public bool LogUnknownEvents { get; init; }
 
+    /// <summary>
+    /// STREAM_RAW_EVENTS=1: every streamed update's <c>RawRepresentation</c> is a <see cref="RawProviderEvent"/>, a copy of
+    /// the event the provider sent. Off by default: nothing in Maestro reads it, and the copy was an eighth of all that a
+    /// streamed token allocated (HTTP_DEBUG shows the wire instead).
+    /// </summary>
+    public bool KeepRawEvents { get; init; }
+
     /// <summary>Open a provider's circuit after repeated server failures (MAESTRO_CIRCUIT_BREAKER=0 turns it off).</summary>
     public bool CircuitBreaker { get; init; } = true;
 }

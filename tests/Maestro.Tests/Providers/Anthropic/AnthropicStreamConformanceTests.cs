@@ -59,6 +59,31 @@ public sealed class AnthropicStreamConformanceTests
         updates.ShouldAllBe(u => u.Role == ChatRole.Assistant);
     }
 
+    [Fact]
+    public async Task Updates_carry_a_copy_of_their_event_only_when_raw_events_are_kept()
+    {
+        var bytes = RepoPaths.FixtureBytes(RepoPaths.Fixtures("anthropic/messages", "text-basic.sse").Single());
+        var sent = Events(bytes).Select((e, i) =>
+        {
+            var start = i == 0 ? 0 : Events(bytes)[i - 1].End;
+            var data = Encoding.UTF8.GetString(bytes, start, e.End - start).Split('\n').Single(l => l.StartsWith("data:", StringComparison.Ordinal))[5..];
+            return (e.Type, Data: data.StartsWith(' ') ? data[1..] : data);
+        }).ToList();
+
+        var plain = await ReplayAsync(new MemoryStream(bytes), options: new Maestro.Core.Providers.Http.ProviderRuntimeOptions());
+        plain.ShouldNotBeEmpty();
+        plain.ShouldAllBe(u => u.RawRepresentation == null);
+
+        var kept = await ReplayAsync(bytes);
+        var raws = kept.Select(u => u.RawRepresentation.ShouldBeOfType<Maestro.Core.Providers.RawProviderEvent>()).ToList();
+        Summarize(kept).Text.ShouldBe(Summarize(plain).Text);
+        foreach (var raw in raws)
+        {
+            // The copy is exactly one event of the stream: its type and its data line.
+            sent.ShouldContain((raw.EventType!, raw.DataText));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Fixtures))]
     public async Task Chunking_does_not_change_the_result(string fixture)

@@ -27,9 +27,10 @@ internal static class AnthropicStreamHarness
 {
     public static readonly Uri BaseUrl = new("http://127.0.0.1:9/anthropic");
 
-    public static async Task<List<ChatResponseUpdate>> ReplayAsync(Stream stream, string model = "claude-test")
+    /// <summary>Replays with <see cref="ProviderRuntimeOptions.KeepRawEvents"/> on unless <paramref name="options"/> say otherwise.</summary>
+    public static async Task<List<ChatResponseUpdate>> ReplayAsync(Stream stream, string model = "claude-test", ProviderRuntimeOptions? options = null)
     {
-        var connection = TestConnections.ApiKey("anthropic", BaseUrl);
+        var connection = TestConnections.ApiKey("anthropic", BaseUrl, options: options ?? new ProviderRuntimeOptions { KeepRawEvents = true });
         var reader = new AnthropicStreamReader(
             new ProviderRequestContext("anthropic", connection.AuthLabel, model, BaseUrl), connection.Runtime.Diagnostics);
         var updates = new List<ChatResponseUpdate>();

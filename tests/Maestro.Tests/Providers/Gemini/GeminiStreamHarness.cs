@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Maestro.Core.Providers.Http;
 using Maestro.Providers.Gemini;
 using Maestro.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
@@ -14,7 +15,7 @@ internal static class GeminiStreamHarness
 
     public static async Task<List<ChatResponseUpdate>> ReadAsync(Stream body, string model = "gemini-2.5-flash")
     {
-        var connection = TestConnections.ApiKey("gemini", BaseUrl);
+        var connection = TestConnections.ApiKey("gemini", BaseUrl, options: new ProviderRuntimeOptions { KeepRawEvents = true });
         var reader = new GeminiStreamReader(connection, model, new GeminiErrorMapper());
         var updates = new List<ChatResponseUpdate>();
         await foreach (var update in reader.ReadAsync(body, connection, model, TestContext.Current.CancellationToken))

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Maestro.Core.Providers;
+using Maestro.Core.Providers.Http;
 using Maestro.Providers.OpenAI;
 using Maestro.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
@@ -29,7 +30,6 @@ public sealed record StreamSummary(
         string? finish = null;
         foreach (var update in updates)
         {
-            update.RawRepresentation.ShouldNotBeNull();
             if (update.FinishReason is { } f)
             {
                 finish = f.Value;
@@ -83,7 +83,7 @@ public sealed record StreamSummary(
 public static class StreamRunner
 {
     public static ProviderConnection Connection(string provider = "openai") =>
-        TestConnections.ApiKey(provider, new Uri("https://api.openai.com"));
+        TestConnections.ApiKey(provider, new Uri("https://api.openai.com"), options: new ProviderRuntimeOptions { KeepRawEvents = true });
 
     public static async Task<List<ChatResponseUpdate>> RunAsync(Maestro.Providers.Shared.SseChatStream reader, Stream stream, string provider = "openai")
     {
@@ -94,6 +94,8 @@ public static class StreamRunner
             updates.Add(update);
         }
 
+        // Raw events are kept on this connection: each update says what the provider sent (or, for an error, why).
+        updates.ShouldAllBe(u => u.RawRepresentation != null);
         return updates;
     }
 }
