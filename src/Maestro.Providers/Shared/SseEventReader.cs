@@ -13,7 +13,10 @@ namespace Maestro.Providers.Shared;
 /// </summary>
 internal sealed class SseEventReader : IDisposable
 {
-    /// <summary>No event line may be longer: a body that never ends its line fails instead of growing without bound.</summary>
+    /// <summary>
+    /// No line, and no event's data, may be longer: a body that never ends its line or its event fails as a broken stream
+    /// instead of growing without bound.
+    /// </summary>
     public const int MaxLineBytes = 16 * 1024 * 1024;
 
     private const string DefaultEventType = "message";
@@ -37,7 +40,7 @@ internal sealed class SseEventReader : IDisposable
     /// <summary>The current event's type ("message" when the event named none).</summary>
     public string EventType { get; private set; } = DefaultEventType;
 
-    /// <summary>The current event's data; valid until the next <see cref="MoveNextAsync"/>.</summary>
+    /// <summary>The current event's data; valid until the next <see cref="TryRead"/>.</summary>
     public ReadOnlySpan<byte> Data => _data.AsSpan(0, _dataLength);
 
     /// <summary>The body has ended: no event follows what <see cref="TryRead"/> still returns.</summary>
@@ -209,6 +212,11 @@ internal sealed class SseEventReader : IDisposable
     private void AppendData(ReadOnlySpan<byte> value)
     {
         var needed = _dataLength + value.Length + (_hasData ? 1 : 0);
+        if (needed > MaxLineBytes)
+        {
+            throw new InvalidDataException($"a stream event was longer than {MaxLineBytes / (1024 * 1024)} MB");
+        }
+
         if (needed > _data.Length)
         {
             var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _data.Length * 2));

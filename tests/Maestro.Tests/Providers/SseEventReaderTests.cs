@@ -96,6 +96,27 @@ public sealed class SseEventReaderTests
         }).Message.ShouldContain("longer than 16 MB");
     }
 
+    [Fact]
+    public void An_event_whose_data_lines_never_end_it_is_refused_past_the_limit()
+    {
+        using var reader = new SseEventReader();
+        var line = Encoding.ASCII.GetBytes("data: " + new string('x', 1 << 20) + "\n");
+        var at = 0;
+        Should.Throw<InvalidDataException>(() =>
+        {
+            // The same complete line again and again, never the blank line that would end the event.
+            for (var i = 0; i < 100_000; i++)
+            {
+                reader.TryRead().ShouldBeFalse();
+                var space = reader.Space();
+                var n = Math.Min(space.Length, line.Length - at);
+                line.AsSpan(at, n).CopyTo(space.Span);
+                at = (at + n) % line.Length;
+                reader.Filled(n);
+            }
+        }).Message.ShouldContain("event was longer than 16 MB");
+    }
+
     private static async Task<List<string>> ParserEventsAsync(byte[] bytes)
     {
         var parser = SseParser.Create(new MemoryStream(bytes), (type, data) => Describe(type, data));
