@@ -20,11 +20,11 @@ public abstract class SseChatStream
     /// <summary>An error the provider reported inside the stream; the driver yields it and stops.</summary>
     protected ProviderException? StreamError { get; set; }
 
-    /// <summary>Whether updates carry a copy of their event (<see cref="ProviderRuntimeOptions.KeepRawEvents"/>).</summary>
-    protected bool KeepRaw { get; private set; }
+    // Whether updates carry a copy of their event (ProviderRuntimeOptions.KeepRawEvents), set when a read starts.
+    private bool _keepRaw;
 
     /// <summary>The update's <c>RawRepresentation</c>: a copy of the event when asked for, else nothing (no copy per token).</summary>
-    protected RawProviderEvent? Raw(string? eventType, ReadOnlySpan<byte> data) => KeepRaw ? new RawProviderEvent(eventType, data.ToArray()) : null;
+    protected RawProviderEvent? Raw(string? eventType, ReadOnlySpan<byte> data) => _keepRaw ? new RawProviderEvent(eventType, data.ToArray()) : null;
 
     /// <summary>Parses one event. Return null when the event carries nothing for the caller (pings, bookkeeping).</summary>
     protected abstract ChatResponseUpdate? OnEvent(string eventType, ReadOnlySpan<byte> data);
@@ -35,7 +35,7 @@ public abstract class SseChatStream
     public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync(
         Stream body, ProviderConnection connection, string? model, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        KeepRaw = connection.Runtime.Options.KeepRawEvents;
+        _keepRaw = connection.Runtime.Options.KeepRawEvents;
         using var events = new SseEventReader();
         ProviderException? failure = null;
         while (true)
