@@ -39,8 +39,10 @@ public static class Extensions
         services.AddSingleton<ModelValidation>();
         services.AddSingleton<AuthTester>();
 
+        var providerHttpVersion = HttpVersionHandler.Parse("MAESTRO_PROVIDER_HTTP_VERSION", configuration.GetString("MAESTRO_PROVIDER_HTTP_VERSION"));
         services.AddSingleton(new ProviderRuntimeOptions
         {
+            HttpVersion = providerHttpVersion,
             MaxRetries = configuration.GetInt("MAESTRO_PROVIDER_MAX_RETRIES", 3, min: 0, max: 10),
             RetryBaseDelay = TimeSpan.FromMilliseconds(configuration.GetInt("MAESTRO_PROVIDER_RETRY_DELAY_MS", 500, min: 0)),
             StreamIdleTimeout = configuration.GetSeconds("MAESTRO_STREAM_IDLE_TIMEOUT", TimeSpan.FromMinutes(5)),
@@ -61,18 +63,24 @@ public static class Extensions
             })
             // Each auth keeps its client (and pipeline) for as long as the auth is unchanged: connections are recycled
             // by the pool instead of by rotating handlers, so DNS changes are still picked up.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                // With HTTP/2, past a connection's stream limit (100 on most servers) a new connection is opened
+                // instead of queueing the turn behind the others.
+                EnableMultipleHttp2Connections = true,
+            })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddProviderHandlers(httpDebug: configuration.GetFlag("HTTP_DEBUG"))
             .AddQuotaTracking();
 
-        services.AddMaestroSessions(configuration);
+        services.AddMaestroSessions(configuration, providerHttpVersion);
         services.AddMaestroOAuth(configuration);
         return services;
     }
 
     /// <summary>Sessions, the turn engine, tools, context management, live events and usage.</summary>
-    private static IServiceCollection AddMaestroSessions(this IServiceCollection services, IConfiguration configuration)
+    private static IServiceCollection AddMaestroSessions(this IServiceCollection services, IConfiguration configuration, Version providerHttpVersion)
     {
         services.AddSingleton<Diagnostics.LoadCounters>();
         services.AddSingleton(sp => new SessionEventHub(sp.GetRequiredService<TimeProvider>(), sp.GetService<IEventBridge>()));
@@ -85,7 +93,8 @@ public static class Extensions
         });
         services.AddSingleton(new TurnAdmissionOptions
         {
-            MaxRunningTurns = configuration.GetInt("MAESTRO_MAX_RUNNING_TURNS", TurnAdmissionOptions.DefaultLimit(), min: 1),
+            MaxRunningTurns = configuration.GetInt("MAESTRO_MAX_RUNNING_TURNS", TurnAdmissionOptions.DefaultLimit(
+                filesPerTurn: providerHttpVersion == System.Net.HttpVersion.Version11 ? 3 : 2), min: 1),
         });
         services.AddSingleton<TurnAdmission>();
         services.AddSingleton<Turns.Persistence.TurnPersister>();

@@ -5,7 +5,8 @@ namespace Maestro.Emulator;
 /// <summary>
 /// Settings of one emulator; each maps to a <c>maestro emulate</c> flag:
 /// <c>--port</c> → <see cref="Port"/>, <c>--tokens</c> → <see cref="SyntheticTokens"/>,
-/// <c>--rate</c> → <see cref="TokensPerSecond"/>, <c>--fault</c> → <see cref="Fault"/> (via <see cref="EmulatorFault.Parse"/>).
+/// <c>--rate</c> → <see cref="TokensPerSecond"/>, <c>--fault</c> → <see cref="Fault"/> (via <see cref="EmulatorFault.Parse"/>),
+/// <c>--http2</c> → <see cref="Http2"/>.
 /// </summary>
 public sealed record EmulatorOptions
 {
@@ -29,6 +30,13 @@ public sealed record EmulatorOptions
 
     /// <summary>Receives one line per request (method, path, model, scenario, status) with credentials redacted.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Speak HTTP/2 only, from the first byte ("prior knowledge", as plain http has no negotiation): the provider end of
+    /// MAESTRO_PROVIDER_HTTP_VERSION=2, for load tests of many turns on a few connections. HTTP/1.1 clients (a browser,
+    /// curl without <c>--http2-prior-knowledge</c>, OAuth sign-ins) cannot talk to it.
+    /// </summary>
+    public bool Http2 { get; init; }
 
     /// <summary>Clock used to pace streams and stamp recorded requests.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -37,6 +37,9 @@ public sealed record LoadOptions
 
     public bool NoFsync { get; init; }
 
+    /// <summary>HTTP/2 between the servers and the emulator (MAESTRO_PROVIDER_HTTP_VERSION=2, `emulate --http2`).</summary>
+    public bool Http2 { get; init; }
+
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>Extra environment for the servers (KEY=VALUE), e.g. a running-turn limit.</summary>
@@ -65,6 +68,8 @@ public sealed record LoadOptions
           --server-env K=V      extra environment for the servers (repeatable)
           --timeout S           seconds to wait for the turns (default 3 × the answer's duration + 120)
           --no-fsync            the embedded database without fsync (default: durable, as users run it)
+          --http2               the servers speak HTTP/2 to the emulator, many turns per connection
+                                (MAESTRO_PROVIDER_HTTP_VERSION=2; default HTTP/1.1, a connection per turn)
           --keep                keep the temporary MAESTRO_HOME and the process logs
         """;
 
@@ -106,6 +111,7 @@ public sealed record LoadOptions
                 "--maestro" => options with { Checkout = Value() },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Count(1)) },
                 "--no-fsync" => options with { NoFsync = true },
+                "--http2" => options with { Http2 = true },
                 "--keep" => options with { Keep = true },
                 "--server-env" => AddEnvironment(options, environment, Value()),
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),

@@ -50,12 +50,17 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
 
         var emulatorPort = MaestroProcess.FreePort();
         var emulator = MaestroProcess.Start("emulator", checkout,
-            ["emulate", "--port", Invariant(emulatorPort), "--tokens", Invariant(options.Tokens), "--rate", Invariant(options.Rate)],
+            ["emulate", "--port", Invariant(emulatorPort), "--tokens", Invariant(options.Tokens), "--rate", Invariant(options.Rate), .. (options.Http2 ? ["--http2"] : Array.Empty<string>())],
             emulatorPort, environment, home);
         processes.Add(emulator);
-        await emulator.WaitReadyAsync(http, "health", TimeSpan.FromSeconds(120), anyAnswer: true, ct);
+        await emulator.WaitReadyAsync(http, "health", TimeSpan.FromSeconds(120), anyAnswer: true, ct, http2: options.Http2);
 
         var serverEnvironment = new Dictionary<string, string>(environment, StringComparer.Ordinal);
+        if (options.Http2)
+        {
+            serverEnvironment["MAESTRO_PROVIDER_HTTP_VERSION"] = "2";
+        }
+
         foreach (var (key, value) in options.ServerEnvironment)
         {
             serverEnvironment[key] = value;
@@ -436,6 +441,12 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
             var buffer = new byte[16 * 1024];
             var start = Stopwatch.GetTimestamp();
             using var request = WireRequests.Create(emulator, adapter, options.EffectiveModel);
+            if (options.Http2)
+            {
+                request.Version = HttpVersion.Version20;
+                request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            }
+
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             await using var body = await response.Content.ReadAsStreamAsync(ct);
             return await body.ReadAsync(buffer, ct) > 0 ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : double.NaN;

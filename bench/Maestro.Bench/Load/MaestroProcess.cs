@@ -67,7 +67,7 @@ public sealed class MaestroProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="path"/> answers with success (or anything, with <paramref name="anyAnswer"/>).</summary>
-    public async Task WaitReadyAsync(HttpClient http, string path, TimeSpan timeout, bool anyAnswer, CancellationToken cancellationToken)
+    public async Task WaitReadyAsync(HttpClient http, string path, TimeSpan timeout, bool anyAnswer, CancellationToken cancellationToken, bool http2 = false)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -79,7 +79,15 @@ public sealed class MaestroProcess : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync(new Uri(BaseUrl, path), cancellationToken);
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl, path));
+                if (http2)
+                {
+                    // An emulator that speaks HTTP/2 only (`emulate --http2`) refuses HTTP/1.1 at the connection.
+                    request.Version = System.Net.HttpVersion.Version20;
+                    request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+                }
+
+                using var response = await http.SendAsync(request, cancellationToken);
                 if (anyAnswer || response.IsSuccessStatusCode)
                 {
                     return;

@@ -21,7 +21,12 @@ public static class EmulateCommand
             Description = "Fail every chat request: 429[:seconds], 529, 503, 500, 401, disconnect:K, malformed[:K], stall[:K], truncate[:K].",
             HelpName = "KIND",
         };
-        var command = new Command("emulate", "Serve emulated Anthropic, OpenAI and Gemini APIs on loopback (try Maestro without a key).") { port, tokens, rate, fault };
+        var http2 = new Option<bool>("--http2")
+        {
+            Description = "Speak HTTP/2 only, without TLS (prior knowledge), for servers run with MAESTRO_PROVIDER_HTTP_VERSION=2. "
+                + "HTTP/1.1 clients, browsers and OAuth sign-ins cannot use it.",
+        };
+        var command = new Command("emulate", "Serve emulated Anthropic, OpenAI and Gemini APIs on loopback (try Maestro without a key).") { port, tokens, rate, fault, http2 };
         command.SetAction(async (parse, ct) =>
         {
             var ctx = context();
@@ -54,6 +59,7 @@ public static class EmulateCommand
                     SyntheticTokens = parse.GetValue(tokens),
                     TokensPerSecond = parse.GetValue(rate),
                     Fault = parsedFault,
+                    Http2 = parse.GetValue(http2),
                     LoggerFactory = loggers,
                 }, ct);
             }
@@ -67,7 +73,8 @@ public static class EmulateCommand
                 var anthropic = server.ProviderUrl(EmulatorProviders.Anthropic);
                 var openai = server.ProviderUrl(EmulatorProviders.OpenAI);
                 var gemini = server.ProviderUrl(EmulatorProviders.Gemini);
-                ctx.Console.MarkupLine($"[bold green]Provider emulator running[/] at {server.BaseUrl}");
+                ctx.Console.MarkupLine($"[bold green]Provider emulator running[/] at {server.BaseUrl}"
+                    + (parse.GetValue(http2) ? " [grey](HTTP/2 only: run Maestro with MAESTRO_PROVIDER_HTTP_VERSION=2)[/]" : ""));
                 ctx.Console.MarkupLine($"  Anthropic  {anthropic}");
                 ctx.Console.MarkupLine($"  OpenAI     {openai}");
                 ctx.Console.MarkupLine($"  Gemini     {gemini}");

@@ -28,6 +28,9 @@ public interface ITurnStore
     /// <summary>Marks one running turn interrupted (its process is known to be gone), with its streaming messages.</summary>
     Task<bool> InterruptAsync(Guid turnId, string reason, CancellationToken cancellationToken);
 
-    /// <summary>Marks running turns whose owner stopped beating as interrupted (and their streaming messages).</summary>
-    Task<int> InterruptStaleAsync(TimeSpan staleAfter, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks running turns whose owner stopped beating as interrupted (and their streaming messages), except those of
+    /// owners on <paramref name="exceptHost"/>, which are judged by their process instead (<see cref="TurnOwners.HostJudgedByProcess"/>).
+    /// </summary>
+    Task<int> InterruptStaleAsync(TimeSpan staleAfter, string? exceptHost, CancellationToken cancellationToken);
 }

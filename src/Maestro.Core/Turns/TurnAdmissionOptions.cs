@@ -13,11 +13,13 @@ public sealed class TurnAdmissionOptions
     /// <summary>
     /// Sized for the machine: a running turn holds an upstream connection and usually one or two viewer connections,
     /// so the open-file limit (less a reserve for the database pool, files and MCP servers) bounds it to a third of
-    /// what is left; and a turn in flight needs about 256 KB, so memory bounds it too.
+    /// what is left — half when the turns share HTTP/2 connections to their providers (<paramref name="filesPerTurn"/>
+    /// 2); and a turn in flight needs about 256 KB, so memory bounds it too.
     /// </summary>
-    public static int DefaultLimit()
+    public static int DefaultLimit(int filesPerTurn = 3)
     {
-        var byFiles = (OpenFileLimit() - 1000) / 3;
+        ArgumentOutOfRangeException.ThrowIfLessThan(filesPerTurn, 1);
+        var byFiles = (OpenFileLimit() - 1000) / filesPerTurn;
         var byMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (256 * 1024);
         return (int)Math.Clamp(Math.Min(byFiles, byMemory), 16, 100_000);
     }

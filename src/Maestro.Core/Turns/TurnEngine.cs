@@ -20,6 +20,9 @@ namespace Maestro.Core.Turns;
 public sealed class TurnEngine : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, TurnRunner> _running = new();
+
+    // Turns this engine began and has not finished, by id: from the row's insert, before a runner exists, to the end.
+    private readonly ConcurrentDictionary<Guid, byte> _held = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ITurnStartStore _starts;
     private readonly ITurnStore _turns;
@@ -121,6 +124,7 @@ public sealed class TurnEngine : IAsyncDisposable
             }
 
             var begun = await _starts.BeginAsync(new TurnBegin(session.Id, session.CurrentThreadId, Owner, contents), cancellationToken);
+            _held[begun.Turn.Id] = 0;
             var handle = Launch(begun, session, provider, connection, input, approvals, lease, cancellationToken);
             return await handle;
         }
@@ -131,10 +135,33 @@ public sealed class TurnEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>A turn still recorded as running: taken over when its process is gone, else the start is refused.</summary>
+    /// <summary>
+    /// Whether a turn recorded as running is over though nobody ended it, so recovery or a new start may take it over:
+    /// its process on this host is gone; or it is this engine's and this engine no longer runs it (its end could not be
+    /// written) and its heartbeat is stale; or it runs on another host and its heartbeat is stale. A live process on
+    /// this host keeps its turns however late its heartbeats: when it is busy (thousands of turns, a saturated database)
+    /// they are late, and taking its turns would end answers that are still streaming.
+    /// </summary>
+    public bool IsAbandoned(TurnRecord turn)
+    {
+        if (TurnOwners.IsDeadOnThisHost(turn.Owner))
+        {
+            return true;
+        }
+
+        var stale = turn.HeartbeatAt < _time.GetUtcNow() - _options.StaleAfter;
+        if (turn.Owner == Owner)
+        {
+            return stale && !_held.ContainsKey(turn.Id);
+        }
+
+        return stale && TurnOwners.JudgedByHeartbeat(turn.Owner);
+    }
+
+    /// <summary>A turn still recorded as running: taken over when it was abandoned, else the start is refused.</summary>
     private async Task ClaimAsync(TurnRecord previous, CancellationToken cancellationToken)
     {
-        if (TurnOwners.IsDeadOnThisHost(previous.Owner) || previous.HeartbeatAt < _time.GetUtcNow() - _options.StaleAfter)
+        if (IsAbandoned(previous))
         {
             await _turns.InterruptAsync(previous.Id, "The process running this turn stopped before it finished.", cancellationToken);
             return;
@@ -165,6 +192,7 @@ public sealed class TurnEngine : IAsyncDisposable
         catch
         {
             await _turns.FinishAsync(turn.Id, TurnStatus.Failed, 0, null, "The turn could not start.", CancellationToken.None);
+            _held.TryRemove(turn.Id, out _);
             throw;
         }
     }
@@ -227,6 +255,7 @@ public sealed class TurnEngine : IAsyncDisposable
         finally
         {
             _running.TryRemove(new KeyValuePair<Guid, TurnRunner>(runner.SessionId, runner));
+            _held.TryRemove(runner.TurnId, out _);
             lease.Dispose();
         }
     }

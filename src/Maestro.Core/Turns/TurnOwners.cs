@@ -17,6 +17,20 @@ public static class TurnOwners
     public static string ForThisProcess() =>
         $"{Environment.MachineName}:{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}:{ThisStart}:{Guid.NewGuid():N}";
 
+    /// <summary>
+    /// This host's name when its processes can be looked up (/proc), else null. Owners on it are then judged by their
+    /// process alone, never by their heartbeat: a process that is alive but busy (thousands of turns, a saturated
+    /// database) may write its heartbeats late, and interrupting its turns would end answers that are still streaming.
+    /// </summary>
+    public static string? HostJudgedByProcess { get; } = Directory.Exists("/proc/self") ? Environment.MachineName : null;
+
+    /// <summary>
+    /// Whether a turn of <paramref name="owner"/> may be given up for a heartbeat older than the stale limit: owners on
+    /// another host (or on this one when its processes cannot be looked up).
+    /// </summary>
+    public static bool JudgedByHeartbeat(string owner) =>
+        HostJudgedByProcess is not { } host || !owner.StartsWith(host + ":", StringComparison.Ordinal);
+
     public static bool IsDeadOnThisHost(string owner)
     {
         var parts = owner.Split(':');

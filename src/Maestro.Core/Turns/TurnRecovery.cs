@@ -6,23 +6,26 @@ namespace Maestro.Core.Turns;
 /// <summary>
 /// After a crash, turns left "running" are marked interrupted (their partial answers kept): at start, before the server
 /// answers its first request, for dead processes on this host (gone, zombie, or a reused pid), and then periodically for
-/// those and for any owner whose heartbeat went stale (another host).
+/// those, for turns this process could not end, and for any owner on another host whose heartbeat went stale
+/// (<see cref="TurnEngine.IsAbandoned"/>).
 /// </summary>
-public sealed class TurnRecovery(ITurnStore turns, TurnEngineOptions options, ILogger<TurnRecovery> logger) : BackgroundService
+public sealed class TurnRecovery(ITurnStore turns, TurnEngine engine, TurnEngineOptions options, ILogger<TurnRecovery> logger) : BackgroundService
 {
     public async Task<int> RecoverDeadOwnersAsync(CancellationToken cancellationToken)
     {
         var count = 0;
         foreach (var turn in await turns.RunningAsync(cancellationToken))
         {
-            if (TurnOwners.IsDeadOnThisHost(turn.Owner) &&
+            if (!TurnOwners.JudgedByHeartbeat(turn.Owner) && engine.IsAbandoned(turn) &&
                 await turns.InterruptAsync(turn.Id, "The process running this turn stopped before it finished.", cancellationToken))
             {
                 count++;
             }
         }
 
-        return count + await turns.InterruptStaleAsync(options.StaleAfter, cancellationToken);
+        // This host's owners were judged above (by their process, or by this engine for its own turns); other hosts' in
+        // one statement.
+        return count + await turns.InterruptStaleAsync(options.StaleAfter, TurnOwners.HostJudgedByProcess, cancellationToken);
     }
 
     public override async Task StartAsync(CancellationToken cancellationToken)

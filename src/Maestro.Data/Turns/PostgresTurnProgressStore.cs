@@ -10,14 +10,65 @@ namespace Maestro.Data.Turns;
 /// <summary>
 /// Writes a write-behind batch in one round trip: each kind of change is one multi-row statement over
 /// <c>unnest(...)</c> arrays (partial contents, final message states, ended turns with their approvals, heartbeats),
-/// however many turns it covers.
+/// however many turns it covers. Rows are locked in the order every other writer of several tables uses (turns, then
+/// messages, then approvals; see <c>PostgresTurnStore.InterruptWhereAsync</c>), and a batch that still loses a
+/// deadlock (or a serialization conflict) is written again: it only sets values, so writing it twice is harmless, and
+/// failing it would fail the answers whose final state it carries.
 /// </summary>
 public sealed class PostgresTurnProgressStore(MaestroDatabase database) : ITurnProgressStore
 {
+    private const int Attempts = 3;
+
     public async Task<IReadOnlyCollection<Guid>> WriteAsync(TurnProgressBatch batch, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteOnceAsync(batch, cancellationToken);
+            }
+            catch (PostgresException ex) when (attempt < Attempts &&
+                ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                // The other transaction went ahead; this one was rolled back whole, so nothing of it is half-written.
+            }
+        }
+    }
+
+    private async Task<IReadOnlyCollection<Guid>> WriteOnceAsync(TurnProgressBatch batch, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlBatch(connection);
+        if (batch.Ends.Count > 0)
+        {
+            var ends = new NpgsqlBatchCommand("""
+                UPDATE turns t SET status = v.status, rounds = v.rounds, usage = v.usage, error = v.error, finished_at = $6, heartbeat_at = $6
+                FROM unnest($1::uuid[], $2::text[], $3::int[], $4::jsonb[], $5::text[]) AS v(id, status, rounds, usage, error)
+                WHERE t.id = v.id
+                """);
+            ends.Parameters.Add(Array(batch.Ends.Select(e => e.TurnId), NpgsqlDbType.Uuid));
+            ends.Parameters.Add(Array(batch.Ends.Select(e => e.Status.ToWire()), NpgsqlDbType.Text));
+            ends.Parameters.Add(Array(batch.Ends.Select(e => e.Rounds), NpgsqlDbType.Integer));
+            ends.Parameters.Add(Array(batch.Ends.Select(e => SessionJson.SerializeUsage(e.Usage)), NpgsqlDbType.Jsonb));
+            ends.Parameters.Add(Array(batch.Ends.Select(e => e.Error), NpgsqlDbType.Text));
+            ends.Parameters.Add(new NpgsqlParameter { Value = batch.At });
+            command.BatchCommands.Add(ends);
+        }
+
+        if (batch.Beats.Count > 0)
+        {
+            var beat = new NpgsqlBatchCommand("""
+                UPDATE turns t SET heartbeat_at = $3, rounds = v.rounds
+                FROM unnest($1::uuid[], $2::int[]) AS v(id, rounds)
+                WHERE t.id = v.id AND t.status = 'running'
+                RETURNING t.id, t.cancel_requested
+                """);
+            beat.Parameters.Add(Array(batch.Beats.Select(b => b.TurnId), NpgsqlDbType.Uuid));
+            beat.Parameters.Add(Array(batch.Beats.Select(b => b.Rounds), NpgsqlDbType.Integer));
+            beat.Parameters.Add(new NpgsqlParameter { Value = batch.At });
+            command.BatchCommands.Add(beat);
+        }
+
         if (batch.Snapshots.Count > 0)
         {
             // Partial saves never touch a message that already has its final state.
@@ -63,37 +114,10 @@ public sealed class PostgresTurnProgressStore(MaestroDatabase database) : ITurnP
 
         if (batch.Ends.Count > 0)
         {
-            var ends = new NpgsqlBatchCommand("""
-                UPDATE turns t SET status = v.status, rounds = v.rounds, usage = v.usage, error = v.error, finished_at = $6, heartbeat_at = $6
-                FROM unnest($1::uuid[], $2::text[], $3::int[], $4::jsonb[], $5::text[]) AS v(id, status, rounds, usage, error)
-                WHERE t.id = v.id
-                """);
-            ends.Parameters.Add(Array(batch.Ends.Select(e => e.TurnId), NpgsqlDbType.Uuid));
-            ends.Parameters.Add(Array(batch.Ends.Select(e => e.Status.ToWire()), NpgsqlDbType.Text));
-            ends.Parameters.Add(Array(batch.Ends.Select(e => e.Rounds), NpgsqlDbType.Integer));
-            ends.Parameters.Add(Array(batch.Ends.Select(e => SessionJson.SerializeUsage(e.Usage)), NpgsqlDbType.Jsonb));
-            ends.Parameters.Add(Array(batch.Ends.Select(e => e.Error), NpgsqlDbType.Text));
-            ends.Parameters.Add(new NpgsqlParameter { Value = batch.At });
-            command.BatchCommands.Add(ends);
-
             var approvals = new NpgsqlBatchCommand("UPDATE approvals SET status = 'expired', decided_at = $2 WHERE turn_id = ANY($1) AND status = 'pending'");
             approvals.Parameters.Add(Array(batch.Ends.Select(e => e.TurnId), NpgsqlDbType.Uuid));
             approvals.Parameters.Add(new NpgsqlParameter { Value = batch.At });
             command.BatchCommands.Add(approvals);
-        }
-
-        if (batch.Beats.Count > 0)
-        {
-            var beat = new NpgsqlBatchCommand("""
-                UPDATE turns t SET heartbeat_at = $3, rounds = v.rounds
-                FROM unnest($1::uuid[], $2::int[]) AS v(id, rounds)
-                WHERE t.id = v.id AND t.status = 'running'
-                RETURNING t.id, t.cancel_requested
-                """);
-            beat.Parameters.Add(Array(batch.Beats.Select(b => b.TurnId), NpgsqlDbType.Uuid));
-            beat.Parameters.Add(Array(batch.Beats.Select(b => b.Rounds), NpgsqlDbType.Integer));
-            beat.Parameters.Add(new NpgsqlParameter { Value = batch.At });
-            command.BatchCommands.Add(beat);
         }
 
         // Only the heartbeat statement returns rows.

@@ -33,7 +33,7 @@ public sealed class PostgresTurnStore(MaestroDatabase database, TimeProvider tim
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && attempt == 0)
             {
                 // Another turn holds the session. If its owner stopped beating (a crashed process), take over.
-                if (await InterruptStaleAsync(staleAfter, cancellationToken) > 0)
+                if (await InterruptStaleAsync(staleAfter, TurnOwners.HostJudgedByProcess, cancellationToken) > 0)
                 {
                     continue;
                 }
@@ -109,21 +109,27 @@ public sealed class PostgresTurnStore(MaestroDatabase database, TimeProvider tim
     }
 
     public async Task<bool> InterruptAsync(Guid turnId, string reason, CancellationToken cancellationToken) =>
-        await InterruptWhereAsync("id = $1", turnId, reason, cancellationToken) > 0;
+        await InterruptWhereAsync("id = $2", reason, cancellationToken, new NpgsqlParameter { Value = turnId }) > 0;
 
-    public Task<int> InterruptStaleAsync(TimeSpan staleAfter, CancellationToken cancellationToken) =>
-        InterruptWhereAsync("heartbeat_at < $1", time.GetUtcNow() - staleAfter, "The process running this turn stopped before it finished.", cancellationToken);
+    public Task<int> InterruptStaleAsync(TimeSpan staleAfter, string? exceptHost, CancellationToken cancellationToken) =>
+        InterruptWhereAsync(
+            "heartbeat_at < $2 AND ($3::text IS NULL OR split_part(owner, ':', 1) <> $3)",
+            "The process running this turn stopped before it finished.",
+            cancellationToken,
+            new NpgsqlParameter { Value = time.GetUtcNow() - staleAfter },
+            new NpgsqlParameter { Value = (object?)exceptHost ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
 
-    private async Task<int> InterruptWhereAsync(string condition, object parameter, string reason, CancellationToken cancellationToken)
+    /// <summary>Interrupts the running turns that match <paramref name="condition"/> (over $2… = <paramref name="values"/>; $1 is the reason).</summary>
+    private async Task<int> InterruptWhereAsync(string condition, string reason, CancellationToken cancellationToken, params NpgsqlParameter[] values)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         int count;
         await using (var turns = new NpgsqlCommand(
-            $"UPDATE turns SET status = 'interrupted', finished_at = now(), error = $2 WHERE status = 'running' AND {condition}", connection, transaction))
+            $"UPDATE turns SET status = 'interrupted', finished_at = now(), error = $1 WHERE status = 'running' AND {condition}", connection, transaction))
         {
-            turns.Parameters.AddWithValue(parameter);
             turns.Parameters.AddWithValue(reason);
+            turns.Parameters.AddRange(values);
             count = await turns.ExecuteNonQueryAsync(cancellationToken);
         }
 

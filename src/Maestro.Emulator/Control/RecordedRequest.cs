@@ -24,6 +24,12 @@ public sealed record RecordedRequest
 
     public required IReadOnlyDictionary<string, string> Headers { get; init; }
 
+    /// <summary>The protocol it came over: <c>HTTP/1.1</c>, or <c>HTTP/2</c> from an emulator started with <c>--http2</c>.</summary>
+    public string Protocol { get; init; } = "HTTP/1.1";
+
+    /// <summary>The server's id for the connection it came on: requests that share one share this.</summary>
+    public string Connection { get; init; } = "";
+
     /// <summary>The raw body bytes; empty for requests without a body.</summary>
     public required ReadOnlyMemory<byte> Body { get; init; }
 

@@ -23,6 +23,8 @@ internal sealed class RequestRecorder(RequestLog log, TimeProvider time)
             Provider = provider,
             Model = model,
             Headers = headers,
+            Protocol = request.Protocol,
+            Connection = context.Connection.Id,
             Body = body,
             Credential = credential,
         });

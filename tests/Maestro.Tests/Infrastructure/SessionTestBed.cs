@@ -41,10 +41,11 @@ public sealed class SessionTestBed : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<SessionTestBed> CreateAsync(PostgresFixture postgres, string label)
+    /// <param name="emulatorOptions">The emulator's settings (HTTP/2, say); the defaults when null.</param>
+    public static async Task<SessionTestBed> CreateAsync(PostgresFixture postgres, string label, EmulatorOptions? emulatorOptions = null)
     {
         var env = await MaestroTestEnvironment.CreateAsync(postgres, label);
-        var emulator = await EmulatorServer.StartAsync(new EmulatorOptions());
+        var emulator = await EmulatorServer.StartAsync(emulatorOptions ?? new EmulatorOptions());
         var bed = new SessionTestBed(env, emulator, env.Services(), TestHome.Create(label + "-work"));
         foreach (var provider in Models.Keys)
         {

@@ -39,7 +39,7 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task Two_hundred_turns_at_once_all_complete_and_every_viewer_gets_every_token_once_in_order()
     {
         const int count = 200;
-        var names = await CreateSessionsAsync("crowd", count, "synthetic:60@120");
+        var names = await ApiSessions.CreateAsync(Http, "crowd", count, "synthetic:60@120");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var viewing = new Task[count];
         var watchers = names.Select((name, i) => EventWatcher.Start(Http, name, timeout.Token, out viewing[i])).ToArray();
@@ -75,7 +75,7 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
         // default bound would take a long answer to pass.
         await _server.DisposeAsync();
         _server = await WebServer.StartAsync(_bed.Env, configureServices: services => services.AddSingleton(new EventStreamOptions { MaxBacklog = 16 }));
-        var name = (await CreateSessionsAsync("stall", 1, "synthetic:60000"))[0];
+        var name = (await ApiSessions.CreateAsync(Http, "stall", 1, "synthetic:60000"))[0];
         var counters = _server.App.Services.GetRequiredService<LoadCounters>();
         var resyncs = counters.ViewerResyncs;
 
@@ -142,7 +142,7 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
         await WaitUntilAsync(() => notifier.Peers > 0 && other.App.Services.GetRequiredService<PostgresNotifier>().Peers > 0);
 
         const int count = 10;
-        var names = await CreateSessionsAsync("twin", count, "synthetic:150@150");
+        var names = await ApiSessions.CreateAsync(Http, "twin", count, "synthetic:150@150");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var viewing = new Task[count * 2];
         // Each turn runs on one instance and is watched on both.
@@ -166,25 +166,6 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
         // Stopping says goodbye: the instance left behind stops forwarding live events at once, not after a timeout.
         await other.DisposeAsync();
         await WaitUntilAsync(() => notifier.Peers == 0);
-    }
-
-    private async Task<string[]> CreateSessionsAsync(string prefix, int count, string model)
-    {
-        var names = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:D3}").ToArray();
-        using var gate = new SemaphoreSlim(20);
-        await Task.WhenAll(names.Select(async name =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                (await Http.PostAsJsonAsync("/api/sessions", new { name, auth = "anthropic/bed", model, force_model = true })).StatusCode.ShouldBe(HttpStatusCode.Created);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-        return names;
     }
 
     private HttpRequestMessage EventsRequest(string session)

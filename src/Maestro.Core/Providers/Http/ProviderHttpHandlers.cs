@@ -6,7 +6,7 @@ namespace Maestro.Core.Providers.Http;
 /// <summary>
 /// The handlers every provider request goes through, outermost first: the auth's health (its final outcome) → resilience (retries before the first byte,
 /// the circuit breaker per provider and auth) → typed errors → credentials (signing, one refresh and one retry after
-/// a 401) → the HTTP_DEBUG log (only when enabled) → whatever is added after them → the network. A handler appended
+/// a 401) → the HTTP_DEBUG log (only when enabled) → the HTTP version (only when it is not 1.1) → whatever is added after them → the network. A handler appended
 /// with <c>AddHttpMessageHandler</c> to the <see cref="ProviderConnections.HttpClientName"/> client sees every
 /// attempt's response (rate-limit headers, say).
 /// </summary>
@@ -29,6 +29,11 @@ public static class ProviderHttpHandlers
         if (httpDebug)
         {
             handlers.Add(new HttpDebugHandler(runtime.LoggerFactory.CreateLogger<HttpDebugHandler>()));
+        }
+
+        if (runtime.Options.HttpVersion != System.Net.HttpVersion.Version11)
+        {
+            handlers.Add(new HttpVersionHandler(runtime.Options.HttpVersion));
         }
 
         return handlers;

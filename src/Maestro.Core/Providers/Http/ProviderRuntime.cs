@@ -29,6 +29,12 @@ public sealed class ProviderRuntimeOptions
 
     /// <summary>Open a provider's circuit after repeated server failures (MAESTRO_CIRCUIT_BREAKER=0 turns it off).</summary>
     public bool CircuitBreaker { get; init; } = true;
+
+    /// <summary>
+    /// The HTTP version asked of providers (MAESTRO_PROVIDER_HTTP_VERSION: 1.1, the default, or 2; see
+    /// <see cref="HttpVersionHandler"/>).
+    /// </summary>
+    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
 }
 
 /// <summary>The shared machinery of provider calls: resilience pipelines, diagnostics, time.</summary>
