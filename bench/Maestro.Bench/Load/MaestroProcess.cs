@@ -82,7 +82,7 @@ public sealed class MaestroProcess : IAsyncDisposable
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl, path));
                 if (http2)
                 {
-                    // An emulator that speaks HTTP/2 only (`emulate --http2`) refuses HTTP/1.1 at the connection.
+                    // An emulator that speaks HTTP/2 only (`emulate --http2`) answers HTTP/1.1 with a 400: ask in its protocol.
                     request.Version = System.Net.HttpVersion.Version20;
                     request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
                 }
