@@ -69,6 +69,8 @@ public static class Extensions
                 // With HTTP/2, past a connection's stream limit (100 on most servers) a new connection is opened
                 // instead of queueing the turn behind the others.
                 EnableMultipleHttp2Connections = true,
+                // A turn's stream is read at most once per pacing tick down to the socket (see PacedNetworkStream).
+                ConnectCallback = PacedNetworkStream.ConnectAsync,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddProviderHandlers(httpDebug: configuration.GetFlag("HTTP_DEBUG"))

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 using Maestro.Core.Events;
+using Maestro.Core.Providers.Http;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Core.Turns;
@@ -12,7 +13,9 @@ namespace Maestro.Core.Turns;
 /// was already read waits for the next tick too, so a steady stream hands its reader one batch per tick, not two. The
 /// first token after a quiet tick is never delayed, and nothing is lost or reordered; a token waits at most one
 /// cadence. With thousands of streams this is most of the CPU a token costs, and all of them wait on one shared clock
-/// rather than a timer each.
+/// rather than a timer each. Where the connection under the stream can pace its own reads (HTTP/1.1 to a provider,
+/// <see cref="PacedNetworkStream"/>), it is asked to from the second read on, and does the same one level lower: the
+/// socket is not armed between ticks, so a token no longer wakes the process only to wait for the tick.
 /// </summary>
 internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, TimeSpan cadence) : IAsyncEnumerable<ChatResponseUpdate>
 {
@@ -23,6 +26,11 @@ internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, T
         : IAsyncEnumerator<ChatResponseUpdate>, IValueTaskSource<bool>
     {
         private readonly PacingClock? _clock = cadence > TimeSpan.Zero ? PacingClock.Every(cadence) : null;
+
+        // Handed to the connection under the stream for each read after the first (which sends the request and reads
+        // the headers and first update at once): once the connection takes it, the holds below are its job.
+        private TransportPacing? _transport;
+        private bool _moved;
 
         // The wait in progress (one at a time, as for any enumerator) and the source its caller awaits.
         private ManualResetValueTaskSourceCore<bool> _pending;
@@ -43,6 +51,11 @@ internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, T
 
         public ValueTask<bool> MoveNextAsync()
         {
+            if (_transport is { Engaged: true })
+            {
+                return Move();
+            }
+
             if (_wokeAt >= 0 && _clock is not null)
             {
                 var wokeAt = _wokeAt;
@@ -60,7 +73,25 @@ internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, T
 
         private ValueTask<bool> Move()
         {
-            var move = inner.MoveNextAsync();
+            ValueTask<bool> move;
+            if (_moved && _clock is not null)
+            {
+                TransportPacing.Current = _transport ??= new TransportPacing(_clock);
+                try
+                {
+                    move = inner.MoveNextAsync();
+                }
+                finally
+                {
+                    TransportPacing.Current = null;
+                }
+            }
+            else
+            {
+                _moved = true;
+                move = inner.MoveNextAsync();
+            }
+
             return move.IsCompleted ? move : AwaitNetwork(move);
         }
 
@@ -82,6 +113,13 @@ internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, T
             try
             {
                 var more = move.GetResult();
+                if (_transport is { Engaged: true })
+                {
+                    // The connection waited for the tick already, or this token ended a quiet tick.
+                    _pending.SetResult(more);
+                    return;
+                }
+
                 if (more && _clock is not null && _clock.Tick == _readAt)
                 {
                     // This tick's batch went out already: the token joins the next tick's, and the reads after it are
@@ -91,7 +129,9 @@ internal sealed class PacedUpdates(IAsyncEnumerable<ChatResponseUpdate> inner, T
                     return;
                 }
 
-                _wokeAt = _clock?.Tick ?? -1;
+                // An update that carries nothing to show (the ids a provider sends before any content) does not pace
+                // the read after it: the first token would otherwise wait for a tick behind it.
+                _wokeAt = more && _clock is not null && inner.Current.Contents.Count > 0 ? _clock.Tick : -1;
                 _pending.SetResult(more);
             }
             catch (Exception ex)

@@ -70,8 +70,9 @@ public sealed class SessionEventStream(
 
             await writer.FlushAsync(cancellationToken);
             var reader = subscription.Reader;
-            // At most one flush per tick of the process's pacing clock: what arrives meanwhile goes out together, text
-            // deltas as one frame. The first event after a quiet spell goes out at once.
+            // At most one flush of deltas per tick of the process's pacing clock: what arrives meanwhile goes out
+            // together, text deltas as one frame. The first event after a quiet spell goes out at once, and a flush of
+            // status events only (the turn and its message starting) does not hold back the first token behind it.
             var clock = options.FlushInterval > TimeSpan.Zero ? PacingClock.Every(options.FlushInterval) : null;
             var flushedAt = -1L;
             while (await reader.WaitToReadAsync(CancellationToken.None))
@@ -90,12 +91,15 @@ public sealed class SessionEventStream(
                     skip = await SnapshotAsync(writer, session.Id, cancellationToken);
                 }
 
+                var deltas = false;
                 while (reader.TryRead(out var e))
                 {
                     if (skip.Covers(e))
                     {
                         continue;
                     }
+
+                    deltas |= e.Type == SessionEventTypes.Delta;
 
                     if (IsText(e) && reader.TryPeek(out var next) && Continues(e, next))
                     {
@@ -121,7 +125,7 @@ public sealed class SessionEventStream(
                     return;
                 }
 
-                flushedAt = clock?.Tick ?? -1;
+                flushedAt = deltas && clock is not null ? clock.Tick : -1;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -69,6 +69,33 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_viewers_first_token_is_not_held_back_by_the_status_events_flushed_before_it()
+    {
+        // A flush interval that never ticks during the test: anything the pacing held would wait ten minutes.
+        await _server.DisposeAsync();
+        _server = await WebServer.StartAsync(_bed.Env, configureServices: services => services.AddSingleton(new EventStreamOptions { FlushInterval = TimeSpan.FromMinutes(10) }));
+        var name = (await ApiSessions.CreateAsync(Http, "first-token", 1, "synthetic:5"))[0];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var response = await Http.SendAsync(EventsRequest(name), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+        await using var events = SseParser.Create(body).EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+        (await events.MoveNextAsync()).ShouldBeTrue();
+        events.Current.EventType.ShouldBe("snapshot");
+
+        (await Http.PostAsJsonAsync($"/api/sessions/{name}/turns", new { text = "Quick" }, timeout.Token)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var seen = new List<string>();
+        while (await events.MoveNextAsync() && events.Current.EventType != "delta")
+        {
+            seen.Add(events.Current.EventType);
+        }
+
+        // The turn's status events went out first, on their own; the first token followed without waiting for a tick.
+        events.Current.EventType.ShouldBe("delta");
+        seen.ShouldContain("turn_started");
+        seen.ShouldContain("message_started");
+    }
+
+    [Fact]
     public async Task A_viewer_that_stops_reading_delays_nobody_and_resumes_from_a_snapshot()
     {
         // A small backlog: a turn publishes one text delta per read of the provider's stream (a few per tick), so the

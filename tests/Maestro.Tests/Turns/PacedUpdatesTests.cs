@@ -1,4 +1,5 @@
 using Maestro.Core.Events;
+using Maestro.Core.Providers.Http;
 using Maestro.Core.Turns;
 using Microsoft.Extensions.AI;
 
@@ -96,15 +97,72 @@ public sealed class PacedUpdatesTests
         await updates.DisposeAsync();
     }
 
+    [Fact]
+    public async Task An_update_with_nothing_to_show_does_not_hold_back_the_first_token()
+    {
+        var interval = TimeSpan.FromMilliseconds(30_023);
+        var network = new ScriptedStream();
+        await using var updates = new PacedUpdates(network, interval).GetAsyncEnumerator();
+
+        // The ids before any content (Anthropic's message_start), alone in the first read.
+        var first = updates.MoveNextAsync();
+        network.Arrive(null);
+        (await first).ShouldBeTrue();
+        updates.Current.Contents.ShouldBeEmpty();
+
+        network.Arrive("a");
+        var second = updates.MoveNextAsync();
+        second.IsCompleted.ShouldBeTrue("the first token goes out at once, not at the next tick");
+        (await second).ShouldBeTrue();
+        updates.Current.Text.ShouldBe("a");
+    }
+
+    [Fact]
+    public async Task Reads_after_the_first_ask_the_connection_to_pace_them_and_once_it_does_the_stream_adds_no_wait_of_its_own()
+    {
+        var interval = TimeSpan.FromMilliseconds(30_019);
+        var network = new ScriptedStream { Engages = true };
+        await using var updates = new PacedUpdates(network, interval).GetAsyncEnumerator();
+
+        // The first read sends the request and reads the headers: never paced.
+        network.Arrive("a");
+        (await updates.MoveNextAsync()).ShouldBeTrue();
+        network.Arrive("b");
+        (await updates.MoveNextAsync()).ShouldBeTrue();
+        updates.Current.Text.ShouldBe("b");
+
+        // The connection paces from here on: a token it hands on after a wait goes to the turn at once, and so does
+        // what came with it, instead of waiting for another tick.
+        var third = updates.MoveNextAsync();
+        await network.ReadPending.WaitAsync(TimeSpan.FromSeconds(30));
+        network.Arrive("c");
+        (await third.AsTask().WaitAsync(TimeSpan.FromSeconds(20))).ShouldBeTrue();
+        updates.Current.Text.ShouldBe("c");
+        network.Arrive("d");
+        var fourth = updates.MoveNextAsync();
+        fourth.IsCompleted.ShouldBeTrue("the connection already waited for the clock");
+        (await fourth).ShouldBeTrue();
+        updates.Current.Text.ShouldBe("d");
+
+        network.PacingSeen.Select(p => p?.Clock).ShouldBe([null, PacingClock.Every(interval), PacingClock.Every(interval), PacingClock.Every(interval)]);
+        TransportPacing.Current.ShouldBeNull("the pacing is set only for the duration of a read");
+    }
+
     /// <summary>A provider stream whose tokens the test delivers: buffered ones are read at once, others when they arrive.</summary>
     private sealed class ScriptedStream : IAsyncEnumerable<ChatResponseUpdate>, IAsyncEnumerator<ChatResponseUpdate>
     {
         private readonly Lock _lock = new();
-        private readonly Queue<string> _buffered = new();
+        private readonly Queue<string?> _buffered = new();
         private TaskCompletionSource<bool>? _pending;
         private TaskCompletionSource _readPending = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ChatResponseUpdate Current { get; private set; } = null!;
+
+        /// <summary>Whether this stream paces its reads when asked, as an HTTP/1.1 provider connection does.</summary>
+        public bool Engages { get; init; }
+
+        /// <summary>The pacing each read was asked for.</summary>
+        public List<TransportPacing?> PacingSeen { get; } = [];
 
         /// <summary>Completes when a read is waiting for the network.</summary>
         public Task ReadPending
@@ -120,7 +178,8 @@ public sealed class PacedUpdatesTests
 
         public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default) => this;
 
-        public void Arrive(string token)
+        /// <summary>A token, or (null) an update without contents.</summary>
+        public void Arrive(string? token)
         {
             TaskCompletionSource<bool>? waiting;
             lock (_lock)
@@ -133,7 +192,7 @@ public sealed class PacedUpdatesTests
                     return;
                 }
 
-                Current = new ChatResponseUpdate(ChatRole.Assistant, token);
+                Current = Update(token);
                 _readPending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
@@ -166,11 +225,17 @@ public sealed class PacedUpdatesTests
 
         public ValueTask<bool> MoveNextAsync()
         {
+            PacingSeen.Add(TransportPacing.Current);
+            if (Engages && TransportPacing.Current is { } pacing)
+            {
+                pacing.Engaged = true;
+            }
+
             lock (_lock)
             {
                 if (_buffered.TryDequeue(out var token))
                 {
-                    Current = new ChatResponseUpdate(ChatRole.Assistant, token);
+                    Current = Update(token);
                     return ValueTask.FromResult(true);
                 }
 
@@ -181,5 +246,8 @@ public sealed class PacedUpdatesTests
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private static ChatResponseUpdate Update(string? token) =>
+            token is null ? new ChatResponseUpdate { Role = ChatRole.Assistant } : new ChatResponseUpdate(ChatRole.Assistant, token);
     }
 }
