@@ -7,6 +7,7 @@ using Maestro.Core.Diagnostics;
 using Maestro.Data.Notifications;
 using Maestro.Tests.Infrastructure;
 using Maestro.Web.Api;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Maestro.Tests.Turns;
@@ -99,9 +100,21 @@ public sealed class ManyTurnsTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task A_viewer_that_stops_reading_delays_nobody_and_resumes_from_a_snapshot()
     {
         // A small backlog: a turn publishes one text delta per read of the provider's stream (a few per tick), so the
-        // default bound would take a long answer to pass.
+        // default bound would take a long answer to pass. And a small send buffer on the server's sockets: the kernel
+        // would otherwise grow it to megabytes on loopback, enough to take the whole answer (a few hundred kilobytes
+        // in a few hundred deltas) without the viewer reading a byte, and its backlog would never build up.
         await _server.DisposeAsync();
-        _server = await WebServer.StartAsync(_bed.Env, configureServices: services => services.AddSingleton(new EventStreamOptions { MaxBacklog = 16 }));
+        _server = await WebServer.StartAsync(_bed.Env, configureServices: services =>
+        {
+            services.AddSingleton(new EventStreamOptions { MaxBacklog = 16 });
+            services.Configure<SocketTransportOptions>(sockets => sockets.CreateBoundListenSocket = endpoint =>
+            {
+                // Accepted connections inherit the listener's fixed buffer size.
+                var listener = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                listener.SendBufferSize = 16 * 1024;
+                return listener;
+            });
+        });
         var name = (await ApiSessions.CreateAsync(Http, "stall", 1, "synthetic:60000"))[0];
         var counters = _server.App.Services.GetRequiredService<LoadCounters>();
         var resyncs = counters.ViewerResyncs;
