@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Maestro.Emulator;
 
 namespace Maestro.BrowserTests;
@@ -55,6 +56,40 @@ public sealed class PagesJourneyTests(PostgresFixture postgres, BrowserFixture b
 
         var session = await _host.Server.Client.GetStringAsync("/api/sessions/notes");
         session.ShouldContain("\"model\":\"claude-haiku-4-5-20251001\"");
+    }
+
+    [Fact]
+    public async Task A_change_made_elsewhere_shows_in_the_session_bar_but_does_not_replace_what_is_being_typed_there()
+    {
+        var page = await browser.NewPageAsync(_host);
+        await page.GotoAsync(_host.Url("/sessions/notes"));
+        var model = page.GetByLabel("Model", new() { Exact = true });
+
+        // Changed elsewhere (here the API; another tab the same): the bar follows, live.
+        await ChangeModelElsewhereAsync("claude-opus-4-5-20251101");
+        await Expect(model).ToHaveValueAsync("claude-opus-4-5-20251101");
+
+        // A model being typed and not yet applied stays when the next change arrives, and applying it saves it.
+        await model.FillAsync("claude-haiku-4-5-20251001");
+        await page.EvaluateAsync("""
+            () => {
+              window.__barUpdates = 0;
+              document.addEventListener("htmx:sseMessage", (e) => { if (String(e.detail.data).includes('id="session-bar"')) window.__barUpdates++; });
+            }
+            """);
+        await ChangeModelElsewhereAsync("claude-opus-4-1-20250805");
+        await page.WaitForFunctionAsync("() => window.__barUpdates > 0");
+        await Expect(model).ToHaveValueAsync("claude-haiku-4-5-20251001");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.Locator("#bar-status")).ToContainTextAsync("Saved: the next turn uses claude-haiku-4-5-20251001");
+        (await _host.Server.Client.GetStringAsync("/api/sessions/notes")).ShouldContain("\"model\":\"claude-haiku-4-5-20251001\"");
+    }
+
+    private async Task ChangeModelElsewhereAsync(string model)
+    {
+        using var response = await _host.Server.Client.PatchAsJsonAsync("/api/sessions/notes", new { model });
+        response.EnsureSuccessStatusCode();
     }
 
     [Fact]

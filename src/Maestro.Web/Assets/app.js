@@ -51,6 +51,27 @@
     }
   });
 
+  // A live re-render of a form marked data-keep-edits (the session bar, after a change made in any tab) leaves it alone
+  // while the user has changed a field there and not applied it: what they typed is not thrown away under them, and
+  // applying it saves their choice. A form with nothing changed follows the live state as before.
+  const changed = (field) => {
+    if (field.tagName === "SELECT") {
+      const initial = [...field.options].findIndex((o) => o.defaultSelected);
+      return field.selectedIndex !== (initial < 0 ? 0 : initial);
+    }
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field.tagName === "TEXTAREA" || (field.tagName === "INPUT" && !["submit", "button", "reset", "hidden"].includes(field.type))) {
+      return field.value !== field.defaultValue;
+    }
+    return false;
+  };
+  document.addEventListener("htmx:oobBeforeSwap", (e) => {
+    const form = e.detail.target;
+    if (form && form.tagName === "FORM" && form.hasAttribute("data-keep-edits") && [...form.elements].some(changed)) {
+      e.detail.shouldSwap = false;
+    }
+  });
+
   // A browser session that ended (signed out elsewhere, `maestro access rotate`): reloading shows the sign-in page,
   // which comes back here once signed in.
   document.addEventListener("htmx:responseError", (e) => {
