@@ -109,14 +109,20 @@ public sealed class PostgresTurnStarts(MaestroDatabase database, PostgresAuthSto
     /// <summary>The start's read: three queries that each return rows, shared with the other starts of the moment.</summary>
     private sealed class Loads(PostgresAuthStore auths) : IGroupedStatements<Target, Loaded>
     {
+        // Constants, composed by the compiler: a thousand starts at once no longer built each text a thousand times.
+        private const string SessionQuery = $"WITH target AS ({TargetQuery}) SELECT {PostgresSessionStore.Columns} " +
+            "FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id WHERE s.id = (SELECT id FROM target)";
+
+        private const string AuthQuery = $"WITH target AS ({TargetQuery}) SELECT {PostgresAuthStore.Columns} FROM auths WHERE id = (SELECT auth_id FROM target)";
+
+        private const string RunningQuery = $"WITH target AS ({TargetQuery}) SELECT {PostgresTurnStore.Columns} " +
+            "FROM turns WHERE session_id = (SELECT id FROM target) AND status = 'running'";
+
         public void Add(NpgsqlBatch batch, Target target)
         {
-            batch.BatchCommands.Add(Load(
-                $"SELECT {PostgresSessionStore.Columns} FROM sessions s LEFT JOIN auths a ON a.id = s.auth_id WHERE s.id = (SELECT id FROM target)",
-                target));
-            batch.BatchCommands.Add(Load($"SELECT {PostgresAuthStore.Columns} FROM auths WHERE id = (SELECT auth_id FROM target)", target));
-            batch.BatchCommands.Add(Load(
-                $"SELECT {PostgresTurnStore.Columns} FROM turns WHERE session_id = (SELECT id FROM target) AND status = 'running'", target));
+            batch.BatchCommands.Add(Load(SessionQuery, target));
+            batch.BatchCommands.Add(Load(AuthQuery, target));
+            batch.BatchCommands.Add(Load(RunningQuery, target));
         }
 
         public async Task<Loaded> ReadAsync(NpgsqlDataReader reader, Target target, CancellationToken cancellationToken)
@@ -151,9 +157,9 @@ public sealed class PostgresTurnStarts(MaestroDatabase database, PostgresAuthSto
     /// <summary>What the read found, or why the session's auth could not be read.</summary>
     private sealed record Loaded(TurnStartState? State, SecretKeyException? Error);
 
-    private static NpgsqlBatchCommand Load(string query, Target target)
+    private static NpgsqlBatchCommand Load(string sql, Target target)
     {
-        var command = new NpgsqlBatchCommand($"WITH target AS ({TargetQuery}) {query}");
+        var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)target.Name ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)target.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         return command;

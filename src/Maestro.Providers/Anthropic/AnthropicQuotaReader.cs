@@ -21,7 +21,10 @@ public sealed class AnthropicQuotaReader : IQuotaReader
 
     private const string Prefix = "anthropic-ratelimit-";
     private const string Unified = "anthropic-ratelimit-unified-";
-    private static readonly string[] ApiWindows = ["requests", "tokens", "input-tokens", "output-tokens"];
+    private const string UnifiedStatus = Unified + "status";
+
+    // The API-key windows with their header names, composed once: every response is read, and turns start by the thousand.
+    private static readonly ApiWindow[] ApiWindows = [new("requests"), new("tokens"), new("input-tokens"), new("output-tokens")];
 
     public bool ReadsBody(int status) => false;
 
@@ -29,19 +32,19 @@ public sealed class AnthropicQuotaReader : IQuotaReader
     {
         var headers = response.Headers;
         List<QuotaWindow>? windows = null;
-        foreach (var name in ApiWindows)
+        foreach (var api in ApiWindows)
         {
-            var limit = QuotaHeaders.Long(headers, Prefix + name + "-limit");
-            var remaining = QuotaHeaders.Long(headers, Prefix + name + "-remaining");
+            var limit = QuotaHeaders.Long(headers, api.Limit);
+            var remaining = QuotaHeaders.Long(headers, api.Remaining);
             if (limit is null && remaining is null)
             {
                 continue;
             }
 
-            (windows ??= []).Add(new QuotaWindow(name, QuotaWindow.Percent(limit, remaining), QuotaHeaders.Time(headers, Prefix + name + "-reset"), limit, remaining));
+            (windows ??= []).Add(new QuotaWindow(api.Name, QuotaWindow.Percent(limit, remaining), QuotaHeaders.Time(headers, api.Reset), limit, remaining));
         }
 
-        var status = QuotaHeaders.Value(headers, Unified + "status");
+        var status = QuotaHeaders.Value(headers, UnifiedStatus);
         if (status is not null)
         {
             ReadUnified(response, windows ??= []);
@@ -106,4 +109,13 @@ public sealed class AnthropicQuotaReader : IQuotaReader
         _ when window.StartsWith("7d_", StringComparison.Ordinal) => "weekly " + window[3..],
         _ => window,
     };
+
+    private sealed record ApiWindow(string Name)
+    {
+        public string Limit { get; } = Prefix + Name + "-limit";
+
+        public string Remaining { get; } = Prefix + Name + "-remaining";
+
+        public string Reset { get; } = Prefix + Name + "-reset";
+    }
 }
