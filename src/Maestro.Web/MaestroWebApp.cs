@@ -51,11 +51,6 @@ public static class MaestroWebApp
             kestrel.AddServerHeader = false;
             kestrel.Listen(ParseAddress(server.Host), server.Port);
         });
-        if (configuration.GetFlag("MAESTRO_INLINE_IO"))
-        {
-            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-        }
-
         builder.Services.AddRoutingCore();
         builder.Services.AddLogging(logging => MaestroLogging.Configure(logging, configuration));
 

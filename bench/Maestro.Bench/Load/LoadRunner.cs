@@ -86,7 +86,9 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         await WarmUpAsync(http, servers, ct);
         // What each create costs the server, PostgreSQL and this process: at N in flight, their sum sets the latency.
         var createCpuBefore = CreateCpu(servers, database);
+        var createClock = Stopwatch.StartNew();
         var (sessions, createMs) = await CreateSessionsAsync(http, servers, options.Sessions, "load", options.EffectiveModel, ct);
+        var createdIn = createClock.Elapsed;
         var createCpu = CreateCpu(servers, database).PerItemSince(createCpuBefore, Math.Max(1, sessions.Count));
 
         using var run = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -183,6 +185,11 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         Row(report, "turn start p50 / p99", Pair([.. started.Select(s => s.StartMs)]));
         Row(report, $"session create p50 / p99 ({options.InFlight} in flight)", Pair(createMs));
         Row(report, "CPU per session create: server / database / this bench", string.Create(CultureInfo.InvariantCulture, $"{createCpu.Server:0} µs / {createCpu.Database:0} µs / {createCpu.Bench:0} µs"));
+        Row(report, "session creates per second (in flight ÷ rate = their mean latency)", Throughput(sessions.Count, createdIn, options.InFlight));
+        if (options.StartInFlight > 0)
+        {
+            Row(report, "turn starts per second, with the turns they start (in flight ÷ rate = their mean latency)", Throughput(started.Count, startedIn, options.StartInFlight));
+        }
         Row(report, "all turns started in / finished in", $"{startedIn.TotalSeconds:0.00} s / {turnsTook.TotalSeconds:0.00} s");
         var serverCpu = cpuAfter.Zip(cpuBefore, (a, b) => a - b).Aggregate(TimeSpan.Zero, (a, b) => a + b);
         var emulatorCpu = emulatorCpuAfter - emulatorCpuBefore;
@@ -555,6 +562,20 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
 
         var p = Percentiles.Of(sample);
         return string.Create(CultureInfo.InvariantCulture, $"{Ms(p.P50)} / {Ms(p.P99)}");
+    }
+
+    // Requests kept N in flight take N ÷ (requests per second) on average (Little's law). Once the cores are saturated the
+    // rate stops growing, so a latency target at N in flight is a throughput target: the CPU of a request, summed over
+    // every process on the machine, divided by the cores.
+    private static string Throughput(int count, TimeSpan elapsed, int inFlight)
+    {
+        if (count == 0 || elapsed <= TimeSpan.Zero)
+        {
+            return "–";
+        }
+
+        var rate = count / elapsed.TotalSeconds;
+        return string.Create(CultureInfo.InvariantCulture, $"{rate:N0}/s ({inFlight} ÷ rate = {Ms(inFlight * 1000 / rate)})");
     }
 
     private static string Ms(double ms) => ms >= 100 ? $"{ms:N0} ms" : $"{ms:0.0} ms";
