@@ -66,7 +66,9 @@ internal static class McpDefinitionUpgrade
         {
             // Updated rows leave their old versions in the table's pages until it is rewritten, and a rewrite keeps
             // the versions that a transaction older than the update may still read (one with an older snapshot, or one
-            // that holds an older transaction id between statements): wait (briefly) for those to end.
+            // that holds an older transaction id between statements): wait (briefly) for those to end. In every
+            // database of the cluster: a transaction id is the cluster's, so one still running in another database
+            // holds back the horizon of every snapshot taken here meanwhile, the rewrite's own included.
             await WaitForOlderSnapshotsAsync(connection, xid, cancellationToken);
             await using var vacuum = new NpgsqlCommand("VACUUM FULL mcp_servers", connection);
             await vacuum.ExecuteNonQueryAsync(cancellationToken);
@@ -84,7 +86,7 @@ internal static class McpDefinitionUpgrade
     {
         await using var older = new NpgsqlCommand("""
             SELECT count(*) FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid()
+            WHERE pid <> pg_backend_pid() AND backend_type <> 'autovacuum worker'
               AND (age(backend_xmin) >= age(xid($1::xid8)) OR age(backend_xid) >= age(xid($1::xid8)))
             """, connection);
         older.Parameters.AddWithValue(xid);

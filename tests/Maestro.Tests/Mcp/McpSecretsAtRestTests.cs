@@ -125,20 +125,7 @@ public sealed class McpSecretsAtRestTests(PostgresFixture postgres) : IAsyncLife
         var secret = $"legacy-{_run}";
         var services = _env.Services();
         var protector = services.GetRequiredService<ISecretProtector>();
-        var id = Guid.CreateVersion7();
-        await using (var connection = await postgres.OpenAsync(_env.DatabaseUrl))
-        {
-            // A row as migration 3 wrote it: command, args and URL in columns, only env and headers encrypted.
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO mcp_servers (id, name, transport, command, args, secrets, key_id)
-                VALUES ($1, 'legacy', 'stdio', '/usr/bin/env', $2::jsonb, $3, $4)
-                """, connection);
-            insert.Parameters.AddWithValue(id);
-            insert.Parameters.AddWithValue(JsonSerializer.Serialize(new[] { "--token", secret }));
-            insert.Parameters.AddWithValue(protector.Protect(Encoding.UTF8.GetBytes("""{"env":{"A":"b"},"headers":{}}"""), $"mcp:{id}"));
-            insert.Parameters.AddWithValue(protector.CurrentKeyId);
-            await insert.ExecuteNonQueryAsync();
-        }
+        var id = await InsertLegacyServerAsync(secret);
 
         await using (var dataSource = NpgsqlDataSource.Create(_env.DatabaseUrl))
         {
@@ -160,6 +147,62 @@ public sealed class McpSecretsAtRestTests(PostgresFixture postgres) : IAsyncLife
         // The table's files no longer hold it (the WAL written before the upgrade still does, as the docs say).
         var found = FindIn(await DatabaseFilesAsync(includeWal: false), [secret]);
         found.ShouldBeEmpty(await RelationsAsync(found));
+    }
+
+    [Fact]
+    public async Task The_rewrite_waits_for_a_transaction_begun_before_the_upgrade_in_another_database()
+    {
+        var secret = $"legacy-other-{_run}";
+        var id = await InsertLegacyServerAsync(secret);
+
+        // A transaction in another database of the cluster, holding a transaction id taken before the upgrade: while
+        // it runs, every snapshot taken in Maestro's database keeps the row versions the upgrade replaces, so a
+        // rewrite made meanwhile would copy the plaintext into the table's new file.
+        await using var elsewhere = await postgres.OpenAsync(await postgres.CreateDatabaseAsync("mcpelsewhere"));
+        await using var older = await elsewhere.BeginTransactionAsync();
+        await using (var xid = new NpgsqlCommand("SELECT pg_current_xact_id()", elsewhere, older))
+        {
+            await xid.ExecuteScalarAsync();
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(_env.DatabaseUrl);
+        var upgrade = McpDefinitionUpgrade.RunAsync(
+            dataSource, _env.Services().GetRequiredService<ISecretProtector>(), NullLogger.Instance, CancellationToken.None);
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                await using var connection = await postgres.OpenAsync(_env.DatabaseUrl);
+                await using var moved = new NpgsqlCommand("SELECT command IS NULL FROM mcp_servers WHERE id = $1", connection);
+                moved.Parameters.AddWithValue(id);
+                return (bool)(await moved.ExecuteScalarAsync())!;
+            },
+            "the upgrade to commit the encrypted definition");
+
+        // The definition is moved; the rewrite waits for the older transaction (up to 10 s), not just for this database's.
+        upgrade.IsCompleted.ShouldBeFalse();
+        await older.CommitAsync();
+        (await upgrade).ShouldBe(1);
+
+        var found = FindIn(await DatabaseFilesAsync(includeWal: false), [secret]);
+        found.ShouldBeEmpty(await RelationsAsync(found));
+    }
+
+    /// <summary>An MCP server row as migration 3 wrote it: command, args and URL in columns, only env and headers encrypted.</summary>
+    private async Task<Guid> InsertLegacyServerAsync(string secret)
+    {
+        var protector = _env.Services().GetRequiredService<ISecretProtector>();
+        var id = Guid.CreateVersion7();
+        await using var connection = await postgres.OpenAsync(_env.DatabaseUrl);
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO mcp_servers (id, name, transport, command, args, secrets, key_id)
+            VALUES ($1, 'legacy', 'stdio', '/usr/bin/env', $2::jsonb, $3, $4)
+            """, connection);
+        insert.Parameters.AddWithValue(id);
+        insert.Parameters.AddWithValue(JsonSerializer.Serialize(new[] { "--token", secret }));
+        insert.Parameters.AddWithValue(protector.Protect(Encoding.UTF8.GetBytes("""{"env":{"A":"b"},"headers":{}}"""), $"mcp:{id}"));
+        insert.Parameters.AddWithValue(protector.CurrentKeyId);
+        await insert.ExecuteNonQueryAsync();
+        return id;
     }
 
     /// <summary>This test database's files in the shared test cluster (and the cluster's WAL), after a CHECKPOINT.</summary>
