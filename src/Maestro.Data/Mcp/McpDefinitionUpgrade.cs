@@ -9,7 +9,7 @@ namespace Maestro.Data.Mcp;
 /// <summary>
 /// Moves MCP servers written before migration 6 — command, args and URL in plaintext columns — into the encrypted
 /// definition, at startup (SQL cannot encrypt). Then the table is rewritten (VACUUM FULL) so the old plaintext leaves
-/// its files; WAL segments and backups made before still hold it, which the operations guide says. Several instances
+/// its files; WAL segments and backups made before still hold it, as README says (MCP servers). Several instances
 /// may run this at once: each row is moved only while its columns are still filled.
 /// </summary>
 internal static class McpDefinitionUpgrade
