@@ -52,7 +52,10 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await page.GetByRole(AriaRole.Button, new() { Name = "Create session" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/sessions/demo$"));
 
-        _host.Emulator.Control.Enqueue("key-journey", new ScriptedResponse { Text = CodeAnswer, TokensPerSecond = 15 });
+        // The answer waits at a gate after its heading, so the streaming state is seen for sure: ten tokens at any
+        // pace can all pass between two of the assertion's polls on a loaded machine (the CI failure this replaced).
+        _host.Emulator.Control.Enqueue("key-journey",
+            new ScriptedResponse { Text = CodeAnswer, TokensPerSecond = 15, Hold = "journey", HoldAfterTokens = 2 });
         var box = page.GetByLabel("Message", new() { Exact = true });
         await box.FillAsync("Show me some code");
         await box.PressAsync("Enter");
@@ -61,6 +64,8 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await Expect(box).ToHaveValueAsync("");
         await Expect(page.Locator(".msg.assistant.status-streaming")).ToHaveCountAsync(1);
         await Expect(page.Locator("#stop-button")).ToBeVisibleAsync();
+        await Expect(page.Locator(".msg.assistant.status-streaming h2")).ToHaveTextAsync("Result");
+        _host.Emulator.Control.Release("journey");
 
         var answer = page.Locator(".msg.assistant").Last;
         await Expect(answer).ToHaveClassAsync(new Regex("status-complete"));
@@ -161,7 +166,10 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await _host.AddAuthAsync("slow", "key-slow");
         await _host.AddSessionAsync("long", "anthropic/slow");
         var words = string.Join(' ', Enumerable.Range(1, 120).Select(i => $"w{i}"));
-        _host.Emulator.Control.Enqueue("key-slow", new ScriptedResponse { Text = words, TokensPerSecond = 20 });
+        // The answer waits at a gate until the page has reloaded, so a slow reload on a loaded machine still lands
+        // mid-stream, with 100 words left to watch.
+        _host.Emulator.Control.Enqueue("key-slow",
+            new ScriptedResponse { Text = words, TokensPerSecond = 20, Hold = "reload", HoldAfterTokens = 20 });
 
         var page = await browser.NewPageAsync(_host);
         await page.GotoAsync(_host.Url("/sessions/long"));
@@ -172,6 +180,8 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await Expect(answer).ToContainTextAsync("w15 ");
 
         await page.ReloadAsync();
+        await Expect(answer).ToContainTextAsync("w20 ");
+        _host.Emulator.Control.Release("reload");
         // Every state the page shows while the rest streams in (its live stream also reconnects every second) is a
         // prefix of the answer: a lost or repeated word would break that.
         var samples = 0;
