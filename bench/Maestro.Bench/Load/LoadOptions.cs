@@ -42,6 +42,9 @@ public sealed record LoadOptions
 
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>Also report the servers' own time per create and start (Kestrel's request events, over EventPipe).</summary>
+    public bool ServerTimes { get; init; }
+
     /// <summary>Extra environment for the servers (KEY=VALUE), e.g. a running-turn limit.</summary>
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -70,6 +73,9 @@ public sealed record LoadOptions
           --no-fsync            the embedded database without fsync (default: durable, as users run it)
           --http2               the servers speak HTTP/2 to the emulator, many turns per connection
                                 (MAESTRO_PROVIDER_HTTP_VERSION=2; default HTTP/1.1, a connection per turn)
+          --server-times        also report the servers' own time per session create and turn start (Kestrel's
+                                request events over an EventPipe session; off by default, as its reading takes a
+                                little of the cores the run measures)
           --keep                keep the temporary MAESTRO_HOME and the process logs
         """;
 
@@ -113,6 +119,7 @@ public sealed record LoadOptions
                 "--no-fsync" => options with { NoFsync = true },
                 "--http2" => options with { Http2 = true },
                 "--keep" => options with { Keep = true },
+                "--server-times" => options with { ServerTimes = true },
                 "--server-env" => AddEnvironment(options, environment, Value()),
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };

@@ -83,7 +83,9 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         await CreateAuthAsync(http, servers[0].BaseUrl, new Uri(emulator.BaseUrl, options.Provider), ct);
 
         progress.WriteLine($"Creating {options.Sessions} sessions ({options.InFlight} in flight) …");
+        await using var requestTimes = new ServerRequestTimes(options.ServerTimes ? servers.Select(s => s.Pid) : [], ClassifyRequest, progress);
         await WarmUpAsync(http, servers, ct);
+        requestTimes.Clear();
         // What each create costs the server, PostgreSQL and this process: at N in flight, their sum sets the latency.
         var createCpuBefore = CreateCpu(servers, database);
         var createClock = Stopwatch.StartNew();
@@ -161,6 +163,9 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         }
 
         var orphans = await CountOrphansAsync(http, sessions.Where(s => s.StartError is not null), ct);
+        var patience = TimeSpan.FromSeconds(10);
+        var serverCreateMs = await requestTimes.TakeAsync(CreateRequest, sessions.Count, patience, ct);
+        var serverStartMs = await requestTimes.TakeAsync(StartRequest, sessions.Count + sessions.Sum(s => s.Refusals), patience, ct);
         var viewers = started.Sum(s => s.Viewers.Count);
         var report = new StringBuilder();
         var model = options.EffectiveModel;
@@ -183,7 +188,17 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         Row(report, "first text p50 / p99 (from the start request)", Pair(firstText));
         Row(report, $"emulator's own first byte p50 / p99 ({emulatorFirstByte.Count} direct requests in the same storm)", Pair(emulatorFirstByte));
         Row(report, "turn start p50 / p99", Pair([.. started.Select(s => s.StartMs)]));
+        if (requestTimes.Recording)
+        {
+            Row(report, $"· the server's own time p50 / p99 (Kestrel, {serverStartMs.Length:N0} requests)", Pair(serverStartMs));
+        }
+
         Row(report, $"session create p50 / p99 ({options.InFlight} in flight)", Pair(createMs));
+        if (requestTimes.Recording)
+        {
+            Row(report, $"· the server's own time p50 / p99 (Kestrel, {serverCreateMs.Length:N0} requests)", Pair(serverCreateMs));
+        }
+
         Row(report, "CPU per session create: server / database / this bench", string.Create(CultureInfo.InvariantCulture, $"{createCpu.Server:0} µs / {createCpu.Database:0} µs / {createCpu.Bench:0} µs"));
         Row(report, "session creates per second (in flight ÷ rate = their mean latency)", Throughput(sessions.Count, createdIn, options.InFlight));
         if (options.StartInFlight > 0)
@@ -212,6 +227,16 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
             $"| {options.Sessions:N0} | {completed:N0} | {_errors.Total:N0} | {Pair(firstText)} | {Pair(emulatorFirstByte)} | {Pair([.. started.Select(s => s.StartMs)])} | {Pair(createMs)} | {PerTokenShort(serverCpu, tokens)} | {PerTokenShort(emulatorCpu, tokens)} | {(emulatorCpu > TimeSpan.Zero ? (serverCpu / emulatorCpu).ToString("0.00", CultureInfo.InvariantCulture) : "–")} | {servers.Max(s => sampler.PeakRss(s.Pid)) / 1048576.0:N0} MB | {windowConnections} |"));
         return _errors.Total == 0 && completed == options.Sessions ? 0 : 1;
     }
+
+    private const string CreateRequest = "create";
+    private const string StartRequest = "start";
+
+    /// <summary>Which of the servers' requests <see cref="ServerRequestTimes"/> keeps: session creates and turn starts.</summary>
+    private static string? ClassifyRequest(string method, string path) =>
+        method != "POST" ? null
+        : path == "/api/sessions" ? CreateRequest
+        : path.StartsWith("/api/sessions/", StringComparison.Ordinal) && path.EndsWith("/turns", StringComparison.Ordinal) ? StartRequest
+        : null;
 
     private static HttpClient CreateClient(string token)
     {
