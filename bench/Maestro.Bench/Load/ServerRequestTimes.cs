@@ -19,7 +19,7 @@ public sealed class ServerRequestTimes : IAsyncDisposable
 
     private readonly List<(EventPipeSession Session, Task Reading)> _servers = [];
     private readonly Func<string, string, string?> _classify;
-    private readonly ConcurrentDictionary<string, double> _open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Kind, double StartedAt)> _open = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _done = new(StringComparer.Ordinal);
     private long _sinceTicks;
 
@@ -118,18 +118,14 @@ public sealed class ServerRequestTimes : IAsyncDisposable
         {
             // TraceEvent dates events by the machine's local clock, as DateTime.Now does.
             if (e.TimeStamp.Ticks >= Volatile.Read(ref _sinceTicks)
-                && _classify((string)e.PayloadByName("method"), (string)e.PayloadByName("path")) is not null)
+                && _classify((string)e.PayloadByName("method"), (string)e.PayloadByName("path")) is { } kind)
             {
-                _open[requestId] = e.TimeStampRelativeMSec;
+                _open[requestId] = (kind, e.TimeStampRelativeMSec);
             }
-
-            return;
         }
-
-        if (_open.TryRemove(requestId, out var startedAt)
-            && _classify((string)e.PayloadByName("method"), (string)e.PayloadByName("path")) is { } kind)
+        else if (_open.TryRemove(requestId, out var started))
         {
-            Queue(kind).Enqueue(e.TimeStampRelativeMSec - startedAt);
+            Queue(started.Kind).Enqueue(e.TimeStampRelativeMSec - started.StartedAt);
         }
     }
 }
