@@ -126,6 +126,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         var exact = 0;
         long tokens = 0;
         var firstText = new List<double>();
+        var afterAnswer = new List<double>();
         foreach (var session in started)
         {
             var first = session.Viewers[0];
@@ -144,6 +145,8 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
                 if (viewer.FirstTextTimestamp != 0)
                 {
                     firstText.Add(Stopwatch.GetElapsedTime(session.StartSent, viewer.FirstTextTimestamp).TotalMilliseconds);
+                    // Negative when the text reached the viewer before the 202 reached the client.
+                    afterAnswer.Add((viewer.FirstTextTimestamp - session.StartAnswered) * 1000.0 / Stopwatch.Frequency);
                 }
 
                 var problem = viewer.Problem
@@ -186,6 +189,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         Row(report, "orphaned user messages (turn refused or failed to start)", orphans.ToString("N0", CultureInfo.InvariantCulture));
         Row(report, "turn starts refused with 429 (retried after Retry-After)", sessions.Sum(s => s.Refusals).ToString("N0", CultureInfo.InvariantCulture));
         Row(report, "first text p50 / p99 (from the start request)", Pair(firstText));
+        Row(report, "· after the start's answer (the turn's set-up, provider request and first read)", Pair(afterAnswer));
         Row(report, $"emulator's own first byte p50 / p99 ({emulatorFirstByte.Count} direct requests in the same storm)", Pair(emulatorFirstByte));
         Row(report, "turn start p50 / p99", Pair([.. started.Select(s => s.StartMs)]));
         if (requestTimes.Recording)
@@ -434,7 +438,8 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
                 using var response = await http.PostAsync(url, content, ct);
                 if (response.IsSuccessStatusCode)
                 {
-                    session.StartMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                    session.StartAnswered = Stopwatch.GetTimestamp();
+                    session.StartMs = Stopwatch.GetElapsedTime(sent, session.StartAnswered).TotalMilliseconds;
                     return;
                 }
 

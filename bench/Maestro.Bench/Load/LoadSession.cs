@@ -18,6 +18,9 @@ public sealed class LoadSession(int index, string name, Uri turnServer)
     /// <summary>Time of the start request that was accepted (after any 429s), in ms.</summary>
     public double StartMs { get; set; } = double.NaN;
 
+    /// <summary>When the accepted start's answer arrived (Stopwatch ticks; 0 until then): the turn's own set-up runs from here.</summary>
+    public long StartAnswered { get; set; }
+
     /// <summary>Why the turn did not start (null when it did).</summary>
     public string? StartError { get; set; }
 

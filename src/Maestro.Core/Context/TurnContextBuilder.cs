@@ -1,3 +1,4 @@
+using Maestro.Core.Conversations;
 using Maestro.Core.Errors;
 using Maestro.Core.Providers;
 using Maestro.Core.Sessions;
@@ -12,15 +13,16 @@ namespace Maestro.Core.Context;
 /// </summary>
 public sealed class TurnContextBuilder(ContextAssembler assembler, ContextCompactor compactor, TimeProvider time)
 {
+    /// <param name="known">The thread's messages when the caller has just read them (a turn's start does); null reads them.</param>
     public Task<AssembledContext> BuildRoundAsync(
-        Session session, IProvider provider, ProviderConnection connection, ToolSet tools, CancellationToken cancellationToken) =>
-        BusyRetry.RunAsync(() => BuildAsync(session, provider, connection, tools, cancellationToken), time, cancellationToken);
+        Session session, IProvider provider, ProviderConnection connection, ToolSet tools, List<ConversationMessage>? known, CancellationToken cancellationToken) =>
+        BusyRetry.RunAsync(() => BuildAsync(session, provider, connection, tools, known, cancellationToken), time, cancellationToken);
 
     private async Task<AssembledContext> BuildAsync(
-        Session session, IProvider provider, ProviderConnection connection, ToolSet tools, CancellationToken cancellationToken)
+        Session session, IProvider provider, ProviderConnection connection, ToolSet tools, List<ConversationMessage>? known, CancellationToken cancellationToken)
     {
         var threadId = session.CurrentThreadId ?? throw new InvalidOperationException("A running turn always has a thread.");
-        var stored = await assembler.LoadThreadAsync(threadId, cancellationToken);
+        var stored = known ?? await assembler.LoadThreadAsync(threadId, cancellationToken);
         if (await compactor.CompactIfNeededAsync(session, provider, connection, stored, cancellationToken))
         {
             stored = await assembler.LoadThreadAsync(threadId, cancellationToken);

@@ -56,7 +56,8 @@ public sealed record NewMessage(
     string? Provider = null,
     string? Model = null,
     Guid? AuthId = null,
-    string? AuthLabel = null);
+    string? AuthLabel = null,
+    Guid? Id = null);
 
 public sealed record MessageUpdate
 {

@@ -17,7 +17,8 @@ public interface ITurnStartStore
     Task<TurnStartState?> LoadAsync(Guid sessionId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one transaction: the thread (when the session has none yet), the running turn and the user's message.
+    /// In one transaction: the thread (when the session has none yet), the running turn and the user's message; and in
+    /// the same round trip the thread's messages, which the turn's first round is built from.
     /// </summary>
     /// <exception cref="Errors.ConflictException">Another turn is running in the session; nothing was written.</exception>
     /// <exception cref="Errors.NotFoundException">The session was deleted meanwhile; nothing was written.</exception>
@@ -31,4 +32,8 @@ public sealed record TurnStartState(Session Session, StoredAuth? Auth, TurnRecor
 /// <param name="UserContents">The user's message; null for a re-run of the thread's last message.</param>
 public sealed record TurnBegin(Guid SessionId, Guid? ThreadId, string Owner, IList<AIContent>? UserContents);
 
-public sealed record BegunTurn(TurnRecord Turn, Guid ThreadId, ConversationMessage? UserMessage);
+/// <param name="Thread">
+/// The thread's messages as the start's transaction left them, oldest first, so the first round needs no read of its own;
+/// null when they could not be read with it (the first round then reads the thread itself and reports what is wrong).
+/// </param>
+public sealed record BegunTurn(TurnRecord Turn, Guid ThreadId, ConversationMessage? UserMessage, List<ConversationMessage>? Thread);

@@ -184,7 +184,7 @@ public sealed class TurnEngine : IAsyncDisposable
             var userMessage = begun.UserMessage;
             _runners.Announce(turn, session.Id, userMessage, input);
             var runner = await _runners.CreateAsync(
-                turn, session with { CurrentThreadId = begun.ThreadId }, provider, connection, approvals, scope, cancellationToken);
+                turn, session with { CurrentThreadId = begun.ThreadId }, provider, connection, approvals, begun.Thread, scope, cancellationToken);
             _running[session.Id] = runner;
             var completion = RunAsync(runner, lease);
             return new TurnHandle(turn.Id, session.Id, begun.ThreadId, completion);

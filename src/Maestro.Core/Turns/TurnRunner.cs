@@ -26,6 +26,7 @@ internal sealed class TurnRunner(
     ProviderConnection connection,
     ToolSet tools,
     IApprovalHandler approvals,
+    List<ConversationMessage>? startThread,
     CancellationTokenSource cancellation)
 {
     private readonly TaskCompletionSource<TurnOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -85,7 +86,9 @@ internal sealed class TurnRunner(
 
                 rounds++;
                 _rounds = rounds;
-                var context = await services.Context.BuildRoundAsync(session, provider, connection, tools, ct);
+                // The first round is built from the thread the start read with its write; later rounds read it again.
+                var context = await services.Context.BuildRoundAsync(session, provider, connection, tools, rounds == 1 ? startThread : null, ct);
+                startThread = null;
                 var (message, calls) = await StreamRoundAsync(client, context, rounds, usage, ct);
                 if (message.Status != MessageStatus.Complete)
                 {
@@ -137,17 +140,35 @@ internal sealed class TurnRunner(
     private async Task<(ConversationMessage Message, List<FunctionCallContent> Calls)> StreamRoundAsync(
         IChatClient client, AssembledContext context, int round, UsageDetails usage, CancellationToken ct)
     {
-        var message = await services.Journal.AppendAsync(new NewMessage(
-            session.CurrentThreadId!.Value, MessageRole.Assistant, [], MessageStatus.Streaming, turn.Id,
-            provider.Descriptor.Id, session.Model, connection.Auth.Id, connection.AuthLabel));
+        // The message's id is chosen here so that the request goes out while its row is written: the provider's first
+        // byte and the database's answer are waited for together, not one after the other.
+        var messageId = Guid.CreateVersion7();
+        new UsageScope(UsagePurposes.Turn, session.Id, messageId).Apply(context.Options);
+        var clock = Stopwatch.StartNew();
+        using var request = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var updates = new PacedUpdates(client.GetStreamingResponseAsync(context.Messages, context.Options, request.Token), services.Options.ReadCadence)
+            .GetAsyncEnumerator(request.Token);
+        var next = FirstMove(updates);
+        ConversationMessage message;
+        try
+        {
+            message = await services.Journal.AppendAsync(new NewMessage(
+                session.CurrentThreadId!.Value, MessageRole.Assistant, [], MessageStatus.Streaming, turn.Id,
+                provider.Descriptor.Id, session.Model, connection.Auth.Id, connection.AuthLabel, messageId));
+        }
+        catch
+        {
+            // No message to stream into: the request is called off, and its read ends before the stream is let go.
+            await request.CancelAsync();
+            await ((Task)next.AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await updates.DisposeAsync();
+            throw;
+        }
+
         _messageId = message.Id;
-        new UsageScope(UsagePurposes.Turn, session.Id, message.Id).Apply(context.Options);
         var builder = new AssistantMessageBuilder();
         var live = new LiveText();
         _live = live;
-        Publish(SessionEventTypes.MessageStarted, message.Id, message: MessageInfo.From(message, round));
-
-        var clock = Stopwatch.StartNew();
         var lastSave = clock.Elapsed;
         int? firstToken = null;
         long textOffset = 0;
@@ -157,70 +178,71 @@ internal sealed class TurnRunner(
         string? error = null;
         try
         {
-            await using var updates = new PacedUpdates(client.GetStreamingResponseAsync(context.Messages, context.Options, ct), services.Options.ReadCadence)
-                .GetAsyncEnumerator(ct);
-            while (true)
+            await using (updates)
             {
-                var next = updates.MoveNextAsync();
-                if (!next.IsCompleted)
+                Publish(SessionEventTypes.MessageStarted, message.Id, message: MessageInfo.From(message, round));
+                for (; ; next = updates.MoveNextAsync())
                 {
-                    // Everything this read brought is in: its text goes to the viewers now, as one delta.
-                    PublishText(burst, live, message.Id);
-                }
-
-                if (!await next)
-                {
-                    break;
-                }
-
-                var update = updates.Current;
-                builder.Add(update);
-                if (firstToken is null && builder.HasContent)
-                {
-                    firstToken = (int)clock.ElapsedMilliseconds;
-                }
-
-                // Text deltas carry where they go in the message, so a viewer resuming from a snapshot skips what it has.
-                if (update is { FinishReason: null, Contents: [var only] } && Token(only) is ({ } kind, { } token))
-                {
-                    if (!burst.IsEmpty && burst.Kind != kind)
+                    if (!next.IsCompleted)
                     {
+                        // Everything this read brought is in: its text goes to the viewers now, as one delta.
                         PublishText(burst, live, message.Id);
                     }
 
-                    burst.Add(kind, token, kind == "text" ? textOffset : null);
-                    if (kind == "text")
+                    if (!await next)
                     {
-                        textOffset += token.Length;
+                        break;
                     }
 
-                    if (burst.IsFull)
+                    var update = updates.Current;
+                    builder.Add(update);
+                    if (firstToken is null && builder.HasContent)
                     {
-                        PublishText(burst, live, message.Id);
+                        firstToken = (int)clock.ElapsedMilliseconds;
                     }
-                }
-                else
-                {
-                    PublishText(burst, live, message.Id);
-                    deltas.Clear();
-                    StreamEvent.AddTo(deltas, update, ref textOffset);
-                    for (var i = 0; i < deltas.Count; i++)
+
+                    // Text deltas carry where they go in the message, so a viewer resuming from a snapshot skips what it has.
+                    if (update is { FinishReason: null, Contents: [var only] } && Token(only) is ({ } kind, { } token))
                     {
-                        var delta = deltas[i];
-                        if (delta is { Type: "text", Text: { } text })
+                        if (!burst.IsEmpty && burst.Kind != kind)
                         {
-                            live.Append(text);
+                            PublishText(burst, live, message.Id);
                         }
 
-                        PublishDelta(message.Id, delta);
-                    }
-                }
+                        burst.Add(kind, token, kind == "text" ? textOffset : null);
+                        if (kind == "text")
+                        {
+                            textOffset += token.Length;
+                        }
 
-                if (clock.Elapsed - lastSave >= services.Options.PersistInterval)
-                {
-                    // Handed to the write-behind persister: no database round trip on the stream's path.
-                    lastSave = clock.Elapsed;
-                    services.Journal.SaveProgress(message.Id, builder.Snapshot());
+                        if (burst.IsFull)
+                        {
+                            PublishText(burst, live, message.Id);
+                        }
+                    }
+                    else
+                    {
+                        PublishText(burst, live, message.Id);
+                        deltas.Clear();
+                        StreamEvent.AddTo(deltas, update, ref textOffset);
+                        for (var i = 0; i < deltas.Count; i++)
+                        {
+                            var delta = deltas[i];
+                            if (delta is { Type: "text", Text: { } text })
+                            {
+                                live.Append(text);
+                            }
+
+                            PublishDelta(message.Id, delta);
+                        }
+                    }
+
+                    if (clock.Elapsed - lastSave >= services.Options.PersistInterval)
+                    {
+                        // Handed to the write-behind persister: no database round trip on the stream's path.
+                        lastSave = clock.Elapsed;
+                        services.Journal.SaveProgress(message.Id, builder.Snapshot());
+                    }
                 }
             }
 
@@ -278,6 +300,19 @@ internal sealed class TurnRunner(
         };
         Publish(SessionEventTypes.MessageFinished, message.Id, message: MessageInfo.From(finished, round));
         return (finished, status == MessageStatus.Complete ? builder.FunctionCalls() : []);
+    }
+
+    /// <summary>The stream's first read, with an exception thrown at once kept for the round's own handling.</summary>
+    private static ValueTask<bool> FirstMove(IAsyncEnumerator<ChatResponseUpdate> updates)
+    {
+        try
+        {
+            return updates.MoveNextAsync();
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<bool>(ex);
+        }
     }
 
     private async Task FinishAsync(TurnOutcome outcome)

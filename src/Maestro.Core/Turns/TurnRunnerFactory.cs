@@ -58,6 +58,6 @@ public sealed class TurnRunnerFactory(
 
     internal async Task<TurnRunner> CreateAsync(
         TurnRecord turn, Session session, IProvider provider, ProviderConnection connection, IApprovalHandler approvals,
-        CancellationTokenSource cancellation, CancellationToken cancellationToken) =>
-        new(this, turn, session, provider, connection, await ToolsAsync(session, cancellationToken), approvals, cancellation);
+        List<ConversationMessage>? thread, CancellationTokenSource cancellation, CancellationToken cancellationToken) =>
+        new(this, turn, session, provider, connection, await ToolsAsync(session, cancellationToken), approvals, thread, cancellation);
 }

@@ -364,7 +364,7 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
                         to_tsvector('simple', $11), $12, $12)
                 RETURNING {Columns}
                 """);
-            command.Parameters.AddWithValue(Guid.CreateVersion7());
+            command.Parameters.AddWithValue(message.Id ?? Guid.CreateVersion7());
             command.Parameters.AddWithValue(message.ThreadId);
             command.Parameters.AddWithValue(message.Role.ToWire());
             command.Parameters.Add(new NpgsqlParameter { Value = SessionJson.SerializeContents(message.Contents), NpgsqlDbType = NpgsqlDbType.Jsonb });

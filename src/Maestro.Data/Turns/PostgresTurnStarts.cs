@@ -72,6 +72,13 @@ public sealed class PostgresTurnStarts(MaestroDatabase database, PostgresAuthSto
                 insert.Parameters.Add(new NpgsqlParameter { Value = ids.Now });
                 batch.BatchCommands.Add(insert);
             }
+
+            if (begin.ThreadId is not null)
+            {
+                // After the insert, in its transaction: the thread as the first round will see it. A new thread holds
+                // only the message just written, so it needs no query.
+                batch.BatchCommands.Add(Command(ThreadQuery, ids.Thread));
+            }
         }
 
         public async Task<BegunTurn> ReadAsync(NpgsqlDataReader reader, TurnBegin begin, CancellationToken cancellationToken)
@@ -91,7 +98,28 @@ public sealed class PostgresTurnStarts(MaestroDatabase database, PostgresAuthSto
                 await reader.NextResultAsync(cancellationToken);
             }
 
-            return new BegunTurn(turn, turn.ThreadId, message);
+            var thread = begin.ThreadId is null ? (message is null ? [] : [message]) : await ReadThreadAsync(reader, cancellationToken);
+            return new BegunTurn(turn, turn.ThreadId, message, thread);
+        }
+
+        /// <summary>The thread's rows, or null when one cannot be read: that fails the turn's own first round, not this batch.</summary>
+        private static async Task<List<ConversationMessage>?> ReadThreadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+        {
+            List<ConversationMessage>? messages = [];
+            try
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    messages.Add(PostgresConversationStore.ReadMessage(reader));
+                }
+            }
+            catch (Exception ex) when (ex is not NpgsqlException)
+            {
+                messages = null;
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            return messages;
         }
 
         public Exception? Explain(PostgresException failure, TurnBegin begin) => failure switch
@@ -102,6 +130,8 @@ public sealed class PostgresTurnStarts(MaestroDatabase database, PostgresAuthSto
             { SqlState: PostgresErrorCodes.ForeignKeyViolation } => new NotFoundException("That session no longer exists (it was deleted meanwhile)."),
             _ => null,
         };
+
+        private const string ThreadQuery = $"SELECT {PostgresConversationStore.Columns} FROM messages WHERE thread_id = $1 ORDER BY seq";
 
         private sealed record Ids(Guid Thread, Guid Turn, Guid Message, DateTimeOffset Now);
     }

@@ -45,6 +45,40 @@ public sealed class TurnEngineTests(PostgresFixture postgres) : IAsyncLifetime
         events[^1].Type.ShouldBe(SessionEventTypes.TurnFinished);
     }
 
+    [Fact]
+    public async Task Each_turn_sends_the_thread_as_its_start_left_it_in_order_and_without_excluded_messages()
+    {
+        // The first round is built from the thread the start read in its own transaction: a new thread (the first turn),
+        // an existing one (the second), and one with messages excluded since (the third).
+        var session = await _bed.CreateSessionAsync("anthropic", "history");
+        _bed.Script("anthropic",
+            ScriptedResponse.FromText("Answer one."), ScriptedResponse.FromText("Answer two."), ScriptedResponse.FromText("Answer three."));
+
+        (await _bed.RunTurnAsync(session, "Question one")).Outcome.Status.ShouldBe(TurnStatus.Completed);
+        LastRequest().ShouldContain("Question one");
+        (await _bed.RunTurnAsync(session, "Question two")).Outcome.Status.ShouldBe(TurnStatus.Completed);
+        InOrder(LastRequest(), "Question one", "Answer one.", "Question two");
+
+        var firstExchange = (await Messages(session)).Take(2).Select(m => m.Id).ToList();
+        (await _bed.Get<IConversationStore>().ExcludeAsync(firstExchange, CancellationToken.None)).ShouldBe(2);
+        (await _bed.RunTurnAsync(session, "Question three")).Outcome.Status.ShouldBe(TurnStatus.Completed);
+        var third = LastRequest();
+        third.ShouldNotContain("Question one");
+        third.ShouldNotContain("Answer one.");
+        InOrder(third, "Question two", "Answer two.", "Question three");
+        (await Messages(session)).Select(m => m.Text).ShouldBe(
+            ["Question one", "Answer one.", "Question two", "Answer two.", "Question three", "Answer three."]);
+
+        string LastRequest() => _bed.Requests("anthropic").Last(r => r.Method == "POST").BodyText;
+
+        static void InOrder(string body, params string[] parts)
+        {
+            var at = parts.Select(p => body.IndexOf(p, StringComparison.Ordinal)).ToList();
+            at.ShouldAllBe(i => i >= 0, $"every part is in the request: {body}");
+            at.ShouldBeInOrder(SortDirection.Ascending);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Parallel_tool_calls_run_and_their_results_go_back_to_the_model(string provider)
