@@ -58,9 +58,12 @@ public sealed class StreamRevalidation(RequestDelegate next, AccessService acces
         var presented = scheme == AccessSchemes.Token ? context.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim() : null;
         var sessionId = scheme == AccessSchemes.Cookie ? cookie.Read(context.Request) : null;
         using var timer = new PeriodicTimer(access.Options.StreamRecheckInterval);
+        // The stream's end stops the timer, whose wait then returns false: a wait cancelled by the token would throw,
+        // once for every stream that ends (a thousand viewers closing, a thousand exceptions).
+        using var stop = ended.Token.Register(timer.Dispose);
         try
         {
-            while (await timer.WaitForNextTickAsync(ended.Token))
+            while (await timer.WaitForNextTickAsync())
             {
                 var valid = presented is not null
                     ? access.TokenMatches(presented)
@@ -74,7 +77,7 @@ public sealed class StreamRevalidation(RequestDelegate next, AccessService acces
         }
         catch (OperationCanceledException)
         {
-            // The stream ended on its own.
+            // The stream ended on its own while a session's check was out.
         }
     }
 }

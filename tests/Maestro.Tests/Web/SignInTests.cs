@@ -237,6 +237,42 @@ public sealed class SignInTests(PostgresFixture postgres) : IAsyncLifetime
         await cookieEnded.WaitAsync(TimeSpan.FromSeconds(30), Ct);
     }
 
+    [Fact]
+    public async Task Streams_that_end_stop_their_credential_watch_without_throwing()
+    {
+        // Every viewer's stream is watched; a thousand viewers closing must not mean a thousand exceptions.
+        var thrown = 0;
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (e.Exception is OperationCanceledException && Environment.StackTrace.Contains("StreamRevalidation.WatchAsync", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref thrown);
+            }
+        }
+
+        var server = await WebServer.StartAsync(_env);
+        await using (server)
+        {
+            using var browser = await server.SignInAsync();
+            using var byToken = await server.Client.GetAsync("/api/oauth/events", HttpCompletionOption.ResponseHeadersRead, Ct);
+            using var byCookie = await browser.GetAsync("/ui/live/dashboard", HttpCompletionOption.ResponseHeadersRead, Ct);
+            byToken.StatusCode.ShouldBe(HttpStatusCode.OK);
+            byCookie.StatusCode.ShouldBe(HttpStatusCode.OK);
+            AppDomain.CurrentDomain.FirstChanceException += Count;
+            try
+            {
+                // Stopping the server ends both streams, and returns once their requests are over.
+                await server.DisposeAsync();
+            }
+            finally
+            {
+                AppDomain.CurrentDomain.FirstChanceException -= Count;
+            }
+        }
+
+        thrown.ShouldBe(0);
+    }
+
     /// <summary>Reads a stream until the server ends it (or drops the connection).</summary>
     private static async Task DrainAsync(HttpResponseMessage response)
     {
