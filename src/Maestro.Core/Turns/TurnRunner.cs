@@ -87,7 +87,7 @@ internal sealed class TurnRunner(
                 rounds++;
                 _rounds = rounds;
                 // The first round is built from the thread the start read with its write; later rounds read it again.
-                var context = await services.Context.BuildRoundAsync(session, provider, connection, tools, rounds == 1 ? startThread : null, ct);
+                var context = await services.Context.BuildRoundAsync(session, provider, connection, tools, startThread, ct);
                 startThread = null;
                 var (message, calls) = await StreamRoundAsync(client, context, rounds, usage, ct);
                 if (message.Status != MessageStatus.Complete)

@@ -391,7 +391,7 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
     private sealed record PageRequest(Guid ThreadId, long? BeforeSeq, int? Limit);
 
     /// <summary>A page read, or why its rows could not be read (a broken row fails its own thread's read, not the batch).</summary>
-    private sealed record Page(List<ConversationMessage> Messages, Exception? Error);
+    internal sealed record Page(List<ConversationMessage> Messages, Exception? Error);
 
     /// <summary>Newest first with a limit, then put back in order: the page of messages just before the given seq.</summary>
     private sealed class PageReads : IGroupedStatements<PageRequest, Page>
@@ -410,24 +410,28 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
             batch.BatchCommands.Add(command);
         }
 
-        public async Task<Page> ReadAsync(NpgsqlDataReader reader, PageRequest page, CancellationToken cancellationToken)
-        {
-            var messages = new List<ConversationMessage>();
-            Exception? error = null;
-            try
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    messages.Add(ReadMessage(reader));
-                }
-            }
-            catch (Exception ex) when (ex is not NpgsqlException)
-            {
-                error = ex;
-            }
+        public Task<Page> ReadAsync(NpgsqlDataReader reader, PageRequest page, CancellationToken cancellationToken) =>
+            ReadPageAsync(reader, cancellationToken);
+    }
 
-            await reader.NextResultAsync(cancellationToken);
-            return new Page(messages, error);
+    /// <summary>One result of a batch, selected with <see cref="Columns"/>; the reader then stands at the next result.</summary>
+    internal static async Task<Page> ReadPageAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var messages = new List<ConversationMessage>();
+        Exception? error = null;
+        try
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                messages.Add(ReadMessage(reader));
+            }
         }
+        catch (Exception ex) when (ex is not NpgsqlException)
+        {
+            error = ex;
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        return new Page(messages, error);
     }
 }

@@ -98,28 +98,11 @@ public sealed class PostgresTurnStarts(MaestroDatabase database, PostgresAuthSto
                 await reader.NextResultAsync(cancellationToken);
             }
 
-            var thread = begin.ThreadId is null ? (message is null ? [] : [message]) : await ReadThreadAsync(reader, cancellationToken);
+            // A row that cannot be read leaves the thread to the first round's own read, which reports it.
+            var thread = begin.ThreadId is null
+                ? (message is null ? [] : [message])
+                : await PostgresConversationStore.ReadPageAsync(reader, cancellationToken) is { Error: null } page ? page.Messages : null;
             return new BegunTurn(turn, turn.ThreadId, message, thread);
-        }
-
-        /// <summary>The thread's rows, or null when one cannot be read: that fails the turn's own first round, not this batch.</summary>
-        private static async Task<List<ConversationMessage>?> ReadThreadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-        {
-            List<ConversationMessage>? messages = [];
-            try
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    messages.Add(PostgresConversationStore.ReadMessage(reader));
-                }
-            }
-            catch (Exception ex) when (ex is not NpgsqlException)
-            {
-                messages = null;
-            }
-
-            await reader.NextResultAsync(cancellationToken);
-            return messages;
         }
 
         public Exception? Explain(PostgresException failure, TurnBegin begin) => failure switch
