@@ -42,6 +42,12 @@ public sealed record LoadOptions
 
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>Tool rounds per turn (read_file, scripted in the emulator) before its answer; 0 = plain answers.</summary>
+    public int ToolRounds { get; init; }
+
+    /// <summary>The size of the file each tool round reads, in KB.</summary>
+    public int ToolOutputKb { get; init; } = 8;
+
     /// <summary>Also report the servers' own time per create and start (Kestrel's request events, over EventPipe).</summary>
     public bool ServerTimes { get; init; }
 
@@ -70,6 +76,9 @@ public sealed record LoadOptions
           --maestro PATH        run the servers from another checkout (default: this one)
           --server-env K=V      extra environment for the servers (repeatable)
           --timeout S           seconds to wait for the turns (default 3 × the answer's duration + 120)
+          --tool-rounds N       agents' turns: about N rounds of read_file per turn (scripted in the emulator)
+                                before the answer, each adding an answer and a tool result to the thread (default 0)
+          --tool-output KB      the size of the file those rounds read (default 8)
           --no-fsync            the embedded database without fsync (default: durable, as users run it)
           --http2               the servers speak HTTP/2 to the emulator, many turns per connection
                                 (MAESTRO_PROVIDER_HTTP_VERSION=2; default HTTP/1.1, a connection per turn)
@@ -116,6 +125,8 @@ public sealed record LoadOptions
                 "--warmup" => options with { Warmup = Count(0) },
                 "--maestro" => options with { Checkout = Value() },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Count(1)) },
+                "--tool-rounds" => options with { ToolRounds = Count(0) },
+                "--tool-output" => options with { ToolOutputKb = Count(1) },
                 "--no-fsync" => options with { NoFsync = true },
                 "--http2" => options with { Http2 = true },
                 "--keep" => options with { Keep = true },

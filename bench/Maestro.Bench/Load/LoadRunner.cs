@@ -22,6 +22,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
     private const string Prompt = "Hello";
     private static readonly byte[] TurnBody = Encoding.UTF8.GetBytes($$"""{"text":"{{Prompt}}"}""");
     private ErrorTally _errors = new();
+    private ToolRounds _tools = null!;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -36,6 +37,8 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
     private async Task<int> RunAsync(MaestroCheckout checkout, string home, string token, HttpClient http, List<MaestroProcess> processes, CancellationToken ct)
     {
         var loadBefore = ProcStat.LoadAverage();
+        _tools = new ToolRounds(options, home);
+        _tools.PrepareFolder();
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["MAESTRO_HOME"] = home,
@@ -84,7 +87,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
 
         progress.WriteLine($"Creating {options.Sessions} sessions ({options.InFlight} in flight) …");
         await using var requestTimes = new ServerRequestTimes(options.ServerTimes ? servers.Select(s => s.Pid) : [], ClassifyRequest, progress);
-        await WarmUpAsync(http, servers, ct);
+        await WarmUpAsync(http, servers, emulator.BaseUrl, ct);
         requestTimes.Clear();
         // What each create costs the server, PostgreSQL and this process: at N in flight, their sum sets the latency.
         var createCpuBefore = CreateCpu(servers, database);
@@ -101,6 +104,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         var emulatorCpuBefore = ProcStat.Cpu(emulator.Pid);
         var databaseCpuBefore = database.Cpu;
         database.ResetWindow();
+        var toolCalls = _tools.Enabled ? await _tools.ScriptAsync(http, emulator.BaseUrl, sessions.Count, ct) : 0;
         progress.WriteLine($"Starting {sessions.Count} turns ({(options.StartInFlight == 0 ? "all at once" : $"{options.StartInFlight} in flight")}) …");
         var clock = Stopwatch.StartNew();
         var probes = ProbeEmulatorAsync(emulator.BaseUrl, ct);
@@ -119,6 +123,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         await run.CancelAsync();
         await Task.WhenAll(viewerTasks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var emulatorFirstByte = await probes;
+        var toolCallsLeft = _tools.Enabled ? await _tools.PendingAsync(http, emulator.BaseUrl, ct) : 0;
 
         // Outcomes, checked against the answer as stored.
         var reference = await ReferenceAnswerAsync(http, started, ct);
@@ -212,6 +217,14 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         Row(report, "all turns started in / finished in", $"{startedIn.TotalSeconds:0.00} s / {turnsTook.TotalSeconds:0.00} s");
         var serverCpu = cpuAfter.Zip(cpuBefore, (a, b) => a - b).Aggregate(TimeSpan.Zero, (a, b) => a + b);
         var emulatorCpu = emulatorCpuAfter - emulatorCpuBefore;
+        if (_tools.Enabled)
+        {
+            var rounds = toolCalls - toolCallsLeft;
+            Row(report, $"tool rounds ({_tools.Describe}) run / scripted", string.Create(CultureInfo.InvariantCulture, $"{rounds:N0} / {toolCalls:N0} ({rounds / (double)Math.Max(1, started.Count):0.0} per turn)"));
+            Row(report, "CPU per turn: server / database", string.Create(CultureInfo.InvariantCulture,
+                $"{serverCpu.TotalMilliseconds / Math.Max(1, started.Count):0.00} ms / {(databaseCpuAfter - databaseCpuBefore).TotalMilliseconds / Math.Max(1, started.Count):0.00} ms"));
+        }
+
         Row(report, "tokens streamed", tokens.ToString("N0", CultureInfo.InvariantCulture));
         Row(report, "server CPU per token", PerToken(serverCpu, tokens));
         Row(report, "emulator CPU per token", PerToken(emulatorCpu, tokens));
@@ -265,7 +278,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         {
             ["provider"] = options.Provider,
             ["name"] = "load",
-            ["api_key"] = "load-key",
+            ["api_key"] = ToolRounds.ApiKey,
             ["base_url"] = providerUrl.AbsoluteUri.TrimEnd('/'),
         });
         using var response = await http.PostAsync(new Uri(server, "api/auths"), Json(body), ct);
@@ -281,7 +294,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
     /// answers as fast as possible left the paced reads, the viewers' paced flushes, the heartbeats and the periodic
     /// saves cold, and the runtime then spent about a tenth of the measured run compiling them.
     /// </summary>
-    private async Task WarmUpAsync(HttpClient http, List<MaestroProcess> servers, CancellationToken ct)
+    private async Task WarmUpAsync(HttpClient http, List<MaestroProcess> servers, Uri emulator, CancellationToken ct)
     {
         if (options.Warmup == 0)
         {
@@ -302,6 +315,11 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
             }
 
             var viewers = await OpenViewersAsync(http, sessions, servers, run.Token);
+            if (_tools.Enabled)
+            {
+                await _tools.ScriptAsync(http, emulator, sessions.Count, ct);
+            }
+
             await StartTurnsAsync(http, sessions, ct);
             await Task.WhenAll(sessions.Where(s => s.StartError is null).SelectMany(s => s.Viewers).Select(v => v.Finished)).WaitAsync(TimeSpan.FromMinutes(3), ct);
             await run.CancelAsync();
@@ -352,7 +370,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
             try
             {
                 var name = $"{prefix}-{i:D5}";
-                var body = $$"""{"name":"{{name}}","auth":"{{options.Provider}}/load","model":"{{model}}","force_model":true}""";
+                var body = $$"""{"name":"{{name}}","auth":"{{options.Provider}}/load","model":"{{model}}","force_model":true{{_tools.SessionFields}}}""";
                 var server = servers[i % servers.Count];
                 var start = Stopwatch.GetTimestamp();
                 using var response = await http.PostAsync(new Uri(server.BaseUrl, "api/sessions"), Json(body), ct);

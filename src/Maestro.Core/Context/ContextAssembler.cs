@@ -61,6 +61,10 @@ public sealed class ContextAssembler(IPromptStore prompts, IConversationStore co
         }
     }
 
+    /// <summary>The thread's messages after <paramref name="afterSeq"/>, in order (a running turn catching up).</summary>
+    public Task<IReadOnlyList<ConversationMessage>> LoadThreadAfterAsync(Guid threadId, long afterSeq, CancellationToken cancellationToken) =>
+        conversations.ListMessagesAfterAsync(threadId, afterSeq, cancellationToken);
+
     /// <summary>Persona and system prompts (in stack order), the session's own prompt, the environment, summaries.</summary>
     public async Task<string?> InstructionsAsync(Session session, IReadOnlyList<ConversationMessage> stored, ToolSet tools, CancellationToken cancellationToken)
     {

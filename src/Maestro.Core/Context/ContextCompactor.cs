@@ -67,7 +67,7 @@ public sealed class ContextCompactor(
             return false;
         }
 
-        var window = await windows.ForAsync(connection.Auth.Ref, session.Model, cancellationToken);
+        var window = await windows.ForAsync(provider, connection, session.Model, cancellationToken);
         if (estimate < window * session.Settings.CompactAt || FindCut(stored) is null)
         {
             return false;

@@ -1,5 +1,6 @@
 using Maestro.Core.Auths;
 using Maestro.Core.Models;
+using Maestro.Core.Providers;
 
 namespace Maestro.Core.Context;
 
@@ -14,4 +15,8 @@ public sealed class ContextWindows(ModelCatalog catalog)
 
     public async Task<int> ForAsync(AuthRef auth, string model, CancellationToken cancellationToken) =>
         await catalog.DescribeAsync(auth, model, cancellationToken) is { ContextWindow: > 0 and var window } ? window : Default;
+
+    /// <summary>The same through a connection already made (a running turn checks every round): no auth read.</summary>
+    public async Task<int> ForAsync(IProvider provider, ProviderConnection connection, string model, CancellationToken cancellationToken) =>
+        await catalog.DescribeAsync(provider, connection, model, cancellationToken) is { ContextWindow: > 0 and var window } ? window : Default;
 }

@@ -14,6 +14,9 @@ public interface IConversationStore
     /// <summary>Messages of a thread in order. <paramref name="beforeSeq"/>/<paramref name="limit"/> page backwards (newest last).</summary>
     Task<IReadOnlyList<ConversationMessage>> ListMessagesAsync(Guid threadId, long? beforeSeq, int? limit, CancellationToken cancellationToken);
 
+    /// <summary>Every message of a thread after <paramref name="afterSeq"/>, in order.</summary>
+    Task<IReadOnlyList<ConversationMessage>> ListMessagesAfterAsync(Guid threadId, long afterSeq, CancellationToken cancellationToken);
+
     Task<ConversationMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken);
 
     /// <summary>Appends a message at the end of the thread.</summary>

@@ -19,6 +19,12 @@ public sealed class ModelCatalog(ProviderConnections connections, ProviderRegist
     public async Task<ModelList> GetAsync(AuthRef auth, bool refresh, CancellationToken cancellationToken)
     {
         var (provider, connection) = await connections.ConnectAsync(auth, cancellationToken);
+        return await GetAsync(provider, connection, refresh, cancellationToken);
+    }
+
+    /// <summary>The same for a caller that holds the auth's connection already (a running turn): no auth read.</summary>
+    public async Task<ModelList> GetAsync(IProvider provider, ProviderConnection connection, bool refresh, CancellationToken cancellationToken)
+    {
         var key = connection.Auth.Id;
         if (!refresh && _cache.TryGetValue(key, out var cached))
         {
@@ -78,7 +84,23 @@ public sealed class ModelCatalog(ProviderConnections connections, ProviderRegist
     {
         try
         {
-            var list = await GetAsync(auth, refresh: false, cancellationToken);
+            var (provider, connection) = await connections.ConnectAsync(auth, cancellationToken);
+            return await DescribeAsync(provider, connection, model, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Errors.MaestroException or HttpRequestException)
+        {
+            // The list is only a hint here; a provider that cannot list models can still chat.
+        }
+
+        return registry.TryGet(auth.Provider, out var known) ? known.DescribeModel(model) : null;
+    }
+
+    /// <summary>The same for a caller that holds the auth's connection already (a running turn, once per round).</summary>
+    public async Task<ModelInfo?> DescribeAsync(IProvider provider, ProviderConnection connection, string model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var list = await GetAsync(provider, connection, refresh: false, cancellationToken);
             if (ModelResolution.Find(list.Models, model) is { } listed)
             {
                 return listed;
@@ -89,7 +111,7 @@ public sealed class ModelCatalog(ProviderConnections connections, ProviderRegist
             // The list is only a hint here; a provider that cannot list models can still chat.
         }
 
-        return registry.TryGet(auth.Provider, out var provider) ? provider.DescribeModel(model) : null;
+        return provider.DescribeModel(model);
     }
 
     private async Task<ModelList> FetchAsync(IProvider provider, ProviderConnection connection, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ internal sealed class TurnRunner(
     ProviderConnection connection,
     ToolSet tools,
     IApprovalHandler approvals,
-    List<ConversationMessage>? startThread,
+    TurnThread thread,
     CancellationTokenSource cancellation)
 {
     private readonly TaskCompletionSource<TurnOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -86,9 +86,8 @@ internal sealed class TurnRunner(
 
                 rounds++;
                 _rounds = rounds;
-                // The first round is built from the thread the start read with its write; later rounds read it again.
-                var context = await services.Context.BuildRoundAsync(session, provider, connection, tools, startThread, ct);
-                startThread = null;
+                // The first round is built from the thread the start read with its write; later rounds add what the turn wrote.
+                var context = await services.Context.BuildRoundAsync(session, provider, connection, tools, thread, ct);
                 var (message, calls) = await StreamRoundAsync(client, context, rounds, usage, ct);
                 if (message.Status != MessageStatus.Complete)
                 {

@@ -74,7 +74,13 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
     /// <summary>A page of a thread; the reads of turns starting a round together share one round trip.</summary>
     public async Task<IReadOnlyList<ConversationMessage>> ListMessagesAsync(Guid threadId, long? beforeSeq, int? limit, CancellationToken cancellationToken)
     {
-        var page = await Pages.RunAsync(new PageRequest(threadId, beforeSeq, limit), cancellationToken);
+        var page = await Pages.RunAsync(new PageRequest(threadId, beforeSeq, limit, null), cancellationToken);
+        return page.Error is { } error ? throw error : page.Messages;
+    }
+
+    public async Task<IReadOnlyList<ConversationMessage>> ListMessagesAfterAsync(Guid threadId, long afterSeq, CancellationToken cancellationToken)
+    {
+        var page = await Pages.RunAsync(new PageRequest(threadId, null, null, afterSeq), cancellationToken);
         return page.Error is { } error ? throw error : page.Messages;
     }
 
@@ -388,16 +394,29 @@ public sealed class PostgresConversationStore(MaestroDatabase database, TimeProv
                 : null;
     }
 
-    private sealed record PageRequest(Guid ThreadId, long? BeforeSeq, int? Limit);
+    /// <summary>A page before <see cref="BeforeSeq"/> (at most <see cref="Limit"/>), or everything after <see cref="AfterSeq"/>.</summary>
+    private sealed record PageRequest(Guid ThreadId, long? BeforeSeq, int? Limit, long? AfterSeq);
 
     /// <summary>A page read, or why its rows could not be read (a broken row fails its own thread's read, not the batch).</summary>
     internal sealed record Page(List<ConversationMessage> Messages, Exception? Error);
 
-    /// <summary>Newest first with a limit, then put back in order: the page of messages just before the given seq.</summary>
+    /// <summary>
+    /// Newest first with a limit, then put back in order: the page of messages just before the given seq. Or, for a
+    /// running turn catching up, the messages after a seq, in order.
+    /// </summary>
     private sealed class PageReads : IGroupedStatements<PageRequest, Page>
     {
         public void Add(NpgsqlBatch batch, PageRequest page)
         {
+            if (page.AfterSeq is { } after)
+            {
+                var newer = new NpgsqlBatchCommand($"SELECT {Columns} FROM messages WHERE thread_id = $1 AND seq > $2 ORDER BY seq");
+                newer.Parameters.AddWithValue(page.ThreadId);
+                newer.Parameters.AddWithValue(after);
+                batch.BatchCommands.Add(newer);
+                return;
+            }
+
             var command = new NpgsqlBatchCommand($"""
                 SELECT * FROM (
                     SELECT {Columns} FROM messages WHERE thread_id = $1 AND ($2::bigint IS NULL OR seq < $2)

@@ -43,13 +43,15 @@ public sealed class MaestroTestEnvironment : IAsyncDisposable
     public IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
 
     /// <summary>Maestro's services, as the CLI builds them; disposed with the environment.</summary>
-    public IServiceProvider Services()
+    /// <param name="configure">Changes to Maestro's services, applied last (a test's decorator, say).</param>
+    public IServiceProvider Services(Action<IServiceCollection>? configure = null)
     {
         var configuration = Configuration();
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddMaestro(configuration);
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
         return provider;

@@ -42,11 +42,13 @@ public sealed class SessionTestBed : IAsyncDisposable
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <param name="emulatorOptions">The emulator's settings (HTTP/2, say); the defaults when null.</param>
-    public static async Task<SessionTestBed> CreateAsync(PostgresFixture postgres, string label, EmulatorOptions? emulatorOptions = null)
+    /// <param name="services">Changes to Maestro's services, applied last.</param>
+    public static async Task<SessionTestBed> CreateAsync(
+        PostgresFixture postgres, string label, EmulatorOptions? emulatorOptions = null, Action<IServiceCollection>? services = null)
     {
         var env = await MaestroTestEnvironment.CreateAsync(postgres, label);
         var emulator = await EmulatorServer.StartAsync(emulatorOptions ?? new EmulatorOptions());
-        var bed = new SessionTestBed(env, emulator, env.Services(), TestHome.Create(label + "-work"));
+        var bed = new SessionTestBed(env, emulator, env.Services(services), TestHome.Create(label + "-work"));
         foreach (var provider in Models.Keys)
         {
             var key = $"key-{label}-{provider}-{Guid.NewGuid():N}";
