@@ -134,6 +134,9 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         var afterAnswer = new List<double>();
         foreach (var session in started)
         {
+            // A synthetic answer quotes the last tool result, which may name its call: after tool rounds every answer
+            // is checked against its own session's.
+            var expected = _tools.Enabled && session.Viewers[0].TurnStatus == "completed" ? await StoredAnswerAsync(http, session, ct) : reference;
             var first = session.Viewers[0];
             tokens += first.OutputTokens > 0 ? first.OutputTokens : first.TextEvents;
             if (first.TurnStatus == "completed")
@@ -156,7 +159,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
 
                 var problem = viewer.Problem
                     ?? (viewer.TurnStatus is null ? $"viewer: no turn_finished within {options.TurnTimeout.TotalSeconds:0} s" : null)
-                    ?? (viewer.TurnStatus == "completed" && reference is { } r && (viewer.Chars != r.Chars || viewer.Hash != r.Hash)
+                    ?? (viewer.TurnStatus == "completed" && expected is { } r && (viewer.Chars != r.Chars || viewer.Hash != r.Hash)
                         ? "viewer: text differs from the stored answer"
                         : null);
                 if (problem is null)
@@ -513,12 +516,13 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
     private async Task<(ulong Hash, long Chars)?> ReferenceAnswerAsync(HttpClient http, List<LoadSession> sessions, CancellationToken ct)
     {
         var done = sessions.FirstOrDefault(s => s.Viewers[0].TurnStatus == "completed");
-        if (done is null)
-        {
-            return null;
-        }
+        return done is null ? null : await StoredAnswerAsync(http, done, ct);
+    }
 
-        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(done.TurnServer, $"api/sessions/{done.Name}/messages"), ct));
+    /// <summary>The text of the session's last assistant message as stored.</summary>
+    private static async Task<(ulong Hash, long Chars)> StoredAnswerAsync(HttpClient http, LoadSession session, CancellationToken ct)
+    {
+        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(session.TurnServer, $"api/sessions/{session.Name}/messages"), ct));
         var text = new StringBuilder();
         foreach (var message in document.RootElement.EnumerateArray())
         {
