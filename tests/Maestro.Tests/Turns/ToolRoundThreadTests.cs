@@ -98,31 +98,7 @@ public sealed class ToolRoundThreadTests(PostgresFixture postgres)
     private static JsonArray History(string body)
     {
         var messages = JsonNode.Parse(body)!["messages"]!.AsArray();
-        Strip(messages);
+        JsonTree.EachObject(messages, o => o.Remove("cache_control"));
         return messages;
-
-        static void Strip(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonObject o:
-                    o.Remove("cache_control");
-                    foreach (var (_, value) in o)
-                    {
-                        Strip(value);
-                    }
-
-                    break;
-                case JsonArray a:
-                    foreach (var item in a)
-                    {
-                        Strip(item);
-                    }
-
-                    break;
-                default:
-                    break;
-            }
-        }
     }
 }

@@ -16,34 +16,14 @@ public static class RequestJson
     public static JsonNode? NormalizeArguments(JsonNode? node)
     {
         var copy = node?.DeepClone();
-        Walk(copy);
-        return copy;
-
-        static void Walk(JsonNode? n)
+        JsonTree.EachObject(copy, o =>
         {
-            switch (n)
+            if (o["arguments"] is JsonValue v && v.TryGetValue<string>(out var text))
             {
-                case JsonObject o:
-                    if (o["arguments"] is JsonValue v && v.TryGetValue<string>(out var text))
-                    {
-                        o["arguments"] = JsonNode.Parse(text);
-                    }
-
-                    foreach (var (_, child) in o.ToList())
-                    {
-                        Walk(child);
-                    }
-
-                    break;
-                case JsonArray a:
-                    foreach (var child in a)
-                    {
-                        Walk(child);
-                    }
-
-                    break;
+                o["arguments"] = JsonNode.Parse(text);
             }
-        }
+        });
+        return copy;
     }
 
     public static void ShouldMatch(JsonNode? actual, JsonNode? expected, string what)
