@@ -123,7 +123,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         await run.CancelAsync();
         await Task.WhenAll(viewerTasks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var emulatorFirstByte = await probes;
-        var toolCallsLeft = _tools.Enabled ? await _tools.PendingAsync(http, emulator.BaseUrl, ct) : 0;
+        var toolCallsLeft = _tools.Enabled ? await ToolRounds.PendingAsync(http, emulator.BaseUrl, ct) : 0;
 
         // Outcomes, checked against the answer as stored.
         var reference = await ReferenceAnswerAsync(http, started, ct);

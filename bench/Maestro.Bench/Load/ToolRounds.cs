@@ -53,8 +53,12 @@ internal sealed class ToolRounds(LoadOptions options, string home)
         return await EnqueueAsync(http, emulator, string.Join(',', Enumerable.Repeat(call, turns * options.ToolRounds)), ct);
     }
 
-    /// <summary>The tool calls still queued (none once every turn has made its rounds).</summary>
-    public Task<int> PendingAsync(HttpClient http, Uri emulator, CancellationToken ct) => EnqueueAsync(http, emulator, "", ct);
+    /// <summary>The tool calls still queued (none once every turn has made its rounds): the bench queues no other script.</summary>
+    public static async Task<int> PendingAsync(HttpClient http, Uri emulator, CancellationToken ct)
+    {
+        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(emulator, "_emulator/health"), ct));
+        return document.RootElement.GetProperty("pending_scripts").GetInt32();
+    }
 
     private static async Task<int> EnqueueAsync(HttpClient http, Uri emulator, string responses, CancellationToken ct)
     {
