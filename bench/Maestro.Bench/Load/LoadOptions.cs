@@ -48,6 +48,9 @@ public sealed record LoadOptions
     /// <summary>The size of the file each tool round reads, in KB.</summary>
     public int ToolOutputKb { get; init; } = 8;
 
+    /// <summary>Saved prompts every session stacks (its system prompt); 0 = none.</summary>
+    public int Prompts { get; init; }
+
     /// <summary>Also report the servers' own time per create and start (Kestrel's request events, over EventPipe).</summary>
     public bool ServerTimes { get; init; }
 
@@ -79,6 +82,8 @@ public sealed record LoadOptions
           --tool-rounds N       agents' turns: about N rounds of read_file per turn (scripted in the emulator)
                                 before the answer, each adding an answer and a tool result to the thread (default 0)
           --tool-output KB      the size of the file those rounds read (default 8)
+          --prompts N           every session stacks N saved prompts of about a KB each (a persona, then system
+                                prompts) as its system prompt (default 0)
           --no-fsync            the embedded database without fsync (default: durable, as users run it)
           --http2               the servers speak HTTP/2 to the emulator, many turns per connection
                                 (MAESTRO_PROVIDER_HTTP_VERSION=2; default HTTP/1.1, a connection per turn)
@@ -127,6 +132,7 @@ public sealed record LoadOptions
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Count(1)) },
                 "--tool-rounds" => options with { ToolRounds = Count(0) },
                 "--tool-output" => options with { ToolOutputKb = Count(1) },
+                "--prompts" => options with { Prompts = Count(0) },
                 "--no-fsync" => options with { NoFsync = true },
                 "--http2" => options with { Http2 = true },
                 "--keep" => options with { Keep = true },

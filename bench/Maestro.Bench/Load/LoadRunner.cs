@@ -23,6 +23,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
     private static readonly byte[] TurnBody = Encoding.UTF8.GetBytes($$"""{"text":"{{Prompt}}"}""");
     private ErrorTally _errors = new();
     private ToolRounds _tools = null!;
+    private PromptStack _prompts = null!;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -39,6 +40,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         var loadBefore = ProcStat.LoadAverage();
         _tools = new ToolRounds(options, home);
         _tools.PrepareFolder();
+        _prompts = new PromptStack(options);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["MAESTRO_HOME"] = home,
@@ -84,6 +86,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         await using var database = await DatabaseProbe.ConnectAsync(home, ct);
         await using var sampler = new ProcessSampler([.. servers.Select(s => s.Pid), emulator.Pid]);
         await CreateAuthAsync(http, servers[0].BaseUrl, new Uri(emulator.BaseUrl, options.Provider), ct);
+        await _prompts.CreateAsync(http, servers[0].BaseUrl, ct);
 
         progress.WriteLine($"Creating {options.Sessions} sessions ({options.InFlight} in flight) …");
         await using var requestTimes = new ServerRequestTimes(options.ServerTimes ? servers.Select(s => s.Pid) : [], ClassifyRequest, progress);
@@ -180,7 +183,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         var viewers = started.Sum(s => s.Viewers.Count);
         var report = new StringBuilder();
         var model = options.EffectiveModel;
-        report.AppendLine(CultureInfo.InvariantCulture, $"## bench load: {options.Sessions:N0} sessions × {options.ViewersPerSession} viewer(s), {model} ({options.Provider}), {options.Instances} instance(s)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"## bench load: {options.Sessions:N0} sessions × {options.ViewersPerSession} viewer(s), {model} ({options.Provider}), {options.Instances} instance(s){(_prompts.Enabled ? $", {options.Prompts} prompts per session" : "")}");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"Maestro from {checkout.Root}; load average {loadBefore} before, {loadAfter} after; {Environment.ProcessorCount} cores.");
         report.AppendLine();
@@ -224,6 +227,10 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         {
             var rounds = toolCalls - toolCallsLeft;
             Row(report, $"tool rounds ({_tools.Describe}) run / scripted", string.Create(CultureInfo.InvariantCulture, $"{rounds:N0} / {toolCalls:N0} ({rounds / (double)Math.Max(1, started.Count):0.0} per turn)"));
+        }
+
+        if (_tools.Enabled || _prompts.Enabled)
+        {
             Row(report, "CPU per turn: server / database", string.Create(CultureInfo.InvariantCulture,
                 $"{serverCpu.TotalMilliseconds / Math.Max(1, started.Count):0.00} ms / {(databaseCpuAfter - databaseCpuBefore).TotalMilliseconds / Math.Max(1, started.Count):0.00} ms"));
         }
@@ -373,7 +380,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
             try
             {
                 var name = $"{prefix}-{i:D5}";
-                var body = $$"""{"name":"{{name}}","auth":"{{options.Provider}}/load","model":"{{model}}","force_model":true{{_tools.SessionFields}}}""";
+                var body = $$"""{"name":"{{name}}","auth":"{{options.Provider}}/load","model":"{{model}}","force_model":true{{_tools.SessionFields}}{{_prompts.SessionFields}}}""";
                 var server = servers[i % servers.Count];
                 var start = Stopwatch.GetTimestamp();
                 using var response = await http.PostAsync(new Uri(server.BaseUrl, "api/sessions"), Json(body), ct);

@@ -18,13 +18,10 @@ public sealed class ContextAssembler(IPromptStore prompts, IConversationStore co
     /// <summary>Messages are fetched in pages of this size.</summary>
     private const int PageSize = 500;
 
-    public async Task<AssembledContext> BuildAsync(Session session, string provider, Guid threadId, ToolSet tools, CancellationToken cancellationToken) =>
-        await BuildAsync(session, provider, await LoadThreadAsync(threadId, cancellationToken), tools, cancellationToken);
-
-    /// <summary>The context from a thread already loaded (the turn loads it once per round).</summary>
-    public async Task<AssembledContext> BuildAsync(Session session, string provider, List<ConversationMessage> stored, ToolSet tools, CancellationToken cancellationToken)
+    /// <summary>The context from a thread and prompt texts already loaded (a turn loads them once, not every round).</summary>
+    public AssembledContext Build(Session session, string provider, List<ConversationMessage> stored, ToolSet tools, IReadOnlyList<string> promptTexts)
     {
-        var instructions = await InstructionsAsync(session, stored, tools, cancellationToken);
+        var instructions = Instructions(session, promptTexts, stored, tools);
         var messages = Translate(stored, provider);
         var options = new ChatOptions
         {
@@ -65,18 +62,35 @@ public sealed class ContextAssembler(IPromptStore prompts, IConversationStore co
     public Task<IReadOnlyList<ConversationMessage>> LoadThreadAfterAsync(Guid threadId, long afterSeq, CancellationToken cancellationToken) =>
         conversations.ListMessagesAfterAsync(threadId, afterSeq, cancellationToken);
 
-    /// <summary>Persona and system prompts (in stack order), the session's own prompt, the environment, summaries.</summary>
-    public async Task<string?> InstructionsAsync(Session session, IReadOnlyList<ConversationMessage> stored, ToolSet tools, CancellationToken cancellationToken)
+    /// <summary>The texts of the session's prompt stack (personas and system prompts) in stack order, in one read.</summary>
+    public async Task<IReadOnlyList<string>> PromptTextsAsync(Session session, CancellationToken cancellationToken)
     {
-        var parts = new List<string>();
-        foreach (var reference in session.PromptStack)
+        if (session.PromptStack.Count == 0)
         {
-            if (await prompts.ContentAsync(reference.PromptId, reference.Version, cancellationToken) is { Length: > 0 } text)
+            return [];
+        }
+
+        var texts = new List<string>(session.PromptStack.Count);
+        foreach (var text in await prompts.ContentsAsync(session.PromptStack, cancellationToken))
+        {
+            // A prompt deleted since the session named it adds nothing.
+            if (text is { Length: > 0 })
             {
-                parts.Add(text.Trim());
+                texts.Add(text.Trim());
             }
         }
 
+        return texts;
+    }
+
+    /// <summary>The instructions with the prompt stack read now (the context report).</summary>
+    public async Task<string?> InstructionsAsync(Session session, IReadOnlyList<ConversationMessage> stored, ToolSet tools, CancellationToken cancellationToken) =>
+        Instructions(session, await PromptTextsAsync(session, cancellationToken), stored, tools);
+
+    /// <summary>Persona and system prompts (in stack order), the session's own prompt, the environment, summaries.</summary>
+    public string? Instructions(Session session, IReadOnlyList<string> promptTexts, IReadOnlyList<ConversationMessage> stored, ToolSet tools)
+    {
+        var parts = new List<string>(promptTexts);
         if (!string.IsNullOrWhiteSpace(session.SystemPrompt))
         {
             parts.Add(session.SystemPrompt.Trim());

@@ -40,26 +40,20 @@ public sealed class ContextCompactor(
         next. Use short sections and bullet points. Do not invent anything.
         """;
 
-    public async Task<bool> CompactIfNeededAsync(Session session, IProvider provider, ProviderConnection connection, CancellationToken cancellationToken)
-    {
-        if (!session.Settings.AutoCompact || session.CurrentThreadId is not { } threadId)
-        {
-            return false;
-        }
-
-        return await CompactIfNeededAsync(session, provider, connection, await assembler.LoadThreadAsync(threadId, cancellationToken), cancellationToken);
-    }
-
-    /// <summary>The same for a thread the caller already loaded; true when it compacted (the thread changed).</summary>
+    /// <summary>
+    /// Compacts a turn's thread (already loaded, with the prompt texts) when it no longer fits the model's window; true
+    /// when it compacted (the thread changed).
+    /// </summary>
     public async Task<bool> CompactIfNeededAsync(
-        Session session, IProvider provider, ProviderConnection connection, List<ConversationMessage> stored, CancellationToken cancellationToken)
+        Session session, IProvider provider, ProviderConnection connection, List<ConversationMessage> stored, IReadOnlyList<string> promptTexts,
+        CancellationToken cancellationToken)
     {
         if (!session.Settings.AutoCompact || session.CurrentThreadId is null)
         {
             return false;
         }
 
-        var instructions = await assembler.InstructionsAsync(session, stored, ToolSet.Empty, cancellationToken);
+        var instructions = assembler.Instructions(session, promptTexts, stored, ToolSet.Empty);
         var estimate = TokenEstimate.Of(instructions) + TokenEstimate.Of(ContextAssembler.Translate(stored, provider.Descriptor.Id));
         // No model has a window this small: a short conversation needs no lookup of the model's window.
         if (estimate < SmallestWindow * session.Settings.CompactAt)

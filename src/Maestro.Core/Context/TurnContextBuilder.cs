@@ -8,23 +8,26 @@ namespace Maestro.Core.Context;
 
 /// <summary>
 /// The context stage of the turn path, once per model call: the thread caught up (read whole once, then only what the
-/// turn wrote since; again whole when compaction changed it), compacted when it no longer fits, then assembled for the
-/// provider. A saturated database makes the round wait, not fail.
+/// turn wrote since; again whole when compaction changed it) and the prompt stack's texts (read once per turn),
+/// compacted when it no longer fits, then assembled for the provider. A saturated database makes the round wait, not fail.
 /// </summary>
 public sealed class TurnContextBuilder(ContextAssembler assembler, ContextCompactor compactor, TimeProvider time)
 {
     public Task<AssembledContext> BuildRoundAsync(
-        Session session, IProvider provider, ProviderConnection connection, ToolSet tools, TurnThread thread, CancellationToken cancellationToken) =>
-        BusyRetry.RunAsync(() => BuildAsync(session, provider, connection, tools, thread, cancellationToken), time, cancellationToken);
+        Session session, IProvider provider, ProviderConnection connection, ToolSet tools, TurnThread thread, TurnPrompts prompts,
+        CancellationToken cancellationToken) =>
+        BusyRetry.RunAsync(() => BuildAsync(session, provider, connection, tools, thread, prompts, cancellationToken), time, cancellationToken);
 
     private async Task<AssembledContext> BuildAsync(
-        Session session, IProvider provider, ProviderConnection connection, ToolSet tools, TurnThread thread, CancellationToken cancellationToken)
+        Session session, IProvider provider, ProviderConnection connection, ToolSet tools, TurnThread thread, TurnPrompts prompts,
+        CancellationToken cancellationToken)
     {
         var threadId = session.CurrentThreadId ?? throw new InvalidOperationException("A running turn always has a thread.");
         var stored = await thread.ReadAsync(assembler, threadId, cancellationToken);
+        var promptTexts = await prompts.ReadAsync(assembler, session, cancellationToken);
         try
         {
-            if (await compactor.CompactIfNeededAsync(session, provider, connection, stored, cancellationToken))
+            if (await compactor.CompactIfNeededAsync(session, provider, connection, stored, promptTexts, cancellationToken))
             {
                 stored = await assembler.LoadThreadAsync(threadId, cancellationToken);
                 thread.Replace(stored);
@@ -37,6 +40,6 @@ public sealed class TurnContextBuilder(ContextAssembler assembler, ContextCompac
             throw;
         }
 
-        return await assembler.BuildAsync(session, provider.Descriptor.Id, stored, tools, cancellationToken);
+        return assembler.Build(session, provider.Descriptor.Id, stored, tools, promptTexts);
     }
 }

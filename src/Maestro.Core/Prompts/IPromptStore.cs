@@ -1,3 +1,5 @@
+using Maestro.Core.Sessions;
+
 namespace Maestro.Core.Prompts;
 
 /// <summary>Where prompts and their versions are kept.</summary>
@@ -11,8 +13,11 @@ public interface IPromptStore
 
     Task<IReadOnlyList<PromptVersion>> VersionsAsync(Guid id, CancellationToken cancellationToken);
 
-    /// <summary>The text of a version (null: the latest).</summary>
-    Task<string?> ContentAsync(Guid id, int? version, CancellationToken cancellationToken);
+    /// <summary>
+    /// The text of each prompt of a stack, in the stack's order: the pinned version, or the latest where none is pinned;
+    /// null where the prompt or the version no longer exists. One read for the whole stack.
+    /// </summary>
+    Task<IReadOnlyList<string?>> ContentsAsync(IReadOnlyList<PromptRef> stack, CancellationToken cancellationToken);
 
     Task<Prompt> CreateAsync(string name, PromptKind kind, string? description, string content, CancellationToken cancellationToken);
 

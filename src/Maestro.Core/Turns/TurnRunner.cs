@@ -27,6 +27,7 @@ internal sealed class TurnRunner(
     ToolSet tools,
     IApprovalHandler approvals,
     TurnThread thread,
+    TurnPrompts prompts,
     CancellationTokenSource cancellation)
 {
     private readonly TaskCompletionSource<TurnOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -87,7 +88,7 @@ internal sealed class TurnRunner(
                 rounds++;
                 _rounds = rounds;
                 // The first round is built from the thread the start read with its write; later rounds add what the turn wrote.
-                var context = await services.Context.BuildRoundAsync(session, provider, connection, tools, thread, ct);
+                var context = await services.Context.BuildRoundAsync(session, provider, connection, tools, thread, prompts, ct);
                 var (message, calls) = await StreamRoundAsync(client, context, rounds, usage, ct);
                 if (message.Status != MessageStatus.Complete)
                 {

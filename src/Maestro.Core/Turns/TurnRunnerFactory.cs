@@ -59,5 +59,6 @@ public sealed class TurnRunnerFactory(
     internal async Task<TurnRunner> CreateAsync(
         TurnRecord turn, Session session, IProvider provider, ProviderConnection connection, IApprovalHandler approvals,
         List<ConversationMessage>? thread, CancellationTokenSource cancellation, CancellationToken cancellationToken) =>
-        new(this, turn, session, provider, connection, await ToolsAsync(session, cancellationToken), approvals, new TurnThread(thread), cancellation);
+        new(this, turn, session, provider, connection, await ToolsAsync(session, cancellationToken), approvals, new TurnThread(thread), new TurnPrompts(),
+            cancellation);
 }

@@ -1,5 +1,7 @@
 using Maestro.Core.Errors;
 using Maestro.Core.Prompts;
+using Maestro.Core.Sessions;
+using Maestro.Data.Batching;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,6 +9,12 @@ namespace Maestro.Data.Prompts;
 
 public sealed class PostgresPromptStore(MaestroDatabase database, TimeProvider time) : IPromptStore
 {
+    private GroupedRoundTrip<IReadOnlyList<PromptRef>, IReadOnlyList<string?>>? _stacks;
+
+    // Every turn reads its session's stack: the turns that start together share one round trip.
+    private GroupedRoundTrip<IReadOnlyList<PromptRef>, IReadOnlyList<string?>> Stacks =>
+        LazyInitializer.EnsureInitialized(ref _stacks, () => new(database, new StackReads()));
+
     private const string Select = """
         SELECT p.id, p.name, p.kind, p.description, v.version, v.content, p.created_at, p.updated_at
         FROM prompts p JOIN LATERAL (SELECT version, content FROM prompt_versions WHERE prompt_id = p.id ORDER BY version DESC LIMIT 1) v ON true
@@ -51,15 +59,8 @@ public sealed class PostgresPromptStore(MaestroDatabase database, TimeProvider t
         return result;
     }
 
-    public async Task<string?> ContentAsync(Guid id, int? version, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT content FROM prompt_versions WHERE prompt_id = $1 AND ($2::int IS NULL OR version = $2) ORDER BY version DESC LIMIT 1", connection);
-        command.Parameters.AddWithValue(id);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)version ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
+    public async Task<IReadOnlyList<string?>> ContentsAsync(IReadOnlyList<PromptRef> stack, CancellationToken cancellationToken) =>
+        stack.Count == 0 ? [] : await Stacks.RunAsync(stack, cancellationToken);
 
     public async Task<Prompt> CreateAsync(string name, PromptKind kind, string? description, string content, CancellationToken cancellationToken)
     {
@@ -161,5 +162,43 @@ public sealed class PostgresPromptStore(MaestroDatabase database, TimeProvider t
         }
 
         return result;
+    }
+
+    /// <summary>A stack's texts as one statement: a row per reference, in the stack's order.</summary>
+    private sealed class StackReads : IGroupedStatements<IReadOnlyList<PromptRef>, IReadOnlyList<string?>>
+    {
+        private const string Query = """
+            SELECT (SELECT content FROM prompt_versions
+                    WHERE prompt_id = s.id AND (s.version IS NULL OR version = s.version) ORDER BY version DESC LIMIT 1)
+            FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS s(id, version, ord) ORDER BY s.ord
+            """;
+
+        public void Add(NpgsqlBatch batch, IReadOnlyList<PromptRef> stack)
+        {
+            var ids = new Guid[stack.Count];
+            var versions = new int?[stack.Count];
+            for (var i = 0; i < stack.Count; i++)
+            {
+                ids[i] = stack[i].PromptId;
+                versions[i] = stack[i].Version;
+            }
+
+            var command = new NpgsqlBatchCommand(Query);
+            command.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter { Value = versions, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+            batch.BatchCommands.Add(command);
+        }
+
+        public async Task<IReadOnlyList<string?>> ReadAsync(NpgsqlDataReader reader, IReadOnlyList<PromptRef> stack, CancellationToken cancellationToken)
+        {
+            var texts = new List<string?>(stack.Count);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                texts.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            return texts;
+        }
     }
 }
