@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -184,11 +185,16 @@ public sealed class PostgresNotifier(MaestroDatabase database, LoadCounters coun
 
             try
             {
+                // All of the window's payloads in one round trip and one transaction: PostgreSQL delivers a transaction's
+                // notifications together at its commit, in the order sent (never merged: each carries other event ids).
                 await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
+                await using var notify = new NpgsqlBatch(connection);
                 foreach (var payload in Payloads(batch))
                 {
-                    await NotifyAsync(connection, EventsChannel, payload, CancellationToken.None);
+                    notify.BatchCommands.Add(Notification(EventsChannel, payload));
                 }
+
+                await notify.ExecuteNonQueryAsync(CancellationToken.None);
             }
             catch (Exception ex) when (ex is NpgsqlException or Core.Errors.MaestroException)
             {
@@ -363,37 +369,80 @@ public sealed class PostgresNotifier(MaestroDatabase database, LoadCounters coun
             : SessionEvent.TextRun(first, last, run.ToString()));
     }
 
-    private IEnumerable<string> Payloads(List<SessionEvent> batch)
+    /// <summary>
+    /// The batch as envelopes of at most <see cref="MaxPayloadBytes"/>: each event serialized once, straight into the
+    /// envelope it goes in (its size is known once written).
+    /// </summary>
+    private List<string> Payloads(List<SessionEvent> batch)
     {
-        var current = new List<SessionEvent>();
-        var size = 64;
+        var payloads = new List<string>();
+        var prefix = Encoding.UTF8.GetBytes($$"""{"instance":"{{_instance}}","events":[""");
+        var envelope = new ArrayBufferWriter<byte>(MaxPayloadBytes);
+        var one = new ArrayBufferWriter<byte>(1024);
+        using var writer = new Utf8JsonWriter(one);
+        var count = 0;
         foreach (var e in batch)
         {
-            var one = JsonSerializer.Serialize(e, Json);
-            var bytes = Encoding.UTF8.GetByteCount(one);
-            var item = e;
-            if (bytes > MaxPayloadBytes)
+            one.ResetWrittenCount();
+            writer.Reset(one);
+            JsonSerializer.Serialize(writer, e, Json);
+            if (one.WrittenCount > MaxPayloadBytes - prefix.Length - 2)
             {
                 // Too large to carry (a long tool result or user message): tell remote viewers to reload instead.
-                item = e with { Type = SessionEventTypes.SessionChanged, Delta = null, Message = null, Tool = null, Approval = null, Turn = null, Notice = "reload" };
-                bytes = 300;
+                one.ResetWrittenCount();
+                writer.Reset(one);
+                JsonSerializer.Serialize(writer, e with
+                {
+                    Type = SessionEventTypes.SessionChanged,
+                    Delta = null,
+                    Message = null,
+                    Tool = null,
+                    Approval = null,
+                    Turn = null,
+                    Notice = "reload",
+                }, Json);
             }
 
-            if (size + bytes > MaxPayloadBytes && current.Count > 0)
+            if (count > 0 && envelope.WrittenCount + 1 + one.WrittenCount + 2 > MaxPayloadBytes)
             {
-                yield return JsonSerializer.Serialize(new EventEnvelope(_instance, current), Json);
-                current = [];
-                size = 64;
+                payloads.Add(Close(envelope));
+                count = 0;
             }
 
-            current.Add(item);
-            size += bytes + 1;
+            if (count == 0)
+            {
+                envelope.ResetWrittenCount();
+                envelope.Write(prefix);
+            }
+            else
+            {
+                envelope.Write(","u8);
+            }
+
+            envelope.Write(one.WrittenSpan);
+            count++;
         }
 
-        if (current.Count > 0)
+        if (count > 0)
         {
-            yield return JsonSerializer.Serialize(new EventEnvelope(_instance, current), Json);
+            payloads.Add(Close(envelope));
         }
+
+        return payloads;
+
+        static string Close(ArrayBufferWriter<byte> envelope)
+        {
+            envelope.Write("]}"u8);
+            return Encoding.UTF8.GetString(envelope.WrittenSpan);
+        }
+    }
+
+    private static NpgsqlBatchCommand Notification(string channel, string payload)
+    {
+        var command = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = channel });
+        command.Parameters.Add(new NpgsqlParameter { Value = payload });
+        return command;
     }
 
     private static async Task NotifyAsync(NpgsqlConnection connection, string channel, string payload, CancellationToken ct)
