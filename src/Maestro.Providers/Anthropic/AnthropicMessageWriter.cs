@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Maestro.Core.Errors;
 using Maestro.Providers.Shared;
@@ -247,7 +248,17 @@ internal static class AnthropicMessageWriter
 
                 break;
             case JsonElement { ValueKind: JsonValueKind.String } element:
-                WriteResultValue(writer, element.GetString()!);
+                // A result read back from the database: its UTF-8 goes into the request without a copy as a .NET string
+                // (an agent's every round sends every earlier result again). Two raw bytes are the quotes of "".
+                if (JsonMarshal.GetRawUtf8Value(element).Length > 2)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "text");
+                    writer.WritePropertyName("text");
+                    element.WriteTo(writer);
+                    writer.WriteEndObject();
+                }
+
                 break;
             case TextContent text:
                 WriteResultValue(writer, text.Text);

@@ -179,7 +179,7 @@ public static class OpenAIRequestWriter
                     json.WriteStartObject();
                     json.WriteString("type", "function_call_output");
                     json.WriteString("call_id", result.CallId);
-                    json.WriteString("output", ToolResultText.From(result));
+                    ToolResultText.Write(json, "output", result);
                     json.WriteEndObject();
                     break;
                 case TextContent { Text.Length: > 0 }:
@@ -280,7 +280,7 @@ public static class OpenAIRequestWriter
                     json.WriteStartObject();
                     json.WriteString("type", "function_call_output");
                     json.WriteString("call_id", result.CallId);
-                    json.WriteString("output", ToolResultText.From(result));
+                    ToolResultText.Write(json, "output", result);
                     json.WriteEndObject();
                     break;
             }

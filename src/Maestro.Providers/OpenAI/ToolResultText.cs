@@ -19,4 +19,21 @@ public static class ToolResultText
         TextContent text => text.Text,
         var other => JsonSerializer.Serialize(other, other.GetType(), Compact),
     };
+
+    /// <summary>
+    /// Writes the result as the string property <paramref name="name"/>, the same text as <see cref="From"/>. A result
+    /// read back from the database (a JSON string) goes from its UTF-8 into the request without a copy as a .NET string:
+    /// an agent's every round sends every earlier tool result again.
+    /// </summary>
+    public static void Write(Utf8JsonWriter json, string name, FunctionResultContent result)
+    {
+        if (result.Result is JsonElement { ValueKind: JsonValueKind.String } element)
+        {
+            json.WritePropertyName(name);
+            element.WriteTo(json);
+            return;
+        }
+
+        json.WriteString(name, From(result));
+    }
 }

@@ -134,7 +134,7 @@ public static class ChatCompletionsRequestWriter
                     json.WriteStartObject();
                     json.WriteString("role", "tool");
                     json.WriteString("tool_call_id", result.CallId);
-                    json.WriteString("content", ToolResultText.From(result));
+                    ToolResultText.Write(json, "content", result);
                     json.WriteEndObject();
                     break;
                 case TextContent { Text.Length: > 0 }:
@@ -250,7 +250,7 @@ public static class ChatCompletionsRequestWriter
             json.WriteStartObject();
             json.WriteString("role", "tool");
             json.WriteString("tool_call_id", result.CallId);
-            json.WriteString("content", ToolResultText.From(result));
+            ToolResultText.Write(json, "content", result);
             json.WriteEndObject();
         }
     }
