@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Maestro.Core.Errors;
 using Maestro.Providers.Shared;
@@ -248,14 +247,13 @@ internal static class AnthropicMessageWriter
 
                 break;
             case JsonElement { ValueKind: JsonValueKind.String } element:
-                // A result read back from the database: its UTF-8 goes into the request without a copy as a .NET string
-                // (an agent's every round sends every earlier result again). Two raw bytes are the quotes of "".
-                if (JsonMarshal.GetRawUtf8Value(element).Length > 2)
+                // A result read back from the database goes in as its JSON text (see ParsedJson); "" as no content.
+                if (!ParsedJson.IsEmptyString(element))
                 {
                     writer.WriteStartObject();
                     writer.WriteString("type", "text");
                     writer.WritePropertyName("text");
-                    element.WriteTo(writer);
+                    ParsedJson.WriteValue(writer, element);
                     writer.WriteEndObject();
                 }
 

@@ -278,7 +278,7 @@ internal sealed class GeminiRequestWriter
         };
         if (value.ValueKind == JsonValueKind.Object)
         {
-            value.WriteTo(_writer);
+            ParsedJson.WriteValue(_writer, value);
             return;
         }
 
@@ -294,7 +294,7 @@ internal sealed class GeminiRequestWriter
         }
         else
         {
-            value.WriteTo(_writer);
+            ParsedJson.WriteValue(_writer, value);
         }
 
         _writer.WriteEndObject();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maestro.Providers.Shared;
 using Microsoft.Extensions.AI;
 
 namespace Maestro.Providers.OpenAI;
@@ -21,16 +22,15 @@ public static class ToolResultText
     };
 
     /// <summary>
-    /// Writes the result as the string property <paramref name="name"/>, the same text as <see cref="From"/>. A result
-    /// read back from the database (a JSON string) goes from its UTF-8 into the request without a copy as a .NET string:
-    /// an agent's every round sends every earlier tool result again.
+    /// Writes the result as the string property <paramref name="name"/>, the same text as <see cref="From"/>; a result
+    /// read back from the database (a JSON string) goes in as its JSON text (see <see cref="ParsedJson"/>).
     /// </summary>
     public static void Write(Utf8JsonWriter json, string name, FunctionResultContent result)
     {
         if (result.Result is JsonElement { ValueKind: JsonValueKind.String } element)
         {
             json.WritePropertyName(name);
-            element.WriteTo(json);
+            ParsedJson.WriteValue(json, element);
             return;
         }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Maestro.Providers.Anthropic;
 using Maestro.Providers.Gemini;
 using Maestro.Providers.OpenAI;
@@ -9,8 +10,9 @@ using Microsoft.Extensions.AI;
 namespace Maestro.Tests.Providers;
 
 /// <summary>
-/// A tool result read back from the database is a JSON string element, written into the request straight from its
-/// UTF-8: every provider's request must be byte for byte what the same result as a .NET string gives.
+/// A tool result read back from the database is a JSON string element, copied into the request as its JSON text: every
+/// provider's request must carry the same JSON (every value, in order) as the same result as a .NET string gives,
+/// however the stored text was escaped.
 /// </summary>
 public sealed class StoredToolResultTests
 {
@@ -33,11 +35,17 @@ public sealed class StoredToolResultTests
     {
         foreach (var stored in Stored(text))
         {
-            Anthropic(stored).ShouldBe(Anthropic(text), "Anthropic");
-            Responses(stored).ShouldBe(Responses(text), "OpenAI Responses");
-            ChatCompletions(stored).ShouldBe(ChatCompletions(text), "chat completions");
-            Gemini(stored).ShouldBe(Gemini(text), "Gemini");
+            Same(Anthropic(stored), Anthropic(text), "Anthropic");
+            Same(Responses(stored), Responses(text), "OpenAI Responses");
+            Same(ChatCompletions(stored), ChatCompletions(text), "chat completions");
+            Same(Gemini(stored), Gemini(text), "Gemini");
         }
+    }
+
+    private static void Same(string written, string expected, string provider)
+    {
+        // Valid JSON as it is (a parser would refuse anything else), with the very same values.
+        JsonNode.DeepEquals(JsonNode.Parse(written), JsonNode.Parse(expected)).ShouldBeTrue($"{provider}: {written}");
     }
 
     /// <summary>The text as a JSON string element two ways: escaped as .NET writes it, and as PostgreSQL's jsonb gives it back (only what JSON requires escaped).</summary>
