@@ -447,10 +447,8 @@ public sealed class PostgresNotifier(MaestroDatabase database, LoadCounters coun
 
     private static async Task NotifyAsync(NpgsqlConnection connection, string channel, string payload, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection);
-        command.Parameters.AddWithValue(channel);
-        command.Parameters.AddWithValue(payload);
-        await command.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { Notification(channel, payload) } };
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task<bool> WaitAsync<T>(ChannelReader<T> reader, CancellationToken ct)
