@@ -58,6 +58,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// Waits until a click has led <paramref name="page"/> to <paramref name="url"/> and the new page's scripts have run,
+    /// as a person would before typing: the URL changes as soon as the navigation commits, and keys pressed before
+    /// app.js has run are plain keys (Enter adds a line to the message instead of sending it).
+    /// </summary>
+    public static async Task ArrivedAtAsync(IPage page, System.Text.RegularExpressions.Regex url)
+    {
+        await Expect(page).ToHaveURLAsync(url);
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
     /// <summary>A context (not signed in) whose pages report CSP violations to <paramref name="violations"/>.</summary>
     public async Task<IBrowserContext> NewContextAsync(System.Collections.Concurrent.ConcurrentQueue<string> violations)
     {

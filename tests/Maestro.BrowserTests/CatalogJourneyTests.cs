@@ -26,7 +26,7 @@ public sealed partial class CatalogJourneyTests(PostgresFixture postgres, Browse
         await browser.ScreenshotAsync(page, "first-run");
 
         await start.GetByRole(AriaRole.Button, new() { Name = "Try it offline" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/sessions/demo$"));
+        await BrowserFixture.ArrivedAtAsync(page, new Regex("/sessions/demo$"));
 
         var box = page.GetByLabel("Message", new() { Exact = true });
         await box.FillAsync("Hello, Maestro");

@@ -50,7 +50,7 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await Expect(page.GetByLabel("Model", new() { Exact = true })).ToHaveValueAsync("claude-sonnet-4-5");
         await browser.ScreenshotAsync(page, "new-session");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create session" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/sessions/demo$"));
+        await BrowserFixture.ArrivedAtAsync(page, new Regex("/sessions/demo$"));
 
         // The answer waits at a gate after its heading, so the streaming state is seen for sure: ten tokens at any
         // pace can all pass between two of the assertion's polls on a loaded machine (the CI failure this replaced).
@@ -158,6 +158,61 @@ public sealed class ChatJourneyTests(PostgresFixture postgres, BrowserFixture br
         await Expect(page.Locator(".msg-stopped")).ToContainTextAsync("Stopped.");
         await Expect(page.Locator(".msg-stopped").GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
         await Expect(page.Locator("#send-button")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_message_sent_while_the_page_is_still_loading_is_sent_not_lost()
+    {
+        await _host.AddAuthAsync("early", "key-early");
+        await _host.AddSessionAsync("early", "anthropic/early");
+        _host.Emulator.Control.Enqueue("key-early", ScriptedResponse.FromText("First answer."), ScriptedResponse.FromText("Second answer."));
+        var page = await browser.NewPageAsync(_host);
+        var box = page.GetByLabel("Message", new() { Exact = true });
+
+        // Sent with Enter, then with the button, each while the page is still loading.
+        var loading = await OpenStillLoadingAsync(page, "/sessions/early");
+        await box.FillAsync("Sent with Enter");
+        await box.PressAsync("Enter");
+        await Expect(box).ToHaveValueAsync("");
+        loading.SetResult();
+        await Expect(page.Locator(".msg.user").Last).ToContainTextAsync("Sent with Enter");
+        await Expect(page.Locator(".msg.assistant").Last).ToContainTextAsync("First answer.");
+        page.Url.ShouldNotContain("prompt=");
+
+        loading = await OpenStillLoadingAsync(page, "/sessions/early");
+        await box.FillAsync("Sent with the button");
+        await page.Locator("#send-button").ClickAsync();
+        await Expect(box).ToHaveValueAsync("");
+        loading.SetResult();
+        await Expect(page.Locator(".msg.user").Last).ToContainTextAsync("Sent with the button");
+        await Expect(page.Locator(".msg.assistant").Last).ToContainTextAsync("Second answer.");
+        page.Url.ShouldNotContain("prompt=");
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> with the last deferred script held until the returned source completes: the page
+    /// is parsed and app.js has run, but the document has not loaded, so htmx has not bound anything yet (it does at
+    /// DOMContentLoaded). A quick user on a slow connection or a busy machine sends in this window; before the fix the
+    /// composer went out as a plain GET, the prompt landed in the address bar and no turn started.
+    /// </summary>
+    private async Task<TaskCompletionSource> OpenStillLoadingAsync(IPage page, string path)
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.UnrouteAllAsync();
+        // app.js as served, plus a mark that it has run: the wait below then knows its keys and submits are handled.
+        await page.RouteAsync("**/assets/app.js", async route =>
+        {
+            var response = await route.FetchAsync();
+            await route.FulfillAsync(new() { Response = response, Body = await response.TextAsync() + "\nwindow.__appRan = true;\n" });
+        });
+        await page.RouteAsync("**/assets/model-picker.js", async route =>
+        {
+            await held.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(_host.Url(path), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForFunctionAsync("() => window.__appRan === true && document.readyState === 'interactive'");
+        return held;
     }
 
     [Fact]

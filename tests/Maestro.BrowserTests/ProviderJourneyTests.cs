@@ -67,7 +67,7 @@ public sealed class ProviderJourneyTests(PostgresFixture postgres, BrowserFixtur
         await Expect(page.GetByLabel("Auth", new() { Exact = true })).ToHaveValueAsync("local-llm/box");
         await Expect(page.GetByLabel("Model", new() { Exact = true })).ToHaveValueAsync(new Regex("^gpt-4o-mini"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Create session" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/sessions/compat$"));
+        await BrowserFixture.ArrivedAtAsync(page, new Regex("/sessions/compat$"));
 
         _host.Emulator.Control.Enqueue("key-compat-journey", new ScriptedResponse { Text = "Hello from a Chat Completions server.", TokensPerSecond = 20 });
         var box = page.GetByLabel("Message", new() { Exact = true });

@@ -142,6 +142,14 @@
     button.click();
   };
 
+  // A form sent while the page is still loading: htmx binds the page only at DOMContentLoaded, which waits for every
+  // deferred script, and until then the browser would send the form itself (the composer as a GET that puts the prompt
+  // in the address bar and starts nothing). Binding the form here lets htmx take this very submit: a listener added to
+  // the form during the capture phase still sees the event. htmx skips a form it has already bound.
+  document.addEventListener("submit", (e) => {
+    if (window.htmx && e.target.matches("form[hx-post], form[hx-put], form[hx-patch], form[hx-delete], form[hx-get]")) htmx.process(e.target);
+  }, true);
+
   // Enter sends, Shift+Enter adds a line (and so does Enter while an input method composes); Esc stops a running turn.
   document.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target.matches("textarea[data-enter-submits]")) {
