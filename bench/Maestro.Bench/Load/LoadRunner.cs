@@ -102,6 +102,10 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         using var run = CancellationTokenSource.CreateLinkedTokenSource(ct);
         progress.WriteLine($"Opening {sessions.Count * options.ViewersPerSession} viewers …");
         var viewerTasks = await OpenViewersAsync(http, sessions, servers, run.Token);
+        // The creates and the viewers just opened ran their code a thousand times: the runtime compiles it again (tiered
+        // JIT) over the next seconds, which would land in the start storm and the measured CPU. A server that has been up
+        // for a while has done that long ago.
+        await SettleAsync(servers, ct);
 
         var cpuBefore = servers.Select(s => ProcStat.Cpu(s.Pid)).ToArray();
         var emulatorCpuBefore = ProcStat.Cpu(emulator.Pid);
