@@ -31,7 +31,10 @@ internal sealed class TurnRunner(
     CancellationTokenSource cancellation)
 {
     private readonly TaskCompletionSource<TurnOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Kept after the last round: until the turn's end is saved the turn still runs, and a viewer that (re)connects
+    // meanwhile must get the answer's text, not an empty message.
     private volatile LiveText? _live;
+    private volatile bool _ended;
     private Guid? _messageId;
     private int _rounds;
 
@@ -53,8 +56,16 @@ internal sealed class TurnRunner(
         }
     }
 
-    public LiveTurn Snapshot()
+    /// <summary>The turn as it stands, for a viewer that (re)connects; null once its end is saved (the database has it).</summary>
+    public LiveTurn? Snapshot()
     {
+        if (_ended)
+        {
+            // turn_finished may already be out, and gone with a stalled viewer's backlog: a "running" snapshot now
+            // would leave that viewer waiting for an end it never gets.
+            return null;
+        }
+
         // The id first: events after it are newer than the text, so replaying them never loses a delta (a viewer skips
         // the deltas the text already holds by their offset).
         var asOf = services.Events.LastId;
@@ -122,10 +133,6 @@ internal sealed class TurnRunner(
             services.Logger.LogError(ex, "Turn {TurnId} of session {Session} failed", turn.Id, session.Name);
             status = TurnStatus.Failed;
             error = ex is Errors.MaestroException ? ex.Message : $"Unexpected failure: {ex.Message}";
-        }
-        finally
-        {
-            _live = null;
         }
 
         var outcome = new TurnOutcome(status, rounds, usage, error);
@@ -318,6 +325,8 @@ internal sealed class TurnRunner(
     private async Task FinishAsync(TurnOutcome outcome)
     {
         await services.Journal.EndTurnAsync(new Persistence.TurnEnd(turn.Id, outcome.Status, outcome.Rounds, outcome.Usage, outcome.Error));
+        // Before the event: a snapshot that still sees the turn running is then sure to be followed by its end.
+        _ended = true;
         Publish(SessionEventTypes.TurnFinished, null, turnInfo: new TurnInfo(outcome.Status.ToWire(), outcome.Rounds, null, outcome.Error, outcome.Usage));
     }
 

@@ -33,7 +33,8 @@ public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnS
         if (await turns.GetRunningAsync(sessionId, cancellationToken) is { } running)
         {
             var last = await conversations.ListMessagesAsync(running.ThreadId, null, 1, cancellationToken);
-            var partial = last.Count == 1 && last[0].Status == MessageStatus.Streaming ? last[0] : null;
+            // The answer being written, or the one just finished while the turn's end is being saved: its text either way.
+            var partial = last.Count == 1 && last[0].TurnId == running.Id && last[0].Role == MessageRole.Assistant ? last[0] : null;
             return new SessionEvent
             {
                 Id = asOf,

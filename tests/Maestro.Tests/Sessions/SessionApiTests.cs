@@ -4,6 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Maestro.Core.Events;
 using Maestro.Core.Sessions;
+using Maestro.Core.Turns.Persistence;
+using Maestro.Data.Notifications;
+using Maestro.Data.Turns;
 using Maestro.Emulator;
 using Maestro.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -206,6 +209,58 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_viewer_joining_while_the_turns_end_is_saved_gets_the_whole_answer_then_the_end()
+    {
+        // The turn's end is held at the database: the answer is finished and saved, and the turn still runs. A viewer
+        // joining then, on this instance (the turn's own text) or on another (the stored answer), must get the whole
+        // answer and then the end. (It used to get an empty message here: a stalled viewer resyncing at the end of a
+        // turn lost the answer it had already been sent.)
+        await _server.DisposeAsync();
+        _server = await WebServer.StartAsync(_bed.Env, configureServices: services =>
+        {
+            services.AddSingleton<PostgresTurnProgressStore>();
+            services.AddSingleton<ITurnProgressStore>(provider => new HeldTurnEnds(provider.GetRequiredService<PostgresTurnProgressStore>()));
+        });
+        var held = (HeldTurnEnds)_server.App.Services.GetRequiredService<ITurnProgressStore>();
+        await using var other = await WebServer.StartAsync(_bed.Env);
+        var notifier = other.App.Services.GetRequiredService<PostgresNotifier>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (notifier.Peers == 0)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+
+        var session = await CreateAsync("ending", "synthetic:40");
+        try
+        {
+            (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+            await held.Reached.WaitAsync(timeout.Token);
+
+            var here = EventWatcher.Start(Http, session, timeout.Token, out var viewingHere);
+            var there = EventWatcher.Start(other.Client, session, timeout.Token, out var viewingThere);
+            await Task.WhenAll(here.Ready, there.Ready);
+            held.Release();
+            await Task.WhenAll(viewingHere, viewingThere);
+
+            var (stored, status) = await EventWatcher.StoredAnswerAsync(Http, session);
+            status.ShouldBe("complete");
+            stored.Length.ShouldBeGreaterThan(100);
+            foreach (var (watcher, where) in new[] { (here, "here"), (there, "on the other instance") })
+            {
+                watcher.Snapshots.ShouldBe(1, where);
+                watcher.EndedWhileBehind.ShouldBeFalse($"{where}: the snapshot showed the turn running, and turn_finished followed");
+                watcher.Problems.ShouldBeEmpty(where);
+                watcher.TurnStatus.ShouldBe("completed", where);
+                watcher.Text.ToString().ShouldBe(stored, where);
+            }
+        }
+        finally
+        {
+            held.Release();
+        }
+    }
+
+    [Fact]
     public async Task Approvals_are_listed_and_decided_over_rest_and_a_second_turn_is_refused_meanwhile()
     {
         var session = await CreateAsync("rest-approve", SessionTestBed.Models["anthropic"]);
@@ -308,6 +363,28 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Holds the write of a turn's end until released (the turn's answer is saved before it).</summary>
+    private sealed class HeldTurnEnds(ITurnProgressStore store) : ITurnProgressStore
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reached => _reached.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task<IReadOnlyCollection<Guid>> WriteAsync(TurnProgressBatch batch, CancellationToken cancellationToken)
+        {
+            if (batch.Ends.Count > 0)
+            {
+                _reached.TrySetResult();
+                await _released.Task.WaitAsync(cancellationToken);
+            }
+
+            return await store.WriteAsync(batch, cancellationToken);
         }
     }
 }
