@@ -48,15 +48,16 @@ public static class AttachCommand
 
             try
             {
+                var coverage = SnapshotCoverage.Of(snapshot);
                 await foreach (var e in subscription.Reader.ReadAllAsync(ct))
                 {
-                    // The snapshot already holds the text up to its id.
-                    if (e.Type == SessionEventTypes.Delta && e.Id <= snapshot.Id)
+                    // What the snapshot printed is not printed again.
+                    if (coverage.Unseen(e) is not { } unseen)
                     {
                         continue;
                     }
 
-                    printer.Print(e);
+                    printer.Print(unseen);
                     if (interactive && e.Type == SessionEventTypes.ApprovalRequested && e.Approval is { } approval)
                     {
                         await AnswerAsync(ctx, session, approval, ct);

@@ -1,3 +1,5 @@
+using Maestro.Core.Conversations;
+
 namespace Maestro.Core.Turns;
 
 /// <summary>
@@ -5,10 +7,20 @@ namespace Maestro.Core.Turns;
 /// appends the deltas it streams (no lock, no copy of the text), readers join what was appended so far. Snapshots for
 /// viewers that (re)connect are taken from here, never from the builder the turn is still changing.
 /// </summary>
-internal sealed class LiveText
+internal sealed class LiveText(Guid messageId)
 {
     private string[] _parts = new string[64];
     private int _count;
+    private volatile int _status = (int)MessageStatus.Streaming;
+
+    /// <summary>The message this is the text of.</summary>
+    public Guid MessageId => messageId;
+
+    /// <summary>Streaming while the turn writes it, then how it ended (the text stays, for viewers joining before the turn ends).</summary>
+    public MessageStatus Status => (MessageStatus)_status;
+
+    /// <summary>The message is written (saved as <paramref name="status"/>).</summary>
+    public void Finish(MessageStatus status) => _status = (int)status;
 
     /// <summary>Called by the turn's own thread only.</summary>
     public void Append(string text)

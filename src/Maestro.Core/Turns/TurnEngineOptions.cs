@@ -29,5 +29,8 @@ public sealed record TurnHandle(Guid TurnId, Guid SessionId, Guid ThreadId, Task
 
 public sealed record TurnOutcome(TurnStatus Status, int Rounds, Microsoft.Extensions.AI.UsageDetails? Usage, string? Error);
 
-/// <summary>What a viewer that (re)connects needs to show a turn in progress: the message being written so far.</summary>
-public sealed record LiveTurn(Guid TurnId, Guid? MessageId, string Text, long AsOfEventId);
+/// <summary>
+/// What a viewer that (re)connects needs to show a turn in progress: the message being written so far, or the one it
+/// last finished (<paramref name="MessageStatus"/> says which) while the turn goes on or its end is saved.
+/// </summary>
+public sealed record LiveTurn(Guid TurnId, Guid? MessageId, string Text, long AsOfEventId, Conversations.MessageStatus MessageStatus);

@@ -35,7 +35,6 @@ internal sealed class TurnRunner(
     // meanwhile must get the answer's text, not an empty message.
     private volatile LiveText? _live;
     private volatile bool _ended;
-    private Guid? _messageId;
     private int _rounds;
 
     public Guid TurnId => turn.Id;
@@ -69,7 +68,9 @@ internal sealed class TurnRunner(
         // The id first: events after it are newer than the text, so replaying them never loses a delta (a viewer skips
         // the deltas the text already holds by their offset).
         var asOf = services.Events.LastId;
-        return new LiveTurn(turn.Id, _messageId, _live?.ToString() ?? "", asOf);
+        // One read of the message: its id, text and status belong together (a later round swaps in a new one whole).
+        var live = _live;
+        return new LiveTurn(turn.Id, live?.MessageId, live?.ToString() ?? "", asOf, live?.Status ?? MessageStatus.Streaming);
     }
 
     public async Task<TurnOutcome> RunAsync()
@@ -172,9 +173,8 @@ internal sealed class TurnRunner(
             throw;
         }
 
-        _messageId = message.Id;
         var builder = new AssistantMessageBuilder();
-        var live = new LiveText();
+        var live = new LiveText(message.Id);
         _live = live;
         var lastSave = clock.Elapsed;
         int? firstToken = null;
@@ -305,6 +305,8 @@ internal sealed class TurnRunner(
             Error = error,
             Model = builder.ModelId ?? message.Model,
         };
+        // Before the event, as for the text: a snapshot still showing the message as written is followed by its end.
+        live.Finish(status);
         Publish(SessionEventTypes.MessageFinished, message.Id, message: MessageInfo.From(finished, round));
         return (finished, status == MessageStatus.Complete ? builder.FunctionCalls() : []);
     }

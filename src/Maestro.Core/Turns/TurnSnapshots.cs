@@ -5,8 +5,9 @@ using Maestro.Core.Events;
 namespace Maestro.Core.Turns;
 
 /// <summary>
-/// The turn in progress of a session, for a viewer that (re)connects: the message written so far and the event id it
-/// reflects, so the viewer then applies only newer events. A turn running in this process gives its exact text; one
+/// The turn in progress of a session, for a viewer that (re)connects: the message written so far (or, between rounds
+/// and while the turn's end is saved, the one just finished; its status says which) and the event id it reflects, so
+/// the viewer then applies only newer events. A turn running in this process gives its exact text; one
 /// running elsewhere gives what it saved last (at most a second old) and its events follow through the bridge.
 /// </summary>
 public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnStore turns, IConversationStore conversations)
@@ -25,6 +26,7 @@ public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnS
                 TurnId = live.TurnId,
                 MessageId = live.MessageId,
                 Turn = new TurnInfo("running", 0),
+                Message = live.MessageId is null ? null : new MessageInfo("assistant", live.MessageStatus.ToWire(), 0),
                 Delta = new StreamEvent { Type = "text", Text = live.Text },
             };
         }
@@ -43,6 +45,7 @@ public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnS
                 TurnId = running.Id,
                 MessageId = partial?.Id,
                 Turn = new TurnInfo("running", running.Rounds),
+                Message = partial is null ? null : MessageInfo.From(partial, running.Rounds),
                 Delta = new StreamEvent { Type = "text", Text = partial?.Text ?? "" },
             };
         }

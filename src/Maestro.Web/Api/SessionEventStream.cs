@@ -62,7 +62,7 @@ public sealed class SessionEventStream(
         try
         {
             using var writer = new FrameWriter(response.BodyWriter, _json);
-            var skip = Skip.None;
+            var skip = SnapshotCoverage.None;
             if (afterId is null || subscription.Gap)
             {
                 skip = await SnapshotAsync(writer, session.Id, cancellationToken);
@@ -94,16 +94,21 @@ public sealed class SessionEventStream(
                 var deltas = false;
                 while (reader.TryRead(out var e))
                 {
-                    if (skip.Covers(e))
+                    if (skip.Unseen(e) is not { } unseen)
                     {
                         continue;
                     }
 
                     deltas |= e.Type == SessionEventTypes.Delta;
 
-                    if (IsText(e) && reader.TryPeek(out var next) && Continues(e, next))
+                    if (!ReferenceEquals(unseen, e))
                     {
-                        writer.Write(Coalesce(e, reader, skip));
+                        // The end of a delta the snapshot holds the start of: this viewer's own copy.
+                        writer.Write(unseen);
+                    }
+                    else if (IsText(e) && reader.TryPeek(out var next) && Continues(e, next))
+                    {
+                        writer.Write(Coalesce(e, reader));
                     }
                     else if (subscription.Shared && e.Type != SessionEventTypes.Ping)
                     {
@@ -138,11 +143,11 @@ public sealed class SessionEventStream(
         }
     }
 
-    private async Task<Skip> SnapshotAsync(FrameWriter writer, Guid sessionId, CancellationToken cancellationToken)
+    private async Task<SnapshotCoverage> SnapshotAsync(FrameWriter writer, Guid sessionId, CancellationToken cancellationToken)
     {
         var snapshot = await snapshots.TakeAsync(sessionId, cancellationToken);
         writer.Write(snapshot, TurnSnapshots.Type);
-        return new Skip(snapshot.Id, snapshot.MessageId, snapshot.Delta?.Text?.Length ?? 0);
+        return SnapshotCoverage.Of(snapshot);
     }
 
     private static bool IsText(SessionEvent e) => e.Type == SessionEventTypes.Delta && e.Delta is { Type: "text", Offset: not null, Text: not null };
@@ -152,43 +157,18 @@ public sealed class SessionEventStream(
         IsText(next) && next.MessageId == e.MessageId && next.Delta!.Offset == e.Delta!.Offset + e.Delta.Text!.Length;
 
     /// <summary>Consecutive queued text deltas of one message, as one delta (one frame instead of many).</summary>
-    private static SessionEvent Coalesce(SessionEvent first, System.Threading.Channels.ChannelReader<SessionEvent> reader, Skip skip)
+    private static SessionEvent Coalesce(SessionEvent first, System.Threading.Channels.ChannelReader<SessionEvent> reader)
     {
         var text = new StringBuilder(first.Delta!.Text);
         var last = first;
         while (reader.TryPeek(out var next) && Continues(last, next) && reader.TryRead(out next))
         {
-            if (!skip.Covers(next))
-            {
-                text.Append(next.Delta!.Text);
-            }
-
+            // The first delta was wholly unseen, so are those after it in the message.
+            text.Append(next.Delta!.Text);
             last = next;
         }
 
         return SessionEvent.TextRun(first, last, text.ToString());
-    }
-
-    /// <summary>What the last snapshot already gave the viewer: the text of one message, and the events up to its id.</summary>
-    private readonly record struct Skip(long AsOf, Guid? MessageId, long TextLength)
-    {
-        public static Skip None => new(0, null, 0);
-
-        public bool Covers(SessionEvent e)
-        {
-            if (e.Type != SessionEventTypes.Delta)
-            {
-                return false;
-            }
-
-            // A text delta is in the snapshot when it starts inside the snapshot's text (deltas are never split).
-            if (e.Delta is { Type: "text", Offset: { } offset } && e.MessageId == MessageId && MessageId is not null)
-            {
-                return offset < TextLength;
-            }
-
-            return e.Id <= AsOf;
-        }
     }
 
     /// <summary>

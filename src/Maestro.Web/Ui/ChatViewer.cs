@@ -40,6 +40,13 @@ internal sealed class ChatViewer(Guid sessionId, ChatFragments fragments)
         html.Append(await fragments.ComposerActionsAsync(sessionId, running));
         if (running && snapshot.MessageId is { } id)
         {
+            if (snapshot.Message is { Status: not "streaming" })
+            {
+                // Already written (the turn goes on, or is ending): shown as stored, not as a message still being written.
+                html.Append(await fragments.FinishedAssistantMessageAsync(sessionId, id, cancellationToken));
+                return;
+            }
+
             var message = new StreamingMessage(id);
             message.Text.Append(snapshot.Delta?.Text ?? "");
             var update = message.Text.Flush();

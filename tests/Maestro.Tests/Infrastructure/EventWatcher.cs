@@ -26,6 +26,9 @@ public sealed class EventWatcher
     /// <summary>The turn ended while this viewer was behind: it learned so from an idle snapshot, not from turn_finished.</summary>
     public bool EndedWhileBehind { get; private set; }
 
+    /// <summary>The status of the message in the last running snapshot ("streaming", or how it ended while the turn went on).</summary>
+    public string? SnapshotMessageStatus { get; private set; }
+
     /// <summary>The turn being watched (from its turn_started event or a running snapshot).</summary>
     public Guid? TurnId { get; private set; }
 
@@ -55,6 +58,7 @@ public sealed class EventWatcher
                 }
 
                 TurnId = e.Data.GetProperty("turn_id").GetGuid();
+                SnapshotMessageStatus = e.Data.TryGetProperty("message", out var message) ? message.GetProperty("status").GetString() : null;
                 if (e.Data.TryGetProperty("delta", out var snapshot) && snapshot.TryGetProperty("text", out var so))
                 {
                     Text.Append(so.GetString());

@@ -239,6 +239,18 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
             var here = EventWatcher.Start(Http, session, timeout.Token, out var viewingHere);
             var there = EventWatcher.Start(other.Client, session, timeout.Token, out var viewingThere);
             await Task.WhenAll(here.Ready, there.Ready);
+
+            // A chat tab joining then shows the answer as stored (finished), not as a message still being written.
+            using var messages = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}/messages"));
+            var answerId = messages.RootElement.EnumerateArray().Last().GetProperty("id").GetString()!;
+            foreach (var (client, where) in new[] { (Http, "here"), (other.Client, "on the other instance") })
+            {
+                await using var tab = await LiveHtml.OpenAsync(client, $"/ui/live/sessions/{session}");
+                tab.First.ShouldContain(answerId, customMessage: where);
+                tab.First.ShouldContain("status-complete", customMessage: where);
+                tab.First.ShouldNotContain("status-streaming", customMessage: where);
+            }
+
             held.Release();
             await Task.WhenAll(viewingHere, viewingThere);
 
@@ -248,6 +260,7 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
             foreach (var (watcher, where) in new[] { (here, "here"), (there, "on the other instance") })
             {
                 watcher.Snapshots.ShouldBe(1, where);
+                watcher.SnapshotMessageStatus.ShouldBe("complete", where);
                 watcher.EndedWhileBehind.ShouldBeFalse($"{where}: the snapshot showed the turn running, and turn_finished followed");
                 watcher.Problems.ShouldBeEmpty(where);
                 watcher.TurnStatus.ShouldBe("completed", where);
