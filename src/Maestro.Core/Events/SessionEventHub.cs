@@ -127,6 +127,10 @@ public sealed class SessionEventHub
         }
     }
 
+    /// <summary>The session's events still kept for resuming viewers, oldest first (empty when none are).</summary>
+    public IReadOnlyList<SessionEvent> Recent(Guid sessionId) =>
+        _sessions.TryGetValue(sessionId, out var channel) ? channel.Ring.After(0).Events : [];
+
     /// <summary>Every session's events that change its state (the dashboard's live badges): never token deltas.</summary>
     public Subscription SubscribeAll()
     {

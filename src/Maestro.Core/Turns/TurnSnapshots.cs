@@ -1,3 +1,4 @@
+using System.Text;
 using Maestro.Core.Chat;
 using Maestro.Core.Conversations;
 using Maestro.Core.Events;
@@ -7,8 +8,9 @@ namespace Maestro.Core.Turns;
 /// <summary>
 /// The turn in progress of a session, for a viewer that (re)connects: the message written so far (or, between rounds
 /// and while the turn's end is saved, the one just finished; its status says which) and the event id it reflects, so
-/// the viewer then applies only newer events. A turn running in this process gives its exact text; one
-/// running elsewhere gives what it saved last (at most a second old) and its events follow through the bridge.
+/// the viewer then applies only newer events. A turn running in this process gives its exact text; one running
+/// elsewhere gives what it saved last (at most a second old) and the deltas since then that came through the bridge,
+/// and its later events follow the same way.
 /// </summary>
 public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnStore turns, IConversationStore conversations)
 {
@@ -46,10 +48,42 @@ public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnS
                 MessageId = partial?.Id,
                 Turn = new TurnInfo("running", running.Rounds),
                 Message = partial is null ? null : MessageInfo.From(partial, running.Rounds),
-                Delta = new StreamEvent { Type = "text", Text = partial?.Text ?? "" },
+                Delta = new StreamEvent { Type = "text", Text = partial is null ? "" : CaughtUp(sessionId, partial) },
             };
         }
 
         return new SessionEvent { Id = asOf, SessionId = sessionId, Type = Type, Turn = new TurnInfo("idle", 0) };
+    }
+
+    /// <summary>
+    /// The stored text of a message another instance is writing, with the deltas since its last save that this process
+    /// still keeps: the viewer subscribed just now, so those deltas will not reach it as events. The save can fall
+    /// inside a delta; only the part after it is added.
+    /// </summary>
+    private string CaughtUp(Guid sessionId, ConversationMessage message)
+    {
+        var stored = message.Text;
+        StringBuilder? text = null;
+        foreach (var e in hub.Recent(sessionId))
+        {
+            if (e.MessageId != message.Id || e.Delta is not { Type: "text", Offset: { } offset, Text: { } delta })
+            {
+                continue;
+            }
+
+            var length = text?.Length ?? stored.Length;
+            if (offset > length)
+            {
+                // The kept events do not reach back to the save: the stored text is all this snapshot can give.
+                break;
+            }
+
+            if (offset + delta.Length > length)
+            {
+                (text ??= new StringBuilder(stored)).Append(delta, (int)(length - offset), (int)(offset + delta.Length - length));
+            }
+        }
+
+        return text?.ToString() ?? stored;
     }
 }

@@ -29,6 +29,9 @@ public sealed class EventWatcher
     /// <summary>The status of the message in the last running snapshot ("streaming", or how it ended while the turn went on).</summary>
     public string? SnapshotMessageStatus { get; private set; }
 
+    /// <summary>The length of the text in the last running snapshot.</summary>
+    public int SnapshotTextLength { get; private set; }
+
     /// <summary>The turn being watched (from its turn_started event or a running snapshot).</summary>
     public Guid? TurnId { get; private set; }
 
@@ -63,6 +66,8 @@ public sealed class EventWatcher
                 {
                     Text.Append(so.GetString());
                 }
+
+                SnapshotTextLength = Text.Length;
 
                 return false;
             case "turn_started":

@@ -209,6 +209,36 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_viewer_joining_mid_stream_on_another_instance_gets_the_stored_text_then_exactly_the_rest()
+    {
+        // The other instance's snapshot is the text saved last, which can end inside a delta (it is saved between the
+        // tokens of one read of the provider's stream): the viewer must get that delta's end, not lose it.
+        await using var other = await WebServer.StartAsync(_bed.Env);
+        var notifier = other.App.Services.GetRequiredService<PostgresNotifier>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (notifier.Peers == 0)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+
+        var session = await CreateAsync("joinelsewhere", "synthetic:500@100");
+        var streaming = StreamedTextAsync(session, 1200);
+        (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await streaming;
+
+        var there = EventWatcher.Start(other.Client, session, timeout.Token, out var viewing);
+        await viewing;
+
+        var (stored, status) = await EventWatcher.StoredAnswerAsync(Http, session);
+        status.ShouldBe("complete");
+        there.Snapshots.ShouldBe(1);
+        there.SnapshotTextLength.ShouldBeGreaterThan(0, "the snapshot came from the text saved while streaming");
+        there.Problems.ShouldBeEmpty();
+        there.TurnStatus.ShouldBe("completed");
+        there.Text.ToString().ShouldBe(stored);
+    }
+
+    [Fact]
     public async Task A_viewer_joining_while_the_turns_end_is_saved_gets_the_whole_answer_then_the_end()
     {
         // The turn's end is held at the database: the answer is finished and saved, and the turn still runs. A viewer
