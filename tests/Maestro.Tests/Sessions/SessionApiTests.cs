@@ -211,15 +211,11 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_viewer_joining_mid_stream_on_another_instance_gets_the_stored_text_then_exactly_the_rest()
     {
-        // The other instance's snapshot is the text saved last, which can end inside a delta (it is saved between the
-        // tokens of one read of the provider's stream): the viewer must get that delta's end, not lose it.
-        await using var other = await WebServer.StartAsync(_bed.Env);
-        var notifier = other.App.Services.GetRequiredService<PostgresNotifier>();
+        // The other instance's snapshot starts from the text saved last: up to a second old, and possibly ending inside
+        // a delta (it is saved between the tokens of one read of the provider's stream). The viewer must get every
+        // character after it once, with no gap.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (notifier.Peers == 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await using var other = await StartOtherInstanceAsync(timeout.Token);
 
         var session = await CreateAsync("joinelsewhere", "synthetic:500@100");
         var streaming = StreamedTextAsync(session, 1200);
@@ -252,13 +248,8 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
             services.AddSingleton<ITurnProgressStore>(provider => new HeldTurnEnds(provider.GetRequiredService<PostgresTurnProgressStore>()));
         });
         var held = (HeldTurnEnds)_server.App.Services.GetRequiredService<ITurnProgressStore>();
-        await using var other = await WebServer.StartAsync(_bed.Env);
-        var notifier = other.App.Services.GetRequiredService<PostgresNotifier>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (notifier.Peers == 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await using var other = await StartOtherInstanceAsync(timeout.Token);
 
         var session = await CreateAsync("ending", "synthetic:40");
         try
@@ -382,6 +373,27 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         var events = _server.App.Services.GetRequiredService<SessionEventHub>().Subscribe(id);
         (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         return events;
+    }
+
+    /// <summary>A second instance on the same database, once the two are forwarding events to each other.</summary>
+    private async Task<WebServer> StartOtherInstanceAsync(CancellationToken cancellationToken)
+    {
+        var other = await WebServer.StartAsync(_bed.Env);
+        try
+        {
+            var notifier = other.App.Services.GetRequiredService<PostgresNotifier>();
+            while (notifier.Peers == 0)
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+
+            return other;
+        }
+        catch
+        {
+            await other.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The stored text of the session's last message: its blocks of one type, joined.</summary>
