@@ -38,17 +38,17 @@ public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnS
         {
             var last = await conversations.ListMessagesAsync(running.ThreadId, null, 1, cancellationToken);
             // The answer being written, or the one just finished while the turn's end is being saved: its text either way.
-            var partial = last.Count == 1 && last[0].TurnId == running.Id && last[0].Role == MessageRole.Assistant ? last[0] : null;
+            var answer = last.Count == 1 && last[0].TurnId == running.Id && last[0].Role == MessageRole.Assistant ? last[0] : null;
             return new SessionEvent
             {
                 Id = asOf,
                 SessionId = sessionId,
                 Type = Type,
                 TurnId = running.Id,
-                MessageId = partial?.Id,
+                MessageId = answer?.Id,
                 Turn = new TurnInfo("running", running.Rounds),
-                Message = partial is null ? null : MessageInfo.From(partial, running.Rounds),
-                Delta = new StreamEvent { Type = "text", Text = partial is null ? "" : CaughtUp(sessionId, partial) },
+                Message = answer is null ? null : MessageInfo.From(answer, running.Rounds),
+                Delta = new StreamEvent { Type = "text", Text = answer is null ? "" : CaughtUp(sessionId, answer) },
             };
         }
 
@@ -66,22 +66,25 @@ public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnS
         StringBuilder? text = null;
         foreach (var e in hub.Recent(sessionId))
         {
-            if (e.MessageId != message.Id || e.Delta is not { Type: "text", Offset: { } offset, Text: { } delta })
+            if (e.MessageId != message.Id || e.Delta is not { Type: "text", Offset: not null })
             {
                 continue;
             }
 
+            // The same rule a viewer's stream applies after a snapshot: what lies past the text so far, if anything.
             var length = text?.Length ?? stored.Length;
-            if (offset > length)
+            if (new SnapshotCoverage(long.MaxValue, message.Id, length).Unseen(e) is not { Delta: { } unseen })
+            {
+                continue;
+            }
+
+            if (unseen.Offset > length)
             {
                 // The kept events do not reach back to the save: the stored text is all this snapshot can give.
                 break;
             }
 
-            if (offset + delta.Length > length)
-            {
-                (text ??= new StringBuilder(stored)).Append(delta, (int)(length - offset), (int)(offset + delta.Length - length));
-            }
+            (text ??= new StringBuilder(stored)).Append(unseen.Text);
         }
 
         return text?.ToString() ?? stored;
