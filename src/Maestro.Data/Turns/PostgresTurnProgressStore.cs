@@ -13,11 +13,14 @@ namespace Maestro.Data.Turns;
 /// however many turns it covers. Rows are locked in the order every other writer of several tables uses (turns, then
 /// messages, then approvals; see <c>PostgresTurnStore.InterruptWhereAsync</c>), and a batch that still loses a
 /// deadlock (or a serialization conflict) is written again: it only sets values, so writing it twice is harmless, and
-/// failing it would fail the answers whose final state it carries.
+/// failing it would fail the answers whose final state it carries. It waits a moment first, longer each time: the
+/// winner needs to be scheduled to take the row the loser let go, and a retry sent at once can take that row back
+/// before it does (a row whose last locker aborted is free to whoever comes first), which makes the same cycle and
+/// loses again — on a loaded machine, every time.
 /// </summary>
 public sealed class PostgresTurnProgressStore(MaestroDatabase database) : ITurnProgressStore
 {
-    private const int Attempts = 3;
+    private const int Attempts = 5;
 
     public async Task<IReadOnlyCollection<Guid>> WriteAsync(TurnProgressBatch batch, CancellationToken cancellationToken)
     {
@@ -30,7 +33,8 @@ public sealed class PostgresTurnProgressStore(MaestroDatabase database) : ITurnP
             catch (PostgresException ex) when (attempt < Attempts &&
                 ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
             {
-                // The other transaction went ahead; this one was rolled back whole, so nothing of it is half-written.
+                // The other transaction goes ahead; this one was rolled back whole, so nothing of it is half-written.
+                await Task.Delay(Backoff(attempt), cancellationToken);
             }
         }
     }
@@ -137,6 +141,9 @@ public sealed class PostgresTurnProgressStore(MaestroDatabase database) : ITurnP
 
         return stopRequested;
     }
+
+    /// <summary>20–40 ms after the first loss, doubling each time (at most ~0.6 s in all); random so that two losers part.</summary>
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds((20 << (attempt - 1)) * (1 + Random.Shared.NextDouble()));
 
     private static NpgsqlParameter Array<T>(IEnumerable<T> values, NpgsqlDbType type) =>
         new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
