@@ -12,6 +12,12 @@ public sealed class TurnEngineOptions
     /// </summary>
     public TimeSpan ReadCadence { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How long an answer's final state and a turn's end are kept and written again while the database refuses them for
+    /// a passing reason (busy, restarting, a lost connection), before the answer is marked failed.
+    /// </summary>
+    public TimeSpan SavePatience { get; init; } = Errors.BusyRetry.DefaultPatience;
+
     /// <summary>How often a running turn proves its process is alive.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -1,4 +1,5 @@
 using Maestro.Core.Conversations;
+using Maestro.Core.Errors;
 using Maestro.Core.Turns;
 using Maestro.Core.Turns.Persistence;
 using Maestro.Data.Conversations;
@@ -35,6 +36,12 @@ public sealed class PostgresTurnProgressStore(MaestroDatabase database) : ITurnP
             {
                 // The other transaction goes ahead; this one was rolled back whole, so nothing of it is half-written.
                 await Task.Delay(Backoff(attempt), cancellationToken);
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
+            {
+                // A lost connection, a database restarting, a deadlock lost every time: the same batch will work later,
+                // and the persister keeps what it carries for its next batch rather than failing the answers in it.
+                throw new BusyException($"The database did not take the running turns' progress: {ex.Message}", TimeSpan.FromSeconds(1));
             }
         }
     }

@@ -13,7 +13,8 @@ namespace Maestro.Tests.Turns;
 /// <summary>
 /// A process too busy to write its heartbeats on time (thousands of turns at once) keeps its turns: recovery judges
 /// owners on this host by their process, not their heartbeat; and the write-behind batch that carries answers' final
-/// states survives losing a deadlock to another writer instead of failing every answer in it.
+/// states survives losing a deadlock to another writer instead of failing every answer in it, and a batch whose
+/// connection is lost comes back as "busy" (the persister writes it again) rather than as a fault.
 /// </summary>
 public sealed class BusyOwnerTests(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -105,6 +106,34 @@ public sealed class BusyOwnerTests(PostgresFixture postgres) : IAsyncLifetime
         var saved = (await _bed.Get<IConversationStore>().GetMessageAsync(message.Id, CancellationToken.None))!;
         saved.Status.ShouldBe(MessageStatus.Complete);
         saved.Contents.OfType<TextContent>().Single().Text.ShouldBe("The whole answer.");
+    }
+
+    [Fact]
+    public async Task A_progress_batch_whose_connection_is_lost_is_refused_as_busy_and_the_same_batch_goes_through_later()
+    {
+        var (turn, message) = await RunningTurnAsync("lost", TurnOwners.ForThisProcess());
+        var dataSource = await _bed.Get<MaestroDatabase>().GetDataSourceAsync(CancellationToken.None);
+
+        // Another writer holds the message, so the batch waits on it; then the batch's connection is cut.
+        await using var other = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var transaction = await other.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await Execute(other, $"UPDATE messages SET updated_at = now() WHERE id = '{message.Id}'");
+        var store = new PostgresTurnProgressStore(_bed.Get<MaestroDatabase>());
+        var final = new MessageUpdate { Contents = [new TextContent("The whole answer.")], Status = MessageStatus.Complete };
+        var batch = new TurnProgressBatch(
+            [], [new MessageProgress(message.Id, final)], [new TurnEnd(turn.Id, TurnStatus.Completed, 1, null, null)], [], DateTimeOffset.UtcNow);
+        var writing = store.WriteAsync(batch, CancellationToken.None);
+        await WaitForLockWaitAsync(dataSource);
+        await Execute(other, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+
+        var refused = await Should.ThrowAsync<Maestro.Core.Errors.BusyException>(writing);
+        refused.Message.ShouldStartWith("The database did not take the running turns' progress:");
+        await transaction.CommitAsync(TestContext.Current.CancellationToken);
+        (await _bed.Get<ITurnStore>().GetAsync(turn.Id, CancellationToken.None))!.Status.ShouldBe(TurnStatus.Running, "nothing of the cut batch was written");
+
+        await store.WriteAsync(batch, CancellationToken.None);
+        (await _bed.Get<ITurnStore>().GetAsync(turn.Id, CancellationToken.None))!.Status.ShouldBe(TurnStatus.Completed);
+        (await _bed.Get<IConversationStore>().GetMessageAsync(message.Id, CancellationToken.None))!.Status.ShouldBe(MessageStatus.Complete);
     }
 
     private async Task<(TurnRecord Turn, ConversationMessage Message)> RunningTurnAsync(string name, string owner)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Maestro.Core.Conversations;
 using Maestro.Core.Diagnostics;
+using Maestro.Core.Errors;
 using Maestro.Core.Telemetry;
 using Maestro.Core.Turns;
 using Maestro.Core.Turns.Persistence;
@@ -13,6 +14,7 @@ namespace Maestro.Tests.Turns;
 /// <summary>
 /// The write-behind persister: a turn's end and its messages' final states go out at once, partial progress at the
 /// persist interval (latest wins), a failed write is reported to the turn waiting on it and partial progress is retried,
+/// a write refused while the database is busy is tried again (until the patience runs out),
 /// progress still waiting is written when the process shuts down, and all running turns' heartbeats share one batch.
 /// </summary>
 public sealed class TurnPersisterTests : IDisposable
@@ -61,6 +63,36 @@ public sealed class TurnPersisterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_final_state_and_an_end_refused_while_the_database_is_busy_go_out_with_a_later_batch()
+    {
+        await using var persister = Persister(persistEvery: Never, beatEvery: Never);
+        _store.RefuseAsBusy = 2;
+        var (message, turn) = (Guid.NewGuid(), Guid.NewGuid());
+
+        var final = persister.SaveFinalAsync(message, new MessageUpdate { Contents = Text("All of it."), Status = MessageStatus.Complete });
+        var end = persister.EndTurnAsync(new TurnEnd(turn, TurnStatus.Completed, 1, null, null));
+        await Task.WhenAll(final, end).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        _store.Refused.ShouldBe(2);
+        _store.Batches.SelectMany(b => b.Finals).ShouldHaveSingleItem().MessageId.ShouldBe(message);
+        _store.Batches.SelectMany(b => b.Ends).ShouldHaveSingleItem().TurnId.ShouldBe(turn);
+    }
+
+    [Fact]
+    public async Task A_final_state_the_database_keeps_refusing_fails_once_the_patience_runs_out()
+    {
+        await using var persister = Persister(persistEvery: Never, beatEvery: Never, patience: TimeSpan.FromMilliseconds(200));
+        _store.RefuseAsBusy = int.MaxValue;
+
+        var final = persister.SaveFinalAsync(Guid.NewGuid(), new MessageUpdate { Status = MessageStatus.Complete });
+
+        var refused = await Should.ThrowAsync<BusyException>(final.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        refused.Message.ShouldBe("database restarting");
+        _store.Refused.ShouldBeGreaterThan(1, "it was tried again before giving up");
+        _store.Batches.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Progress_still_waiting_is_written_when_the_process_shuts_down()
     {
         var persister = Persister(persistEvery: Never, beatEvery: Never);
@@ -90,16 +122,16 @@ public sealed class TurnPersisterTests : IDisposable
         firstStopped.ShouldBeFalse("nobody asked to stop the other turn");
     }
 
-    private TurnPersister Persister(TimeSpan persistEvery, TimeSpan beatEvery) => new(
+    private TurnPersister Persister(TimeSpan persistEvery, TimeSpan beatEvery, TimeSpan? patience = null) => new(
         _store,
-        new TurnEngineOptions { PersistInterval = persistEvery, HeartbeatInterval = beatEvery },
+        new TurnEngineOptions { PersistInterval = persistEvery, HeartbeatInterval = beatEvery, SavePatience = patience ?? TimeSpan.FromMinutes(1) },
         TimeProvider.System,
         new LoadCounters(new MaestroMetrics(_meter)),
         NullLogger<TurnPersister>.Instance);
 
     private static List<AIContent> Text(string text) => [new TextContent(text)];
 
-    /// <summary>Keeps every batch it is given; fails while <see cref="Failing"/>.</summary>
+    /// <summary>Keeps every batch it is given; fails while <see cref="Failing"/>, and refuses as busy the next <see cref="RefuseAsBusy"/>.</summary>
     private sealed class RecordingStore : ITurnProgressStore
     {
         private readonly ConcurrentDictionary<Guid, TaskCompletionSource<MessageProgress>> _written = new();
@@ -108,6 +140,10 @@ public sealed class TurnPersisterTests : IDisposable
         public ConcurrentQueue<TurnProgressBatch> Batches { get; } = new();
 
         public HashSet<Guid> StopRequested { get; } = [];
+
+        public int RefuseAsBusy { get; set; }
+
+        public int Refused { get; private set; }
 
         private volatile bool _failing;
 
@@ -123,6 +159,12 @@ public sealed class TurnPersisterTests : IDisposable
 
         public Task<IReadOnlyCollection<Guid>> WriteAsync(TurnProgressBatch batch, CancellationToken cancellationToken)
         {
+            if (Refused < RefuseAsBusy)
+            {
+                Refused++;
+                throw new BusyException("database restarting", TimeSpan.FromMilliseconds(20));
+            }
+
             if (Failing)
             {
                 foreach (var snapshot in batch.Snapshots)

@@ -23,7 +23,8 @@ public sealed class TurnJournal(IConversationStore conversations, TurnPersister 
     public IDisposable Beat(Guid turnId, Func<int> rounds, Action stopRequested) => persister.Beat(turnId, rounds, stopRequested);
 
     /// <summary>
-    /// Saves how the answer ended. If the database refuses it, the message still ends — as an error with the reason —
+    /// Saves how the answer ended. A database that is only busy delays it (the persister writes it again, up to its
+    /// patience); if the database refuses it for good, the message still ends — as an error with the reason —
     /// instead of staying "streaming"; if even that cannot be written, turn recovery marks it interrupted once the
     /// turn's heartbeat stops. Returns the reason when the answer could not be saved.
     /// </summary>

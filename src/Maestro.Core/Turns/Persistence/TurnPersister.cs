@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Maestro.Core.Conversations;
 using Maestro.Core.Diagnostics;
+using Maestro.Core.Errors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -10,13 +11,19 @@ namespace Maestro.Core.Turns.Persistence;
 /// The one write-behind writer for every turn running in this process, so database connections do not grow with the
 /// number of turns. Turns hand it their streaming messages' contents (the latest wins; saved every persist interval),
 /// the final state of each message and the end of each turn (written at once, several turns' together), and register
-/// for heartbeats (all running turns in one statement every heartbeat interval). Each batch is one round trip.
+/// for heartbeats (all running turns in one statement every heartbeat interval). Each batch is one round trip. A batch
+/// the database refuses for a passing reason (<see cref="BusyException"/>: no free connection, a lost connection, a
+/// restart) is not the answers' failure: their final states and ends go out again with the next batch, for up to
+/// <see cref="TurnEngineOptions.SavePatience"/>, and the turns waiting on them just wait.
 /// </summary>
 public sealed class TurnPersister(
     ITurnProgressStore store, TurnEngineOptions options, TimeProvider time, LoadCounters counters, ILogger<TurnPersister> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, IList<AIContent>> _snapshots = new();
     private readonly ConcurrentQueue<Pending> _finals = new();
+
+    // Final states and ends refused while the database was busy; only the loop (and the last flush after it) uses it.
+    private readonly List<Pending> _retrying = [];
     private readonly ConcurrentDictionary<Guid, Beating> _beating = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
@@ -62,7 +69,7 @@ public sealed class TurnPersister(
         }
 
         // What is still waiting goes out now (a CLI process ends right after its turn).
-        await FlushAsync(snapshots: true, beats: false, CancellationToken.None);
+        await FlushAsync(snapshots: true, beats: false, giveUp: true, CancellationToken.None);
         _stop.Dispose();
         _wake.Dispose();
     }
@@ -96,7 +103,7 @@ public sealed class TurnPersister(
         {
             var now = time.GetUtcNow();
             var due = nextSnapshots < nextBeats ? nextSnapshots : nextBeats;
-            if (_finals.IsEmpty && due > now)
+            if (_finals.IsEmpty && _retrying.Count == 0 && due > now)
             {
                 try
                 {
@@ -126,18 +133,34 @@ public sealed class TurnPersister(
                 nextBeats = now + options.HeartbeatInterval;
             }
 
-            await FlushAsync(snapshots, beats, cancellationToken);
+            if (await FlushAsync(snapshots, beats, giveUp: false, cancellationToken) is { } pause)
+            {
+                try
+                {
+                    await Task.Delay(pause, time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
     }
 
-    private async Task FlushAsync(bool snapshots, bool beats, CancellationToken cancellationToken)
+    /// <summary>Writes one batch; returns how long to wait before the next when the database was busy.</summary>
+    private async Task<TimeSpan?> FlushAsync(bool snapshots, bool beats, bool giveUp, CancellationToken cancellationToken)
     {
         var finals = new List<MessageProgress>();
         var ends = new List<TurnEnd>();
-        var waiting = new List<Pending>();
-        while (_finals.TryDequeue(out var pending))
+        var waiting = new List<Pending>(_retrying);
+        _retrying.Clear();
+        while (_finals.TryDequeue(out var queued))
         {
-            waiting.Add(pending);
+            waiting.Add(queued);
+        }
+
+        foreach (var pending in waiting)
+        {
             if (pending.Message is { } message)
             {
                 finals.Add(message);
@@ -172,7 +195,7 @@ public sealed class TurnPersister(
         var batch = new TurnProgressBatch(partial, finals, ends, beat, time.GetUtcNow());
         if (batch.Count == 0)
         {
-            return;
+            return null;
         }
 
         try
@@ -191,14 +214,27 @@ public sealed class TurnPersister(
                     turn.StopRequested();
                 }
             }
+
+            return null;
         }
         catch (Exception ex)
         {
             counters.PersistFailed();
-            logger.LogWarning("Saving the progress of running turns failed ({Count} changes): {Message}", batch.Count, ex.Message);
+            var busy = giveUp ? null : ex as BusyException;
+            logger.LogWarning(
+                "Saving the progress of running turns failed ({Count} changes{Again}): {Message}",
+                batch.Count, busy is null ? "" : ", trying again", ex.Message);
+            var now = time.GetUtcNow();
             foreach (var pending in waiting)
             {
-                pending.Written.TrySetException(ex);
+                if (busy is not null && pending.StillPatient(now, options.SavePatience))
+                {
+                    _retrying.Add(pending);
+                }
+                else
+                {
+                    pending.Written.TrySetException(ex);
+                }
             }
 
             // Partial saves are retried with the next batch, unless a newer one (or the final state) came meanwhile.
@@ -206,12 +242,23 @@ public sealed class TurnPersister(
             {
                 _snapshots.TryAdd(progress.MessageId, progress.Update.Contents!);
             }
+
+            return busy?.RetryAfter;
         }
     }
 
     private sealed record Pending(MessageProgress? Message, TurnEnd? End)
     {
+        private DateTimeOffset? _giveUpAt;
+
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Whether to keep trying after a refusal at <paramref name="now"/>; the first refusal starts the clock.</summary>
+        public bool StillPatient(DateTimeOffset now, TimeSpan patience)
+        {
+            _giveUpAt ??= now + patience;
+            return now < _giveUpAt;
+        }
     }
 
     private sealed class Beating(TurnPersister owner, Guid turnId, Func<int> rounds, Action stopRequested) : IDisposable
