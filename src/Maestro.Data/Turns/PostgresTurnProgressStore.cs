@@ -17,7 +17,9 @@ namespace Maestro.Data.Turns;
 /// failing it would fail the answers whose final state it carries. It waits a moment first, longer each time: the
 /// winner needs to be scheduled to take the row the loser let go, and a retry sent at once can take that row back
 /// before it does (a row whose last locker aborted is free to whoever comes first), which makes the same cycle and
-/// loses again — on a loaded machine, every time.
+/// loses again — on a loaded machine, every time. A batch that fails for a passing reason all the same (a lost
+/// connection, a restart, every attempt lost) is reported as <see cref="BusyException"/>: the persister keeps what it
+/// carries and writes it with its next batch.
 /// </summary>
 public sealed class PostgresTurnProgressStore(MaestroDatabase database) : ITurnProgressStore
 {
@@ -37,7 +39,7 @@ public sealed class PostgresTurnProgressStore(MaestroDatabase database) : ITurnP
                 // The other transaction goes ahead; this one was rolled back whole, so nothing of it is half-written.
                 await Task.Delay(Backoff(attempt), cancellationToken);
             }
-            catch (NpgsqlException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
+            catch (NpgsqlException ex) when (Passing(ex) && !cancellationToken.IsCancellationRequested)
             {
                 // A lost connection, a database restarting, a deadlock lost every time: the same batch will work later,
                 // and the persister keeps what it carries for its next batch rather than failing the answers in it.
@@ -148,6 +150,16 @@ public sealed class PostgresTurnProgressStore(MaestroDatabase database) : ITurnP
 
         return stopRequested;
     }
+
+    /// <summary>
+    /// A failure the same batch would not meet later: Npgsql's own judgement (lost connections, resources, serialization
+    /// conflicts), plus what it leaves out across versions, a lost deadlock and a server shutting down or starting.
+    /// </summary>
+    private static bool Passing(NpgsqlException ex) => ex.IsTransient || ex is PostgresException
+    {
+        SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+            or PostgresErrorCodes.CannotConnectNow,
+    };
 
     /// <summary>20–40 ms after the first loss, doubling each time (at most ~0.6 s in all); random so that two losers part.</summary>
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds((20 << (attempt - 1)) * (1 + Random.Shared.NextDouble()));
