@@ -31,6 +31,12 @@ public sealed record LoadOptions
     /// <summary>Turns of the measured answer run before the measured ones, so the processes are warm.</summary>
     public int Warmup { get; init; } = 50;
 
+    /// <summary>
+    /// A quiet wait after the warm-up: past a minute the servers' idle provider connections close (the HTTP client's
+    /// idle timeout) while their compiled code stays, so a run can tell the one from the other.
+    /// </summary>
+    public TimeSpan PauseAfterWarmup { get; init; }
+
     public string? Checkout { get; init; }
 
     public bool Keep { get; init; }
@@ -76,6 +82,8 @@ public sealed record LoadOptions
           --probes N            direct requests to the emulator during the start, for its own first byte (default 20)
           --warmup N            unmeasured turns of the same answer first, twice, so the processes are warm
                                 (JIT) (default 50)
+          --pause-after-warmup S  wait S seconds after the warm-up (default 0); past 60 the servers' idle provider
+                                connections have closed while their compiled code stays warm
           --maestro PATH        run the servers from another checkout (default: this one)
           --server-env K=V      extra environment for the servers (repeatable)
           --timeout S           seconds to wait for the turns (default 3 × the answer's duration + 120)
@@ -128,6 +136,7 @@ public sealed record LoadOptions
                 "--start-in-flight" => options with { StartInFlight = Count(0) },
                 "--probes" => options with { Probes = Count(0) },
                 "--warmup" => options with { Warmup = Count(0) },
+                "--pause-after-warmup" => options with { PauseAfterWarmup = TimeSpan.FromSeconds(Count(0)) },
                 "--maestro" => options with { Checkout = Value() },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Count(1)) },
                 "--tool-rounds" => options with { ToolRounds = Count(0) },

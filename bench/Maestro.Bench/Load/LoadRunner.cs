@@ -189,7 +189,8 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         var model = options.EffectiveModel;
         report.AppendLine(CultureInfo.InvariantCulture, $"## bench load: {options.Sessions:N0} sessions × {options.ViewersPerSession} viewer(s), {model} ({options.Provider}), {options.Instances} instance(s){(_prompts.Enabled ? $", {options.Prompts} prompts per session" : "")}");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Maestro from {checkout.Root}; load average {loadBefore} before, {loadAfter} after; {Environment.ProcessorCount} cores.");
+        var pause = options.PauseAfterWarmup > TimeSpan.Zero ? $", then {options.PauseAfterWarmup.TotalSeconds:0} s quiet" : "";
+        report.AppendLine(CultureInfo.InvariantCulture, $"Maestro from {checkout.Root}; warm-up {options.Warmup:N0} turns twice{pause}; load average {loadBefore} before, {loadAfter} after; {Environment.ProcessorCount} cores.");
         report.AppendLine();
         report.AppendLine("| figure | value |");
         report.AppendLine("| --- | --- |");
@@ -346,6 +347,12 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         }
 
         _errors = measured;
+        if (options.PauseAfterWarmup > TimeSpan.Zero)
+        {
+            progress.WriteLine($"Pausing {options.PauseAfterWarmup.TotalSeconds:0} s after the warm-up …");
+            await Task.Delay(options.PauseAfterWarmup, ct);
+        }
+
         await SettleAsync(servers, ct);
     }
 
