@@ -49,12 +49,19 @@ public static class AttachCommand
             try
             {
                 var coverage = SnapshotCoverage.Of(snapshot);
+                var joined = false;
                 await foreach (var e in subscription.Reader.ReadAllAsync(ct))
                 {
                     // What the snapshot printed is not printed again.
                     if (coverage.Unseen(e) is not { } unseen)
                     {
                         continue;
+                    }
+
+                    if (!joined && unseen.Delta is { Type: "text" } && unseen.MessageId == coverage.MessageId)
+                    {
+                        joined = true;
+                        await FillGapAsync(ctx, printer, session, coverage, unseen, ct);
                     }
 
                     printer.Print(unseen);
@@ -76,6 +83,28 @@ public static class AttachCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The turn runs in another process, which this one heard only after its last save: the text between the snapshot
+    /// and the first delta heard comes from the database, once saved.
+    /// </summary>
+    private static async Task FillGapAsync(CliContext ctx, SessionEventPrinter printer, Session session, SnapshotCoverage coverage, SessionEvent first, CancellationToken ct)
+    {
+        if (!coverage.Skips(first))
+        {
+            return;
+        }
+
+        var to = first.Delta!.Offset!.Value;
+        var missing = await ctx.Get<TurnSnapshots>().MissingTextAsync(session.Id, first.MessageId!.Value, coverage.TextLength, to, ct);
+        if (missing is null)
+        {
+            Console.Error.WriteLine($"maestro: {to - coverage.TextLength} characters written before this attach could not be read yet; the stored answer has them.");
+            return;
+        }
+
+        printer.Print(first with { Delta = first.Delta with { Text = missing, Offset = coverage.TextLength } });
     }
 
     private static async Task AnswerAsync(CliContext ctx, Session session, ApprovalInfo approval, CancellationToken ct)

@@ -36,4 +36,12 @@ public readonly record struct SnapshotCoverage(long AsOf, Guid? MessageId, long 
 
         return e.Id <= AsOf ? null : e;
     }
+
+    /// <summary>
+    /// Whether <paramref name="e"/>, a text delta of the snapshot's message, starts past the snapshot's end: the text
+    /// between was given to the viewer neither by the snapshot nor as events. Only a snapshot read from the database by
+    /// a process that heard the writing process only after its last save can leave such a gap.
+    /// </summary>
+    public bool Skips(SessionEvent e) =>
+        e.Delta is { Type: "text", Offset: { } offset } && MessageId is not null && e.MessageId == MessageId && offset > TextLength;
 }

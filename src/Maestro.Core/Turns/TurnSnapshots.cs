@@ -16,6 +16,9 @@ public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnS
 {
     public const string Type = "snapshot";
 
+    private const int GapReads = 20;
+    private static readonly TimeSpan GapPoll = TimeSpan.FromMilliseconds(250);
+
     public async Task<SessionEvent> TakeAsync(Guid sessionId, CancellationToken cancellationToken)
     {
         if (engine.Live(sessionId) is { } live)
@@ -53,6 +56,29 @@ public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnS
         }
 
         return new SessionEvent { Id = asOf, SessionId = sessionId, Type = Type, Turn = new TurnInfo("idle", 0) };
+    }
+
+    /// <summary>
+    /// The text of a message another process is writing between <paramref name="from"/> and <paramref name="to"/>, for a
+    /// viewer whose snapshot ended before the first delta it got (<see cref="SnapshotCoverage.Skips"/>): read again
+    /// until the saved text, with the deltas this process keeps since, reaches <paramref name="to"/> (the next save,
+    /// within a persist interval), or null if it does not within a few seconds.
+    /// </summary>
+    public async Task<string?> MissingTextAsync(Guid sessionId, Guid messageId, long from, long to, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < GapReads; attempt++)
+        {
+            if (await conversations.GetMessageAsync(messageId, cancellationToken) is { } message &&
+                CaughtUp(sessionId, message) is var text && text.Length >= to && from <= to)
+            {
+                return text[(int)from..(int)to];
+            }
+
+            // Another process's save is all there is to wait for: nothing here signals it.
+            await Task.Delay(GapPoll, cancellationToken);
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -68,6 +68,9 @@ public sealed class SessionEventStream(
                 skip = await SnapshotAsync(writer, session.Id, cancellationToken);
             }
 
+            // Until the first text delta of the snapshot's message: whether the snapshot reaches it (see FillGapAsync).
+            var joining = skip.MessageId is not null;
+
             await writer.FlushAsync(cancellationToken);
             var reader = subscription.Reader;
             // At most one flush of deltas per tick of the process's pacing clock: what arrives meanwhile goes out
@@ -89,6 +92,7 @@ public sealed class SessionEventStream(
                     // Fell too far behind (it stopped reading for a while): the backlog is gone, a snapshot replaces it.
                     counters.ViewerResynced();
                     skip = await SnapshotAsync(writer, session.Id, cancellationToken);
+                    joining = skip.MessageId is not null;
                 }
 
                 var deltas = false;
@@ -100,6 +104,11 @@ public sealed class SessionEventStream(
                     }
 
                     deltas |= e.Type == SessionEventTypes.Delta;
+                    if (joining && IsText(unseen) && unseen.MessageId == skip.MessageId)
+                    {
+                        joining = false;
+                        await FillGapAsync(writer, skip, unseen, cancellationToken);
+                    }
 
                     if (!ReferenceEquals(unseen, e))
                     {
@@ -148,6 +157,25 @@ public sealed class SessionEventStream(
         var snapshot = await snapshots.TakeAsync(sessionId, cancellationToken);
         writer.Write(snapshot, TurnSnapshots.Type);
         return SnapshotCoverage.Of(snapshot);
+    }
+
+    /// <summary>
+    /// The turn runs in another instance, which this one began to hear only after that instance's last save (it had
+    /// just started, or kept too few events): the text between the snapshot and the first delta heard is read from the
+    /// database, once saved, and sent as one delta. Once per snapshot, and only then does the viewer wait.
+    /// </summary>
+    private async Task FillGapAsync(FrameWriter writer, SnapshotCoverage skip, SessionEvent first, CancellationToken cancellationToken)
+    {
+        if (!skip.Skips(first))
+        {
+            return;
+        }
+
+        var to = first.Delta!.Offset!.Value;
+        if (await snapshots.MissingTextAsync(first.SessionId, first.MessageId!.Value, skip.TextLength, to, cancellationToken) is { } missing)
+        {
+            writer.Write(first with { Delta = first.Delta with { Text = missing, Offset = skip.TextLength } });
+        }
     }
 
     private static bool IsText(SessionEvent e) => e.Type == SessionEventTypes.Delta && e.Delta is { Type: "text", Offset: not null, Text: not null };

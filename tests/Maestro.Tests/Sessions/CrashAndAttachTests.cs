@@ -10,7 +10,7 @@ namespace Maestro.Tests.Sessions;
 
 /// <summary>
 /// Real processes: `maestro serve` killed mid-turn and restarted loses only the in-flight delta; `maestro attach` follows
-/// a turn that runs in another process; `maestro chat --session` without a terminal denies "ask" tools and says so.
+/// a turn that runs in another process, every character of it; `maestro chat --session` without a terminal denies "ask" tools and says so.
 /// </summary>
 public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -74,8 +74,10 @@ public sealed class CrashAndAttachTests(PostgresFixture postgres) : IAsyncLifeti
         attach.Stdout.ShouldContain("a turn is in progress");
         using var messages = JsonDocument.Parse(await http.GetStringAsync("/api/sessions/watched/messages"));
         var stored = messages.RootElement.EnumerateArray().Last().GetProperty("blocks")[0].GetProperty("text").GetString()!;
-        // Everything the model wrote reached the attached terminal (snapshot + live events from the other process).
-        attach.Stdout.ShouldContain(stored[^60..]);
+        // Everything the model wrote reached the attached terminal exactly once, in order: the snapshot (what the server
+        // saved last), the text written between that save and this process hearing the server (read again from the
+        // database), then the live events from the other process.
+        attach.Stdout.Contains(stored, StringComparison.Ordinal).ShouldBeTrue($"the whole answer ({stored.Length} characters) in one piece:\n{attach.Stdout}");
         attach.Stderr.ShouldContain("synthetic:1200@40");
     }
 

@@ -235,6 +235,29 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_viewer_on_an_instance_started_mid_stream_gets_every_character()
+    {
+        // The new instance hears the turn's events only from its greeting on, while the text it reads from the database
+        // was saved up to a second before: the characters between reach it neither way, and are read again once saved.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var session = await CreateAsync("newinstance", "synthetic:1000@100");
+        var streaming = StreamedTextAsync(session, 600);
+        (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await streaming;
+        await using var other = await StartOtherInstanceAsync(timeout.Token);
+
+        var there = EventWatcher.Start(other.Client, session, timeout.Token, out var viewing);
+        await viewing;
+
+        var (stored, status) = await EventWatcher.StoredAnswerAsync(Http, session);
+        status.ShouldBe("complete");
+        there.Snapshots.ShouldBe(1);
+        there.Problems.ShouldBeEmpty();
+        there.TurnStatus.ShouldBe("completed");
+        there.Text.ToString().ShouldBe(stored);
+    }
+
+    [Fact]
     public async Task A_viewer_joining_while_the_turns_end_is_saved_gets_the_whole_answer_then_the_end()
     {
         // The turn's end is held at the database: the answer is finished and saved, and the turn still runs. A viewer
