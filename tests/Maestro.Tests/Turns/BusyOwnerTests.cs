@@ -90,10 +90,7 @@ public sealed class BusyOwnerTests(PostgresFixture postgres) : IAsyncLifetime
         await Execute(other, $"UPDATE messages SET updated_at = now() WHERE id = '{message.Id}'");
 
         var store = new PostgresTurnProgressStore(_bed.Get<MaestroDatabase>());
-        var final = new MessageUpdate { Contents = [new TextContent("The whole answer.")], Status = MessageStatus.Complete };
-        var writing = store.WriteAsync(new TurnProgressBatch(
-            [], [new MessageProgress(message.Id, final)], [new TurnEnd(turn.Id, TurnStatus.Completed, 1, null, null)], [], DateTimeOffset.UtcNow),
-            CancellationToken.None);
+        var writing = store.WriteAsync(FinalBatch(turn, message), CancellationToken.None);
 
         // The batch holds the turn and waits for the message; now the other writer asks for the turn.
         await WaitForLockWaitAsync(dataSource);
@@ -102,10 +99,7 @@ public sealed class BusyOwnerTests(PostgresFixture postgres) : IAsyncLifetime
         await transaction.CommitAsync(TestContext.Current.CancellationToken);
 
         await writing;
-        (await _bed.Get<ITurnStore>().GetAsync(turn.Id, CancellationToken.None))!.Status.ShouldBe(TurnStatus.Completed);
-        var saved = (await _bed.Get<IConversationStore>().GetMessageAsync(message.Id, CancellationToken.None))!;
-        saved.Status.ShouldBe(MessageStatus.Complete);
-        saved.Contents.OfType<TextContent>().Single().Text.ShouldBe("The whole answer.");
+        await ShouldBeFinishedAsync(turn, message);
     }
 
     [Fact]
@@ -119,9 +113,7 @@ public sealed class BusyOwnerTests(PostgresFixture postgres) : IAsyncLifetime
         await using var transaction = await other.BeginTransactionAsync(TestContext.Current.CancellationToken);
         await Execute(other, $"UPDATE messages SET updated_at = now() WHERE id = '{message.Id}'");
         var store = new PostgresTurnProgressStore(_bed.Get<MaestroDatabase>());
-        var final = new MessageUpdate { Contents = [new TextContent("The whole answer.")], Status = MessageStatus.Complete };
-        var batch = new TurnProgressBatch(
-            [], [new MessageProgress(message.Id, final)], [new TurnEnd(turn.Id, TurnStatus.Completed, 1, null, null)], [], DateTimeOffset.UtcNow);
+        var batch = FinalBatch(turn, message);
         var writing = store.WriteAsync(batch, CancellationToken.None);
         await WaitForLockWaitAsync(dataSource);
         await Execute(other, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
@@ -132,8 +124,23 @@ public sealed class BusyOwnerTests(PostgresFixture postgres) : IAsyncLifetime
         (await _bed.Get<ITurnStore>().GetAsync(turn.Id, CancellationToken.None))!.Status.ShouldBe(TurnStatus.Running, "nothing of the cut batch was written");
 
         await store.WriteAsync(batch, CancellationToken.None);
+        await ShouldBeFinishedAsync(turn, message);
+    }
+
+    /// <summary>A write-behind batch that ends the turn and its answer.</summary>
+    private static TurnProgressBatch FinalBatch(TurnRecord turn, ConversationMessage message)
+    {
+        var final = new MessageUpdate { Contents = [new TextContent("The whole answer.")], Status = MessageStatus.Complete };
+        return new TurnProgressBatch(
+            [], [new MessageProgress(message.Id, final)], [new TurnEnd(turn.Id, TurnStatus.Completed, 1, null, null)], [], DateTimeOffset.UtcNow);
+    }
+
+    private async Task ShouldBeFinishedAsync(TurnRecord turn, ConversationMessage message)
+    {
         (await _bed.Get<ITurnStore>().GetAsync(turn.Id, CancellationToken.None))!.Status.ShouldBe(TurnStatus.Completed);
-        (await _bed.Get<IConversationStore>().GetMessageAsync(message.Id, CancellationToken.None))!.Status.ShouldBe(MessageStatus.Complete);
+        var saved = (await _bed.Get<IConversationStore>().GetMessageAsync(message.Id, CancellationToken.None))!;
+        saved.Status.ShouldBe(MessageStatus.Complete);
+        saved.Contents.OfType<TextContent>().Single().Text.ShouldBe("The whole answer.");
     }
 
     private async Task<(TurnRecord Turn, ConversationMessage Message)> RunningTurnAsync(string name, string owner)
