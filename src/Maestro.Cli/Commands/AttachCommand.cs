@@ -61,7 +61,7 @@ public static class AttachCommand
                     if (!joined && unseen.Delta is { Type: "text" } && unseen.MessageId == coverage.MessageId)
                     {
                         joined = true;
-                        await FillGapAsync(ctx, printer, session, coverage, unseen, ct);
+                        await FillGapAsync(ctx, printer, coverage, unseen, ct);
                     }
 
                     printer.Print(unseen);
@@ -89,22 +89,21 @@ public static class AttachCommand
     /// The turn runs in another process, which this one heard only after its last save: the text between the snapshot
     /// and the first delta heard comes from the database, once saved.
     /// </summary>
-    private static async Task FillGapAsync(CliContext ctx, SessionEventPrinter printer, Session session, SnapshotCoverage coverage, SessionEvent first, CancellationToken ct)
+    private static async Task FillGapAsync(CliContext ctx, SessionEventPrinter printer, SnapshotCoverage coverage, SessionEvent first, CancellationToken ct)
     {
         if (!coverage.Skips(first))
         {
             return;
         }
 
-        var to = first.Delta!.Offset!.Value;
-        var missing = await ctx.Get<TurnSnapshots>().MissingTextAsync(session.Id, first.MessageId!.Value, coverage.TextLength, to, ct);
-        if (missing is null)
+        if (await ctx.Get<TurnSnapshots>().MissingDeltaAsync(coverage, first, ct) is { } missing)
         {
-            Console.Error.WriteLine($"maestro: {to - coverage.TextLength} characters written before this attach could not be read yet; the stored answer has them.");
-            return;
+            printer.Print(missing);
         }
-
-        printer.Print(first with { Delta = first.Delta with { Text = missing, Offset = coverage.TextLength } });
+        else
+        {
+            Console.Error.WriteLine($"maestro: {first.Delta!.Offset - coverage.TextLength} characters written before this attach could not be read yet; the stored answer has them.");
+        }
     }
 
     private static async Task AnswerAsync(CliContext ctx, Session session, ApprovalInfo approval, CancellationToken ct)

@@ -59,19 +59,20 @@ public sealed class TurnSnapshots(SessionEventHub hub, TurnEngine engine, ITurnS
     }
 
     /// <summary>
-    /// The text of a message another process is writing between <paramref name="from"/> and <paramref name="to"/>, for a
-    /// viewer whose snapshot ended before the first delta it got (<see cref="SnapshotCoverage.Skips"/>): read again
-    /// until the saved text, with the deltas this process keeps since, reaches <paramref name="to"/> (the next save,
-    /// within a persist interval), or null if it does not within a few seconds.
+    /// For a viewer whose snapshot of a message another process is writing ends before <paramref name="first"/>, the
+    /// first delta it got (<see cref="SnapshotCoverage.Skips"/>): the text between, as one delta. The message is read
+    /// again until the saved text, with the deltas this process keeps since, reaches that delta (the next save, within
+    /// a persist interval); null if it does not within a few seconds.
     /// </summary>
-    public async Task<string?> MissingTextAsync(Guid sessionId, Guid messageId, long from, long to, CancellationToken cancellationToken)
+    public async Task<SessionEvent?> MissingDeltaAsync(SnapshotCoverage coverage, SessionEvent first, CancellationToken cancellationToken)
     {
+        var (from, to) = ((int)coverage.TextLength, (int)first.Delta!.Offset!.Value);
         for (var attempt = 0; attempt < GapReads; attempt++)
         {
-            if (await conversations.GetMessageAsync(messageId, cancellationToken) is { } message &&
-                CaughtUp(sessionId, message) is var text && text.Length >= to && from <= to)
+            if (await conversations.GetMessageAsync(first.MessageId!.Value, cancellationToken) is { } message &&
+                CaughtUp(first.SessionId, message) is { } text && text.Length >= to)
             {
-                return text[(int)from..(int)to];
+                return first with { Delta = first.Delta with { Text = text[from..to], Offset = from } };
             }
 
             // Another process's save is all there is to wait for: nothing here signals it.

@@ -166,15 +166,9 @@ public sealed class SessionEventStream(
     /// </summary>
     private async Task FillGapAsync(FrameWriter writer, SnapshotCoverage skip, SessionEvent first, CancellationToken cancellationToken)
     {
-        if (!skip.Skips(first))
+        if (skip.Skips(first) && await snapshots.MissingDeltaAsync(skip, first, cancellationToken) is { } missing)
         {
-            return;
-        }
-
-        var to = first.Delta!.Offset!.Value;
-        if (await snapshots.MissingTextAsync(first.SessionId, first.MessageId!.Value, skip.TextLength, to, cancellationToken) is { } missing)
-        {
-            writer.Write(first with { Delta = first.Delta with { Text = missing, Offset = skip.TextLength } });
+            writer.Write(missing);
         }
     }
 
