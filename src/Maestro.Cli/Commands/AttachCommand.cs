@@ -49,7 +49,7 @@ public static class AttachCommand
             try
             {
                 var coverage = SnapshotCoverage.Of(snapshot);
-                var joined = false;
+                var join = new SnapshotJoin(coverage);
                 await foreach (var e in subscription.Reader.ReadAllAsync(ct))
                 {
                     // What the snapshot printed is not printed again.
@@ -58,9 +58,8 @@ public static class AttachCommand
                         continue;
                     }
 
-                    if (!joined && unseen.Delta is { Type: "text" } && unseen.MessageId == coverage.MessageId)
+                    if (join.LeavesGapBefore(unseen))
                     {
-                        joined = true;
                         await FillGapAsync(ctx, printer, coverage, unseen, ct);
                     }
 
@@ -91,11 +90,6 @@ public static class AttachCommand
     /// </summary>
     private static async Task FillGapAsync(CliContext ctx, SessionEventPrinter printer, SnapshotCoverage coverage, SessionEvent first, CancellationToken ct)
     {
-        if (!coverage.Skips(first))
-        {
-            return;
-        }
-
         if (await ctx.Get<TurnSnapshots>().MissingDeltaAsync(coverage, first, ct) is { } missing)
         {
             printer.Print(missing);

@@ -68,8 +68,7 @@ public sealed class SessionEventStream(
                 skip = await SnapshotAsync(writer, session.Id, cancellationToken);
             }
 
-            // Until the first text delta of the snapshot's message: whether the snapshot reaches it (see FillGapAsync).
-            var joining = skip.MessageId is not null;
+            var join = new SnapshotJoin(skip);
 
             await writer.FlushAsync(cancellationToken);
             var reader = subscription.Reader;
@@ -92,7 +91,7 @@ public sealed class SessionEventStream(
                     // Fell too far behind (it stopped reading for a while): the backlog is gone, a snapshot replaces it.
                     counters.ViewerResynced();
                     skip = await SnapshotAsync(writer, session.Id, cancellationToken);
-                    joining = skip.MessageId is not null;
+                    join = new SnapshotJoin(skip);
                 }
 
                 var deltas = false;
@@ -104,10 +103,11 @@ public sealed class SessionEventStream(
                     }
 
                     deltas |= e.Type == SessionEventTypes.Delta;
-                    if (joining && IsText(unseen) && unseen.MessageId == skip.MessageId)
+                    if (join.LeavesGapBefore(unseen) && await snapshots.MissingDeltaAsync(skip, unseen, cancellationToken) is { } missing)
                     {
-                        joining = false;
-                        await FillGapAsync(writer, skip, unseen, cancellationToken);
+                        // The turn runs in another instance, which this one heard only after its last save (it had just
+                        // started, or kept too few events): the text between, read back once saved, goes first.
+                        writer.Write(missing);
                     }
 
                     if (!ReferenceEquals(unseen, e))
@@ -157,19 +157,6 @@ public sealed class SessionEventStream(
         var snapshot = await snapshots.TakeAsync(sessionId, cancellationToken);
         writer.Write(snapshot, TurnSnapshots.Type);
         return SnapshotCoverage.Of(snapshot);
-    }
-
-    /// <summary>
-    /// The turn runs in another instance, which this one began to hear only after that instance's last save (it had
-    /// just started, or kept too few events): the text between the snapshot and the first delta heard is read from the
-    /// database, once saved, and sent as one delta. Once per snapshot, and only then does the viewer wait.
-    /// </summary>
-    private async Task FillGapAsync(FrameWriter writer, SnapshotCoverage skip, SessionEvent first, CancellationToken cancellationToken)
-    {
-        if (skip.Skips(first) && await snapshots.MissingDeltaAsync(skip, first, cancellationToken) is { } missing)
-        {
-            writer.Write(missing);
-        }
     }
 
     private static bool IsText(SessionEvent e) => e.Type == SessionEventTypes.Delta && e.Delta is { Type: "text", Offset: not null, Text: not null };

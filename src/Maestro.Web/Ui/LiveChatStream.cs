@@ -37,7 +37,7 @@ public sealed class LiveChatStream(
             html.Append(await fragments.ConversationAsync(session, cancellationToken));
         }
 
-        await viewer.ResetAsync(html, await snapshots.TakeAsync(session.Id, cancellationToken), cancellationToken);
+        var join = await ResetAsync(viewer, html, session.Id, cancellationToken);
         await inbox.AppendBadgeAsync(html, hub.LastId);
         yield return new SseItem<string>(Data(html), EventName) { ReconnectionInterval = options.Retry };
 
@@ -57,7 +57,7 @@ public sealed class LiveChatStream(
                 // Fell too far behind: the conversation as stored, then the turn in progress from a fresh snapshot.
                 viewer = new ChatViewer(session.Id, fragments);
                 html.Append(await fragments.ConversationAsync(session, cancellationToken));
-                await viewer.ResetAsync(html, await snapshots.TakeAsync(session.Id, cancellationToken), cancellationToken);
+                join = await ResetAsync(viewer, html, session.Id, cancellationToken);
             }
 
             while (reader.TryRead(out var e))
@@ -65,6 +65,13 @@ public sealed class LiveChatStream(
                 if (e.Type == SessionEventTypes.Delta)
                 {
                     processed = e.Id;
+                    if (join.LeavesGapBefore(e) && await snapshots.MissingDeltaAsync(join.Coverage, e, cancellationToken) is { } missing)
+                    {
+                        // The turn runs in another instance, heard here only after its last save: the text between,
+                        // read back once saved, or the message could not go on (it would show only once finished).
+                        viewer.Apply(missing);
+                    }
+
                     viewer.Apply(e);
                     continue;
                 }
@@ -118,6 +125,14 @@ public sealed class LiveChatStream(
                 yield break;
             }
         }
+    }
+
+    /// <summary>Renders the turn in progress from a fresh snapshot; what that snapshot covers is watched for a gap.</summary>
+    private async Task<SnapshotJoin> ResetAsync(ChatViewer viewer, StringBuilder html, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var snapshot = await snapshots.TakeAsync(sessionId, cancellationToken);
+        await viewer.ResetAsync(html, snapshot, cancellationToken);
+        return new SnapshotJoin(SnapshotCoverage.Of(snapshot));
     }
 
     /// <summary>Waits for an event for at most <paramref name="timeout"/>; false when none came.</summary>

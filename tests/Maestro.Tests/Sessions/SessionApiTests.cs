@@ -258,6 +258,29 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chat_tab_on_an_instance_started_mid_stream_shows_the_answer_as_it_is_written()
+    {
+        // The chat page meets the same gap as the API viewer above. Its copy of the message cannot take a delta that
+        // starts past its end, so without the text between it stopped showing the message until it was finished.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var session = await CreateAsync("newinstancetab", "synthetic:1000@100");
+        var streaming = StreamedTextAsync(session, 600);
+        (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await streaming;
+        await using var other = await StartOtherInstanceAsync(timeout.Token);
+
+        using var messages = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}/messages"));
+        var answer = Guid.Parse(messages.RootElement.EnumerateArray().Last().GetProperty("id").GetString()!);
+        var tail = $"id=\"{Maestro.Web.Components.Chat.DomIds.Tail(answer)}\"";
+        await using var tab = await LiveHtml.OpenAsync(other.Client, $"/ui/live/sessions/{session}");
+        tab.First.ShouldContain(tail, customMessage: "the tab opens on the message being written");
+
+        var update = await tab.UntilAsync(html => html.Contains(tail, StringComparison.Ordinal) || html.Contains("The answer is complete.", StringComparison.Ordinal));
+        update.ShouldContain(tail, customMessage: "the message grows in the tab while it is written, not only once it is finished");
+        update.ShouldNotContain("The answer is complete.");
+    }
+
+    [Fact]
     public async Task A_viewer_joining_while_the_turns_end_is_saved_gets_the_whole_answer_then_the_end()
     {
         // The turn's end is held at the database: the answer is finished and saved, and the turn still runs. A viewer

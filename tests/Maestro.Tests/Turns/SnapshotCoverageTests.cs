@@ -65,6 +65,28 @@ public sealed class SnapshotCoverageTests
         SnapshotCoverage.None.Unseen(first).ShouldBeSameAs(first);
     }
 
+    [Fact]
+    public void A_join_finds_the_gap_at_the_first_delta_that_starts_past_the_snapshot_and_only_there()
+    {
+        var join = new SnapshotJoin(Coverage);
+
+        join.LeavesGapBefore(Text(id: 12, offset: 0, "Hello")).ShouldBeFalse("replayed from before the snapshot: the delta that counts is still to come");
+        join.LeavesGapBefore(Delta(id: 21, Message, new StreamEvent { Type = "reasoning", Text = "hm" })).ShouldBeFalse();
+        join.LeavesGapBefore(Delta(id: 22, Guid.NewGuid(), new StreamEvent { Type = "text", Text = "x", Offset = 40 })).ShouldBeFalse("another message");
+        join.LeavesGapBefore(Text(id: 30, offset: 14, "d!")).ShouldBeTrue("\"ld, \" (offsets 10 to 13) reached this viewer neither way");
+        join.LeavesGapBefore(Text(id: 31, offset: 20, "!")).ShouldBeFalse("once per snapshot: the text between was filled");
+    }
+
+    [Fact]
+    public void A_join_whose_first_new_delta_continues_the_snapshot_finds_no_gap_and_stops_looking()
+    {
+        var join = new SnapshotJoin(Coverage);
+
+        join.LeavesGapBefore(Text(id: 26, offset: 7, "world")).ShouldBeFalse("it reaches into the snapshot's end");
+        join.LeavesGapBefore(Text(id: 40, offset: 30, "later")).ShouldBeFalse("only the first delta past the snapshot can follow a gap");
+        new SnapshotJoin(SnapshotCoverage.None).LeavesGapBefore(Text(id: 1, offset: 5, "x")).ShouldBeFalse("no snapshot, nothing to fill");
+    }
+
     private static SessionEvent Text(long id, long offset, string text) =>
         Delta(id, Message, new StreamEvent { Type = "text", Text = text, Offset = offset });
 
