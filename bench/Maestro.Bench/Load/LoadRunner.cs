@@ -105,7 +105,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
         // The creates and the viewers just opened ran their code a thousand times: the runtime compiles it again (tiered
         // JIT) over the next seconds, which would land in the start storm and the measured CPU. A server that has been up
         // for a while has done that long ago.
-        await SettleAsync(servers, ct);
+        await SettleAsync(servers, "the viewers opened", ct);
 
         var cpuBefore = servers.Select(s => ProcStat.Cpu(s.Pid)).ToArray();
         var emulatorCpuBefore = ProcStat.Cpu(emulator.Pid);
@@ -353,14 +353,14 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
             await Task.Delay(options.PauseAfterWarmup, ct);
         }
 
-        await SettleAsync(servers, ct);
+        await SettleAsync(servers, "the warm-up", ct);
     }
 
     /// <summary>
     /// The runtime keeps compiling hot methods again in the background (tiered JIT) for a while after they warm up: the
     /// CPU is measured once the servers are quiet (under 3% of a core over two seconds, or after a minute).
     /// </summary>
-    private async Task SettleAsync(List<MaestroProcess> servers, CancellationToken ct)
+    private async Task SettleAsync(List<MaestroProcess> servers, string after, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var before = servers.Sum(s => ProcStat.Cpu(s.Pid).TotalMilliseconds);
@@ -376,7 +376,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter output, TextWrite
             before = now;
         }
 
-        progress.WriteLine($"Servers quiet after {clock.Elapsed.TotalSeconds:0} s.");
+        progress.WriteLine($"Servers quiet {clock.Elapsed.TotalSeconds:0} s after {after}.");
     }
 
     private async Task<(List<LoadSession> Sessions, double[] Milliseconds)> CreateSessionsAsync(
