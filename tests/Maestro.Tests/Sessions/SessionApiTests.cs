@@ -241,10 +241,7 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         // was saved up to a second before: the characters between reach it neither way, and are read again once saved.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var session = await CreateAsync("newinstance", "synthetic:1000@100");
-        var streaming = StreamedTextAsync(session, 600);
-        (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await streaming;
-        await using var other = await StartOtherInstanceAsync(timeout.Token);
+        await using var other = await StartOtherInstanceMidStreamAsync(session, timeout.Token);
 
         var there = EventWatcher.Start(other.Client, session, timeout.Token, out var viewing);
         await viewing;
@@ -264,10 +261,7 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         // starts past its end, so without the text between it stopped showing the message until it was finished.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var session = await CreateAsync("newinstancetab", "synthetic:1000@100");
-        var streaming = StreamedTextAsync(session, 600);
-        (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await streaming;
-        await using var other = await StartOtherInstanceAsync(timeout.Token);
+        await using var other = await StartOtherInstanceMidStreamAsync(session, timeout.Token);
 
         using var messages = JsonDocument.Parse(await Http.GetStringAsync($"/api/sessions/{session}/messages"));
         var answer = Guid.Parse(messages.RootElement.EnumerateArray().Last().GetProperty("id").GetString()!);
@@ -440,6 +434,15 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
             await other.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Starts a turn, then a second instance once 600 characters have streamed (after this one's last save).</summary>
+    private async Task<WebServer> StartOtherInstanceMidStreamAsync(string session, CancellationToken cancellationToken)
+    {
+        var streaming = StreamedTextAsync(session, 600);
+        (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" }, cancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await streaming;
+        return await StartOtherInstanceAsync(cancellationToken);
     }
 
     /// <summary>The stored text of the session's last message: its blocks of one type, joined.</summary>
