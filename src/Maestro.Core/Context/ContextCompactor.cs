@@ -41,11 +41,12 @@ public sealed class ContextCompactor(
         """;
 
     /// <summary>
-    /// Compacts a turn's thread (already loaded, with the prompt texts) when it no longer fits the model's window; true
-    /// when it compacted (the thread changed).
+    /// Compacts a turn's thread (already loaded) when the context assembled from it, of <paramref name="estimate"/>
+    /// tokens (<see cref="AssembledContext.EstimatedTokens"/>), no longer fits the model's window; true when it compacted
+    /// (the thread changed). The estimate is the context the round would send, so the thread is not translated again.
     /// </summary>
     public async Task<bool> CompactIfNeededAsync(
-        Session session, IProvider provider, ProviderConnection connection, List<ConversationMessage> stored, IReadOnlyList<string> promptTexts,
+        Session session, IProvider provider, ProviderConnection connection, List<ConversationMessage> stored, int estimate,
         CancellationToken cancellationToken)
     {
         if (!session.Settings.AutoCompact || session.CurrentThreadId is null)
@@ -53,8 +54,6 @@ public sealed class ContextCompactor(
             return false;
         }
 
-        var instructions = assembler.Instructions(session, promptTexts, stored, ToolSet.Empty);
-        var estimate = TokenEstimate.Of(instructions) + TokenEstimate.Of(ContextAssembler.Translate(stored, provider.Descriptor.Id));
         // No model has a window this small: a short conversation needs no lookup of the model's window.
         if (estimate < SmallestWindow * session.Settings.CompactAt)
         {

@@ -25,12 +25,16 @@ public sealed class TurnContextBuilder(ContextAssembler assembler, ContextCompac
         var threadId = session.CurrentThreadId ?? throw new InvalidOperationException("A running turn always has a thread.");
         var stored = await thread.ReadAsync(assembler, threadId, cancellationToken);
         var promptTexts = await prompts.ReadAsync(assembler, session, cancellationToken);
+        // Assembled once and judged by its own estimate: translating a long agent thread (and sizing its tool calls'
+        // arguments) is the costly part, and a round that fits, nearly all of them, does it once.
+        var context = assembler.Build(session, provider.Descriptor.Id, stored, tools, promptTexts);
         try
         {
-            if (await compactor.CompactIfNeededAsync(session, provider, connection, stored, promptTexts, cancellationToken))
+            if (await compactor.CompactIfNeededAsync(session, provider, connection, stored, context.EstimatedTokens, cancellationToken))
             {
                 stored = await assembler.LoadThreadAsync(threadId, cancellationToken);
                 thread.Replace(stored);
+                context = assembler.Build(session, provider.Descriptor.Id, stored, tools, promptTexts);
             }
         }
         catch
@@ -40,6 +44,6 @@ public sealed class TurnContextBuilder(ContextAssembler assembler, ContextCompac
             throw;
         }
 
-        return assembler.Build(session, provider.Descriptor.Id, stored, tools, promptTexts);
+        return context;
     }
 }

@@ -81,6 +81,38 @@ public sealed class ContextTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_turn_whose_context_no_longer_fits_the_window_is_compacted_first_and_the_model_gets_the_summary()
+    {
+        var session = await _bed.CreateSessionAsync("anthropic", "autocompact");
+        var window = await _bed.Get<ContextWindows>().ForAsync(new Maestro.Core.Auths.AuthRef("anthropic", "bed"), session.Model, CancellationToken.None);
+        // Questions of a quarter of the window each (about four characters a token): the third turn's context fits, the
+        // fourth one's is past the 85% at which a session compacts.
+        var quarter = new string('x', window);
+        foreach (var i in Enumerable.Range(1, 3))
+        {
+            _bed.Script("anthropic", ScriptedResponse.FromText($"Answer {i}."));
+            (await _bed.RunTurnAsync(session, $"Question {i} about the billing module. {quarter}")).Outcome.Status.ShouldBe(TurnStatus.Completed);
+        }
+
+        _bed.Requests("anthropic").Count(r => r.Method == "POST").ShouldBe(3, "no compaction while the context fits");
+        _bed.Script("anthropic", ScriptedResponse.FromText("SUMMARY: long questions about billing."), ScriptedResponse.FromText("Fine."));
+        var run = await _bed.RunTurnAsync(session, $"Question 4 about the billing module. {quarter}");
+
+        run.Outcome.Status.ShouldBe(TurnStatus.Completed);
+        var posts = _bed.Requests("anthropic").Where(r => r.Method == "POST").ToList();
+        var summaryRequest = posts[^2].BodyText;
+        summaryRequest.ShouldContain(ContextCompactor.SummaryInstructions[..40]);
+        summaryRequest.ShouldContain("Question 1 about");
+        var answered = posts[^1].BodyText;
+        answered.ShouldContain("SUMMARY: long questions about billing.");
+        answered.ShouldNotContain("Question 1 about");
+        answered.ShouldContain("Question 3 about");
+        answered.ShouldContain("Question 4 about");
+        answered.Length.ShouldBeLessThan(posts[2].BodyText.Length, "two long questions of four go to the model, where the third turn sent three");
+        (await _bed.Get<ContextService>().ListAsync(await Fresh(session), CancellationToken.None)).Chunks.Count(c => c.Kind == "summary").ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Compaction_tokens_count_in_the_sessions_and_the_auths_usage()
     {
         var session = await _bed.CreateSessionAsync("anthropic", "compactusage");
