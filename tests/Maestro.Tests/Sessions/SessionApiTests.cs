@@ -222,16 +222,8 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await streaming;
 
-        var there = EventWatcher.Start(other.Client, session, timeout.Token, out var viewing);
-        await viewing;
-
-        var (stored, status) = await EventWatcher.StoredAnswerAsync(Http, session);
-        status.ShouldBe("complete");
-        there.Snapshots.ShouldBe(1);
+        var there = await WatchToTheEndAsync(other, session, timeout.Token);
         there.SnapshotTextLength.ShouldBeGreaterThan(0, "the snapshot came from the text saved while streaming");
-        there.Problems.ShouldBeEmpty();
-        there.TurnStatus.ShouldBe("completed");
-        there.Text.ToString().ShouldBe(stored);
     }
 
     [Fact]
@@ -243,15 +235,7 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         var session = await CreateAsync("newinstance", "synthetic:1000@100");
         await using var other = await StartOtherInstanceMidStreamAsync(session, timeout.Token);
 
-        var there = EventWatcher.Start(other.Client, session, timeout.Token, out var viewing);
-        await viewing;
-
-        var (stored, status) = await EventWatcher.StoredAnswerAsync(Http, session);
-        status.ShouldBe("complete");
-        there.Snapshots.ShouldBe(1);
-        there.Problems.ShouldBeEmpty();
-        there.TurnStatus.ShouldBe("completed");
-        there.Text.ToString().ShouldBe(stored);
+        await WatchToTheEndAsync(other, session, timeout.Token);
     }
 
     [Fact]
@@ -443,6 +427,24 @@ public sealed class SessionApiTests(PostgresFixture postgres) : IAsyncLifetime
         (await Http.PostAsJsonAsync($"/api/sessions/{session}/turns", new { text = "Go" }, cancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await streaming;
         return await StartOtherInstanceAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Follows the running turn's events on <paramref name="other"/> from a snapshot to the turn's end: one snapshot, no
+    /// problem, the turn completed, and exactly the stored answer.
+    /// </summary>
+    private async Task<EventWatcher> WatchToTheEndAsync(WebServer other, string session, CancellationToken cancellationToken)
+    {
+        var there = EventWatcher.Start(other.Client, session, cancellationToken, out var viewing);
+        await viewing;
+
+        var (stored, status) = await EventWatcher.StoredAnswerAsync(Http, session);
+        status.ShouldBe("complete");
+        there.Snapshots.ShouldBe(1);
+        there.Problems.ShouldBeEmpty();
+        there.TurnStatus.ShouldBe("completed");
+        there.Text.ToString().ShouldBe(stored);
+        return there;
     }
 
     /// <summary>The stored text of the session's last message: its blocks of one type, joined.</summary>
